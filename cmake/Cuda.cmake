@@ -1,0 +1,23 @@
+# CUDA is optional: enabled when nvcc is found (also at /usr/local/cuda), the build succeeds without it.
+option(ZKC_CUDA "Build the CUDA kernels when a CUDA compiler is found" ON)
+set(ZKC_HAVE_CUDA OFF)
+if(ZKC_CUDA)
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      # sm_80 and sm_90 as SASS, plus PTX of sm_90 for newer devices.
+      set(CMAKE_CUDA_ARCHITECTURES 80-real 90)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(CMAKE_CUDA_STANDARD 17)  # CMake 3.25 knows no CUDA20 dialect flag for nvcc
+    set(ZKC_HAVE_CUDA ON)
+    message(STATUS "zkcontend: CUDA enabled (${CMAKE_CUDA_COMPILER})")
+  else()
+    message(STATUS "zkcontend: no CUDA compiler found; building without GPU kernels")
+  endif()
+endif()

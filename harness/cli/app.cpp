@@ -1,0 +1,37 @@
+#include "harness/cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "harness/cli/kernels_command.hpp"
+
+namespace zkc::cli {
+
+int run_app(int argc, char** argv) {
+  CLI::App app{"zkcontend: benchmark and contention-analysis harness for GPU Groth16 proving pipelines",
+               "zkcontend"};
+  app.set_version_flag("--version", std::string("zkcontend ") + ZKC_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 1 a run or self-check failed, 2 bad input.");
+
+  KernelsOptions kernels_opts;
+  CLI::App* kernels = app.add_subcommand("kernels", "Self-check the arithmetic kernels, then print their throughput");
+  add_kernels_options(*kernels, kernels_opts);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (kernels->parsed()) return run_kernels(kernels_opts);
+  return kExitUsage;
+}
+
+}  // namespace zkc::cli

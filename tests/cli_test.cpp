@@ -1,0 +1,56 @@
+// Runs the real zkcontend binary and checks exit codes and messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = std::string(ZKC_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Cli, VersionPrintsNameAndVersion) {
+  const Result r = run("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find(std::string("zkcontend ") + ZKC_VERSION), std::string::npos) << r.output;
+}
+
+TEST(Cli, HelpListsKernelsCommand) {
+  const Result r = run("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("kernels"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnknownCommandIsUsageError) {
+  const Result r = run("frobnicate");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("frobnicate"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingCommandIsUsageError) {
+  const Result r = run("");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST(Cli, OutOfRangeOptionNamesIt) {
+  const Result r = run("kernels --threads 99999");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--threads"), std::string::npos) << r.output;
+}
+
+}  // namespace
