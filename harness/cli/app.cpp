@@ -2,6 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "harness/cli/kernels_command.hpp"
 
@@ -17,6 +22,17 @@ int run_app(int argc, char** argv) {
   KernelsOptions kernels_opts;
   CLI::App* kernels = app.add_subcommand("kernels", "Self-check the arithmetic kernels, then print their throughput");
   add_kernels_options(*kernels, kernels_opts);
+
+  // CLI11 reports an unknown first word only as "a subcommand is required": name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      fmt::print(stderr, "zkcontend: unknown command '{}' (commands: {})\nRun with --help for more information.\n",
+                 argv[1], fmt::join(names, ", "));
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,76 @@
+# Shared by ./zkcontend and scripts/test: install missing Debian packages, configure, build.
+# Sourced, not run. Status lines go to stderr prefixed [zkcontend]; the build log to build/bootstrap.log.
+
+ZKC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ZKC_BUILD_DIR="$ZKC_ROOT/build"
+
+# Every Debian package the build needs (tests and benchmarks included).
+ZKC_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libfmt-dev libhwloc-dev libnuma-dev libpfm4-dev
+  libbenchmark-dev libgtest-dev libgmock-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libgmp-dev
+)
+
+zkc_say() { printf '[zkcontend] %s\n' "$*" >&2; }
+
+zkc_missing_packages() {
+  local p
+  for p in "${ZKC_PACKAGES[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || printf '%s\n' "$p"
+  done
+}
+
+zkc_install_packages() {
+  command -v dpkg-query >/dev/null || { zkc_say "dpkg-query not found: this launcher needs a Debian-based system"; exit 1; }
+  local missing
+  mapfile -t missing < <(zkc_missing_packages)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo)
+    else
+      zkc_say "missing Debian packages: ${missing[*]}"
+      zkc_say "installing them needs root; run:  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+      exit 1
+    fi
+  fi
+  zkc_say "installing missing Debian packages: ${missing[*]}"
+  local log="$ZKC_ROOT/.apt.log"
+  # A fresh machine has no package lists yet: update first when they are empty, and retry once after
+  # an update if the install fails on stale lists.
+  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    "${sudo[@]}" apt-get update -q >"$log" 2>&1 || { zkc_say "apt-get update failed:"; tail -n 20 "$log" >&2; exit 1; }
+  fi
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+    "${sudo[@]}" apt-get update -q >>"$log" 2>&1
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+      { zkc_say "apt-get install failed (log: $log):"; tail -n 20 "$log" >&2; exit 1; }
+  fi
+  rm -f "$log"
+}
+
+# Configures once (release preset, build/), then builds incrementally. On a terminal ninja shows its
+# progress line; otherwise the output goes to build/bootstrap.log and is shown only on failure.
+zkc_build() {
+  local log="$ZKC_BUILD_DIR/bootstrap.log"
+  mkdir -p "$ZKC_BUILD_DIR"
+  if [ ! -f "$ZKC_BUILD_DIR/build.ninja" ]; then
+    zkc_say "configuring build/ (first run; the whole build takes a few minutes on 2 cores)"
+    if ! (cd "$ZKC_ROOT" && cmake --preset release) >"$log" 2>&1; then
+      zkc_say "configure failed (log: $log):"; tail -n 30 "$log" >&2; exit 1
+    fi
+  fi
+  if [ -t 2 ]; then
+    (cd "$ZKC_ROOT" && cmake --build --preset release "$@") >&2 || { zkc_say "build failed"; exit 1; }
+  elif ! (cd "$ZKC_ROOT" && cmake --build --preset release "$@") >"$log" 2>&1; then
+    zkc_say "build failed (log: $log):"; grep -E 'error|FAILED' "$log" | head -n 40 >&2; tail -n 20 "$log" >&2; exit 1
+  fi
+}
+
+zkc_bootstrap() {
+  zkc_install_packages
+  zkc_build "$@"
+}
