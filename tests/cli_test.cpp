@@ -53,4 +53,16 @@ TEST(Cli, OutOfRangeOptionNamesIt) {
   EXPECT_NE(r.output.find("--threads"), std::string::npos) << r.output;
 }
 
+TEST(Cli, KernelsSelfCheckPassesAndNamesEveryKernel) {
+  const Result r = run("kernels --check-only --threads 2");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("FAIL"), std::string::npos) << r.output;
+  for (const char* kernel : {"Fr, Fp, Fp2", "G1 generator", "G2 generator", "2*G2", "G1 Pippenger", "G2 Pippenger",
+                             "NTT", "SpMV"}) {
+    EXPECT_NE(r.output.find(kernel), std::string::npos) << "self-check output lacks " << kernel << "\n" << r.output;
+  }
+  // The machine's missing capabilities are reported, never fatal.
+  EXPECT_NE(r.output.find("GPU"), std::string::npos) << r.output;
+}
+
 }  // namespace

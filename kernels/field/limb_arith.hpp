@@ -2,7 +2,9 @@
 //
 // Two multiplication paths with identical results:
 //  - portable: unsigned __int128 products (any 64-bit GCC/Clang target);
-//  - adx: BMI2 mulx + ADX add-with-carry intrinsics, compiled when the target has them.
+//  - adx: BMI2 mulx + ADX adcx/adox, compiled when the target has them. For 4 and 6 limbs in
+//    optimized builds this is the generated inline asm (mont_mul_asm.hpp, which also holds the
+//    asm add/sub and the wide product + REDC used by Fp2's lazy reduction); otherwise intrinsics.
 // Both implement the "no-carry" CIOS variant, valid because the top limb of each BLS12-381
 // modulus leaves a spare bit (m[N-1] < 2^63 - 1), which saves one word of carry per row.
 #pragma once
@@ -23,6 +25,15 @@
 namespace zkc::field {
 
 enum class MulPath { kPortable, kAdx };
+
+// The generated asm (mont_mul_asm.hpp) passes each modulus limb as its own memory operand; that
+// fits the register budget only once optimization folds them to one base (RIP-relative, usually).
+// Unoptimized builds use the intrinsic/portable code instead.
+#if ZKC_HAVE_ADX && defined(__OPTIMIZE__)
+#define ZKC_FIELD_ASM 1
+#else
+#define ZKC_FIELD_ASM 0
+#endif
 
 // The path the field types use by default: ADX where the build target has it.
 inline constexpr MulPath kDefaultMulPath = ZKC_HAVE_ADX ? MulPath::kAdx : MulPath::kPortable;
@@ -77,7 +88,8 @@ template <std::size_t N>
 }
 
 template <std::size_t N>
-[[gnu::always_inline]] inline void add_mod(W<N>& r, const W<N>& a, const W<N>& b, const W<N>& m) {
+[[gnu::always_inline]] inline void add_mod_portable(W<N>& r, const W<N>& a, const W<N>& b,
+                                                    const W<N>& m) {
   u64 carry = 0;
 #pragma GCC unroll 8
   for (std::size_t i = 0; i < N; ++i) carry = addc(a[i], b[i], carry, r[i]);
@@ -86,7 +98,8 @@ template <std::size_t N>
 }
 
 template <std::size_t N>
-[[gnu::always_inline]] inline void sub_mod(W<N>& r, const W<N>& a, const W<N>& b, const W<N>& m) {
+[[gnu::always_inline]] inline void sub_mod_portable(W<N>& r, const W<N>& a, const W<N>& b,
+                                                    const W<N>& m) {
   u64 borrow = 0;
 #pragma GCC unroll 8
   for (std::size_t i = 0; i < N; ++i) borrow = subb(a[i], b[i], borrow, r[i]);
@@ -94,6 +107,22 @@ template <std::size_t N>
   u64 carry = 0;
 #pragma GCC unroll 8
   for (std::size_t i = 0; i < N; ++i) carry = addc(r[i], m[i] & mask, carry, r[i]);
+}
+
+// Plain multi-word add/sub (no reduction): return the carry/borrow out.
+template <std::size_t N>
+[[gnu::always_inline]] inline u64 add_words(W<N>& r, const W<N>& a, const W<N>& b) {
+  u64 carry = 0;
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < N; ++i) carry = addc(a[i], b[i], carry, r[i]);
+  return carry;
+}
+template <std::size_t N>
+[[gnu::always_inline]] inline u64 sub_words(W<N>& r, const W<N>& a, const W<N>& b) {
+  u64 borrow = 0;
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < N; ++i) borrow = subb(a[i], b[i], borrow, r[i]);
+  return borrow;
 }
 
 // Montgomery product r = a*b*2^(-64N) mod m, portable path.
@@ -195,6 +224,7 @@ template <MulPath Path, std::size_t N>
                      u64 m_inv) {
 #if ZKC_HAVE_ADX
   if constexpr (Path == MulPath::kAdx) {
+#if ZKC_FIELD_ASM
     if constexpr (N == 4) {
       mont_mul_asm_4(r, a, b, m, m_inv);
     } else if constexpr (N == 6) {
@@ -202,10 +232,33 @@ template <MulPath Path, std::size_t N>
     } else {
       mont_mul_adx<N>(r, a, b, m, m_inv);
     }
+#else
+    mont_mul_adx<N>(r, a, b, m, m_inv);
+#endif
     return;
   }
 #endif
   mont_mul_portable<N>(r, a, b, m, m_inv);
+}
+
+// Modular add/sub: the asm versions for the BLS12-381 widths (GCC turns the portable carry chains
+// into setc/vector-insert sequences that roughly double their latency).
+template <std::size_t N>
+[[gnu::always_inline]] inline void add_mod(W<N>& r, const W<N>& a, const W<N>& b, const W<N>& m) {
+#if ZKC_FIELD_ASM
+  if constexpr (N == 4) return add_mod_asm_4(r, a, b, m);
+  if constexpr (N == 6) return add_mod_asm_6(r, a, b, m);
+#endif
+  add_mod_portable<N>(r, a, b, m);
+}
+
+template <std::size_t N>
+[[gnu::always_inline]] inline void sub_mod(W<N>& r, const W<N>& a, const W<N>& b, const W<N>& m) {
+#if ZKC_FIELD_ASM
+  if constexpr (N == 4) return sub_mod_asm_4(r, a, b, m);
+  if constexpr (N == 6) return sub_mod_asm_6(r, a, b, m);
+#endif
+  sub_mod_portable<N>(r, a, b, m);
 }
 
 }  // namespace zkc::field::detail

@@ -23,7 +23,7 @@ class MontField {
   static constexpr std::size_t kBits = Params::kBits;
   using Limbs = std::array<std::uint64_t, kLimbs>;  // little-endian 64-bit words
 
-  constexpr MontField() = default;  // zero
+  constexpr MontField() : v_{} {}  // zero
 
   static constexpr MontField zero() { return MontField(); }
   static constexpr MontField one() { return from_montgomery(Params::kR); }
@@ -86,26 +86,28 @@ class MontField {
     return r;
   }
 
-  friend MontField operator+(const MontField& a, const MontField& b) {
+  [[gnu::always_inline]] friend MontField operator+(const MontField& a, const MontField& b) {
     MontField r(kUninitialized);
     detail::add_mod<kLimbs>(r.v_, a.v_, b.v_, kMod);
     return r;
   }
-  friend MontField operator-(const MontField& a, const MontField& b) {
+  [[gnu::always_inline]] friend MontField operator-(const MontField& a, const MontField& b) {
     MontField r(kUninitialized);
     detail::sub_mod<kLimbs>(r.v_, a.v_, b.v_, kMod);
     return r;
   }
-  friend MontField operator*(const MontField& a, const MontField& b) {
+  [[gnu::always_inline]] friend MontField operator*(const MontField& a, const MontField& b) {
     return mul_with<kDefaultMulPath>(a, b);
   }
-  MontField operator-() const { return zero() - *this; }
+  [[gnu::always_inline]] MontField operator-() const { return zero() - *this; }
   MontField& operator+=(const MontField& o) { return *this = *this + o; }
   MontField& operator-=(const MontField& o) { return *this = *this - o; }
   MontField& operator*=(const MontField& o) { return *this = *this * o; }
 
-  MontField dbl() const { return *this + *this; }
-  MontField square() const { return *this * *this; }
+  // Inlined like the operators: returning through memory from an out-of-line call costs a
+  // store-forwarding stall when the caller copies the result with wide moves.
+  [[gnu::always_inline]] MontField dbl() const { return *this + *this; }
+  [[gnu::always_inline]] MontField square() const { return *this * *this; }
   // a^e for a little-endian multi-word exponent.
   MontField pow(std::span<const std::uint64_t> exponent) const {
     MontField acc = one();
@@ -136,7 +138,7 @@ class MontField {
   // Results are written whole by the arithmetic; zero-filling them first costs a store-forwarding
   // stall on the hot path (wide zero stores followed by narrow limb stores and wide copies).
   enum UninitializedTag { kUninitialized };
-  explicit MontField(UninitializedTag) {}
+  explicit MontField(UninitializedTag) {}  // NOLINT: v_ deliberately left unset
   static bool less_than_modulus(const Limbs& v) {
     for (std::size_t i = kLimbs; i-- > 0;) {
       if (v[i] != Params::kModulus[i]) return v[i] < Params::kModulus[i];
@@ -144,7 +146,7 @@ class MontField {
     return false;
   }
 
-  Limbs v_ = {};
+  Limbs v_;
 };
 
 }  // namespace zkc::field
