@@ -12,7 +12,7 @@
 
 namespace {
 
-// Args: log_n, threads (0 = no pool, the single-threaded path).
+// Args: log_n, pool_threads (0 = no pool: the single-threaded path; else a pool of that many threads).
 void BM_NttForward(benchmark::State& state) {
   const auto log_n = static_cast<unsigned>(state.range(0));
   const auto threads = static_cast<unsigned>(state.range(1));
@@ -40,7 +40,7 @@ void NttArgs(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_NttForward)
     ->Apply(NttArgs)
-    ->ArgNames({"log_n", "threads"})
+    ->ArgNames({"log_n", "pool_threads"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

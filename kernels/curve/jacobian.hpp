@@ -9,8 +9,10 @@
 
 namespace zkc {
 
+// 32-byte aligned: unaligned points make the field code's wide copies split cache lines and miss
+// store forwarding (G2 Jacobian add measured 2.5 us unaligned, 1.75 us aligned). G2: 288 bytes either way.
 template <class P>
-struct JacobianPoint {
+struct alignas(32) JacobianPoint {
   using Params = P;
   using Field = typename P::Field;
   using Affine = AffinePoint<P>;

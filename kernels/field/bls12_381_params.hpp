@@ -11,6 +11,7 @@ namespace zkc::field {
 struct FpParams {
   static constexpr std::size_t kLimbs = 6;
   static constexpr std::size_t kBits = 381;
+  static constexpr std::size_t kAlign = 16;
   static constexpr const char* kName = "Fp";
   // p = 0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab
   static constexpr std::array<std::uint64_t, 6> kModulus = {
@@ -28,6 +29,7 @@ struct FpParams {
 struct FrParams {
   static constexpr std::size_t kLimbs = 4;
   static constexpr std::size_t kBits = 255;
+  static constexpr std::size_t kAlign = 32;
   static constexpr const char* kName = "Fr";
   // r = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001
   static constexpr std::array<std::uint64_t, 4> kModulus = {

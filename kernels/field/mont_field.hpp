@@ -15,8 +15,10 @@
 
 namespace zkc::field {
 
+// Aligned per Params::kAlign (Fr: 32, so an element never straddles a cache line in CSR values or
+// witness arrays; Fp: 16, keeping 48 bytes).
 template <class Params>
-class MontField {
+class alignas(Params::kAlign) MontField {
  public:
   static constexpr std::size_t kLimbs = Params::kLimbs;
   static constexpr std::size_t kBytes = kLimbs * 8;
