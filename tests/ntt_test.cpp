@@ -8,15 +8,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/random_fr.hpp"
+
 namespace zkc {
 namespace {
 
-std::vector<Fr> random_vector(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<Fr> v(n);
-  for (auto& x : v) x = Fr::random(rng);
-  return v;
-}
+using test_support::random_fr_vector;
 
 // a(x) evaluated at x by Horner's rule.
 Fr evaluate(const std::vector<Fr>& coeffs, const Fr& x) {
@@ -68,7 +65,7 @@ TEST(Ntt, RejectsSizeMismatch) {
 TEST(Ntt, ForwardMatchesNaiveDft) {
   for (unsigned log_n = 0; log_n <= 6; ++log_n) {
     NttDomain d(log_n);
-    const auto coeffs = random_vector(d.size(), 100 + log_n);
+    const auto coeffs = random_fr_vector(d.size(), 100 + log_n);
     auto evals = coeffs;
     ntt_forward(d, evals);
     Fr x = Fr::one();
@@ -83,7 +80,7 @@ TEST(Ntt, CosetForwardMatchesNaiveAndInverts) {
   for (const Fr& shift : shifts) {
     for (unsigned log_n = 0; log_n <= 6; ++log_n) {
       NttDomain d(log_n);
-      const auto coeffs = random_vector(d.size(), 200 + log_n);
+      const auto coeffs = random_fr_vector(d.size(), 200 + log_n);
       auto evals = coeffs;
       coset_ntt_forward(d, evals, shift);
       Fr x = shift;
@@ -98,7 +95,7 @@ TEST(Ntt, CosetForwardMatchesNaiveAndInverts) {
 
 TEST(Ntt, DefaultShiftIsGenerator) {
   NttDomain d(5);
-  const auto coeffs = random_vector(d.size(), 7);
+  const auto coeffs = random_fr_vector(d.size(), 7);
   auto a = coeffs;
   auto b = coeffs;
   coset_ntt_forward(d, a);
@@ -111,7 +108,7 @@ TEST(Ntt, RoundTripWithAndWithoutPool) {
   for (unsigned t : {1u, 2u, 3u}) pools.push_back(std::make_unique<ThreadPool>("ntt-test", t));
   for (unsigned log_n = 0; log_n <= 14; ++log_n) {
     NttDomain d(log_n);
-    const auto coeffs = random_vector(d.size(), 300 + log_n);
+    const auto coeffs = random_fr_vector(d.size(), 300 + log_n);
     auto ref = coeffs;
     ntt_forward(d, ref);
     auto back = ref;
@@ -132,7 +129,7 @@ TEST(Ntt, CosetPoolMatchesNoPool) {
   ThreadPool pool("ntt-test", 3);
   for (unsigned log_n : {0u, 1u, 9u, 13u, 15u}) {
     NttDomain d(log_n);
-    const auto coeffs = random_vector(d.size(), 400 + log_n);
+    const auto coeffs = random_fr_vector(d.size(), 400 + log_n);
     auto a = coeffs;
     auto b = coeffs;
     coset_ntt_forward(d, a);

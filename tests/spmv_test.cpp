@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/random_fr.hpp"
 #include "kernels/spmv/csr.hpp"
 #include "kernels/spmv/matrix_gen.hpp"
 #include "kernels/spmv/spmv.hpp"
@@ -18,12 +19,7 @@
 namespace zkc {
 namespace {
 
-std::vector<Fr> random_vector(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<Fr> v(n);
-  for (auto& x : v) x = Fr::random(rng);
-  return v;
-}
+using test_support::random_fr_vector;
 
 MatrixGenParams local_heavy() {
   return {.rows = 20000, .cols = 30000, .mean_nnz_per_row = 6, .nnz_spread = 0.5,
@@ -58,7 +54,7 @@ TEST(Spmv, MatchesReference) {
   for (const auto& params : {local_heavy(), gather_heavy(), sparse_with_empty_rows(), tiny()}) {
     const CsrMatrix m = generate_r1cs_like(params);
     ASSERT_NO_THROW(validate(m.view()));
-    const auto w = random_vector(m.cols, params.seed + 10);
+    const auto w = random_fr_vector(m.cols, params.seed + 10);
     std::vector<Fr> expected(m.rows);
     spmv_reference(m.view(), w, expected);
     for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{8192}}) {
@@ -94,7 +90,7 @@ TEST(Spmv, ReferenceMatchesHandComputedProduct) {
 TEST(Spmv, MaxWorkersStillComputesEverything) {
   ThreadPool pool("spmv-test", 3);
   const CsrMatrix m = generate_r1cs_like(local_heavy());
-  const auto w = random_vector(m.cols, 5);
+  const auto w = random_fr_vector(m.cols, 5);
   std::vector<Fr> expected(m.rows), y(m.rows);
   spmv_reference(m.view(), w, expected);
   spmv(m.view(), w, y, pool, {.chunk_rows = 100, .max_workers = 1});
@@ -104,7 +100,7 @@ TEST(Spmv, MaxWorkersStillComputesEverything) {
 TEST(Spmv, OnChunkCalledForEveryKthChunk) {
   ThreadPool pool("spmv-test", 3);
   const CsrMatrix m = generate_r1cs_like(sparse_with_empty_rows());  // 9001 rows
-  const auto w = random_vector(m.cols, 6);
+  const auto w = random_fr_vector(m.cols, 6);
   std::vector<Fr> y(m.rows);
   for (std::size_t chunk_rows : {std::size_t{7}, std::size_t{100}}) {
     const std::size_t chunks = (m.rows + chunk_rows - 1) / chunk_rows;
@@ -130,7 +126,7 @@ TEST(Spmv, OnChunkCalledForEveryKthChunk) {
 TEST(Spmv, OnChunkExceptionPropagates) {
   ThreadPool pool("spmv-test", 2);
   const CsrMatrix m = generate_r1cs_like(tiny());
-  const auto w = random_vector(m.cols, 8);
+  const auto w = random_fr_vector(m.cols, 8);
   std::vector<Fr> y(m.rows);
   SpmvOptions opts{.chunk_rows = 1, .callback_every = 1, .on_chunk = [](std::size_t i) {
                      if (i == 2) throw std::runtime_error("stop");
@@ -141,8 +137,8 @@ TEST(Spmv, OnChunkExceptionPropagates) {
 TEST(Spmv, SizeMismatchesThrowWithSizes) {
   ThreadPool pool("spmv-test", 1);
   const CsrMatrix m = generate_r1cs_like(tiny());  // 5 x 7
-  const auto w = random_vector(7, 9);
-  const auto w_short = random_vector(6, 9);
+  const auto w = random_fr_vector(7, 9);
+  const auto w_short = random_fr_vector(6, 9);
   std::vector<Fr> y(5), y_long(8);
 
   auto msg = errmsg([&] { spmv(m.view(), w_short, y, pool); });
@@ -172,7 +168,7 @@ TEST(Spmv, EmptyMatrix) {
   CsrMatrix m;
   m.cols = 3;
   m.row_ptr = {0};
-  const auto w = random_vector(3, 1);
+  const auto w = random_fr_vector(3, 1);
   std::vector<Fr> y;
   EXPECT_NO_THROW(validate(m.view()));
   EXPECT_NO_THROW(spmv(m.view(), w, y, pool));

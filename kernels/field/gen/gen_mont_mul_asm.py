@@ -117,6 +117,27 @@ def finish_mul(n, e, W, t, R):
 '''
 
 
+def modular_op_wrapper(op, formula, n, e):
+    """The C++ function around an add/sub asm body: r{k} results, s{k} scratch, a/b pointers reused as scratch."""
+    outs = ", ".join(f'[r{k}] "=&r"(r{k})' for k in range(n))
+    souts = ", ".join(f'[s{k}] "=&r"(s{k})' for k in range(n - 2))
+    return f'''
+// r = {formula} mod m for {n} limbs (a, b < m).
+[[gnu::always_inline]] inline void {op}_mod_asm_{n}(W<{n}>& r, const W<{n}>& a, const W<{n}>& b,
+                                                const W<{n}>& m) {{
+  u64 {", ".join(f"r{k}" for k in range(n))}, {", ".join(f"s{k}" for k in range(n - 2))};
+  const u64* ap = a.data();
+  const u64* bp = b.data();
+  asm(
+{e.body()}
+      : {outs}, {souts}, [a] "+&r"(ap), [b] "+&r"(bp)
+      : {mod_operands(n)}
+      : "cc", "memory");  // a and b are read through ap/bp, see mont_mul_asm
+  r = W<{n}>{{{", ".join(f"r{k}" for k in range(n))}}};
+}}
+'''
+
+
 def gen_add(n):
     e = Asm()
     r = [f"%[r{k}]" for k in range(n)]
@@ -132,23 +153,7 @@ def gen_add(n):
         e(f"{'subq' if j == 0 else 'sbbq'} {mem('m', 8*j)}, {s[j]}")
     for j in range(n):
         e(f"cmovncq {s[j]}, {r[j]}")
-    outs = ", ".join(f'[r{k}] "=&r"(r{k})' for k in range(n))
-    souts = ", ".join(f'[s{k}] "=&r"(s{k})' for k in range(n - 2))
-    return f'''
-// r = a + b mod m for {n} limbs (a, b < m).
-[[gnu::always_inline]] inline void add_mod_asm_{n}(W<{n}>& r, const W<{n}>& a, const W<{n}>& b,
-                                                const W<{n}>& m) {{
-  u64 {", ".join(f"r{k}" for k in range(n))}, {", ".join(f"s{k}" for k in range(n - 2))};
-  const u64* ap = a.data();
-  const u64* bp = b.data();
-  asm(
-{e.body()}
-      : {outs}, {souts}, [a] "+&r"(ap), [b] "+&r"(bp)
-      : {mod_operands(n)}
-      : "cc", "memory");  // a and b are read through ap/bp, see mont_mul_asm
-  r = W<{n}>{{{", ".join(f"r{k}" for k in range(n))}}};
-}}
-'''
+    return modular_op_wrapper("add", "a + b", n, e)
 
 
 def gen_sub(n):
@@ -167,23 +172,7 @@ def gen_sub(n):
     e(f"addq {s[0]}, {r[0]}")
     for j in range(1, n):
         e(f"adcq {s[j]}, {r[j]}")
-    outs = ", ".join(f'[r{k}] "=&r"(r{k})' for k in range(n))
-    souts = ", ".join(f'[s{k}] "=&r"(s{k})' for k in range(n - 2))
-    return f'''
-// r = a - b mod m for {n} limbs (a, b < m).
-[[gnu::always_inline]] inline void sub_mod_asm_{n}(W<{n}>& r, const W<{n}>& a, const W<{n}>& b,
-                                                const W<{n}>& m) {{
-  u64 {", ".join(f"r{k}" for k in range(n))}, {", ".join(f"s{k}" for k in range(n - 2))};
-  const u64* ap = a.data();
-  const u64* bp = b.data();
-  asm(
-{e.body()}
-      : {outs}, {souts}, [a] "+&r"(ap), [b] "+&r"(bp)
-      : {mod_operands(n)}
-      : "cc", "memory");  // a and b are read through ap/bp, see mont_mul_asm
-  r = W<{n}>{{{", ".join(f"r{k}" for k in range(n))}}};
-}}
-'''
+    return modular_op_wrapper("sub", "a - b", n, e)
 
 
 def gen_mul_wide(n):
