@@ -36,8 +36,9 @@ void print_header(unsigned threads) {
   fmt::print("zkcontend {} kernels\n", ZKC_VERSION);
   fmt::print("host: {}, {} CPUs online, {:.1f} GiB, Linux {}\n", host.cpu_model, host.online_cpus,
              static_cast<double>(host.total_memory_bytes) / (1u << 30), host.kernel_release);
-  fmt::print("field multiplication: {}\n",
-             field::kAdxAvailable ? "BMI2/ADX assembly (mulx, adcx, adox)" : "portable (unsigned __int128)");
+  fmt::print("field multiplication: {}\n", ZKC_FIELD_ASM   ? "BMI2/ADX assembly (mulx, adcx, adox)"
+                                          : ZKC_HAVE_ADX ? "BMI2/ADX intrinsics (unoptimized build: no asm)"
+                                                         : "portable (unsigned __int128)");
   const gpu::Probe gpus = gpu::probe_devices();
   if (gpus.devices.empty()) {
     fmt::print("GPU: none ({})\n", gpus.status);
