@@ -45,6 +45,16 @@ def mod_operands(n):
     return ", ".join(f'[m{j}] "m"(m[{j}])' for j in range(n))
 
 
+def emit_first_row(e, n, R):
+    """Row 0 of a product: R(0..n) = a * b[0]. The accumulator starts at zero, so one carry chain suffices."""
+    e("movq (%[b]), %%rdx")
+    e(f"mulxq (%[a]), {R(0)}, {R(1)}")
+    for j in range(1, n):
+        e(f"mulxq {8*j}(%[a]), %[lo], {R(j+1)}")
+        e(f"{'addq' if j == 1 else 'adcq'} %[lo], {R(j)}")
+    e(f"adcq $0, {R(n)}")
+
+
 def gen_mul(n):
     e = Asm()
     W = [f"%[w{k}]" for k in range(n + 1)]
@@ -53,13 +63,7 @@ def gen_mul(n):
     def R(p):
         return W[t[p]]
 
-    # Row 0: t[0..n] = a * b[0]; t starts at zero, one carry chain suffices.
-    e("movq (%[b]), %%rdx")
-    e(f"mulxq (%[a]), {R(0)}, {R(1)}")
-    for j in range(1, n):
-        e(f"mulxq {8*j}(%[a]), %[lo], {R(j+1)}")
-        e(f"{'addq' if j == 1 else 'adcq'} %[lo], {R(j)}")
-    e(f"adcq $0, {R(n)}")
+    emit_first_row(e, n, R)
     for i in range(n):
         # Reduction of row i: t += k*m with k = t0 * inv, then drop the (zero) low word.
         e(f"movq {R(0)}, %%rdx")
@@ -184,12 +188,7 @@ def gen_mul_wide(n):
     def R(p):
         return W[t[p]]
 
-    e("movq (%[b]), %%rdx")
-    e(f"mulxq (%[a]), {R(0)}, {R(1)}")
-    for j in range(1, n):
-        e(f"mulxq {8*j}(%[a]), %[lo], {R(j+1)}")
-        e(f"{'addq' if j == 1 else 'adcq'} %[lo], {R(j)}")
-    e(f"adcq $0, {R(n)}")
+    emit_first_row(e, n, R)
     for i in range(1, n):
         e(f"movq {R(0)}, {8*(i-1)}(%[out])")
         t = t[1:] + t[:1]
