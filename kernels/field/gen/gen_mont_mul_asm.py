@@ -55,6 +55,16 @@ def emit_first_row(e, n, R):
     e(f"adcq $0, {R(n)}")
 
 
+def emit_mac_row(e, n, R, operand):
+    """R(0..n) += rdx * operand(0..n-1): low halves on the OF chain (adox), high halves on the CF chain
+    (adcx). The caller loads rdx and clears both flags first."""
+    for j in range(n):
+        e(f"mulxq {operand(j)}, %[lo], %[hi]")
+        e(f"adoxq %[lo], {R(j)}")
+        e(f"adcxq %[hi], {R(j+1)}")
+    e(f"adoxq {mem('zero', 0)}, {R(n)}")
+
+
 def gen_mul(n):
     e = Asm()
     W = [f"%[w{k}]" for k in range(n + 1)]
@@ -69,22 +79,14 @@ def gen_mul(n):
         e(f"movq {R(0)}, %%rdx")
         e("imulq %[inv], %%rdx")
         e("xorl %k[lo], %k[lo]")  # clears CF and OF
-        for j in range(n):
-            e(f"mulxq {mem('m', 8*j)}, %[lo], %[hi]")
-            e(f"adoxq %[lo], {R(j)}")
-            e(f"adcxq %[hi], {R(j+1)}")
-        e(f"adoxq {mem('zero', 0)}, {R(n)}")
+        emit_mac_row(e, n, R, lambda j: mem('m', 8*j))
         t = t[1:] + t[:1]  # the zeroed low word becomes the new top word
         if i + 1 == n:
             break
         # Row i+1: t += a * b[i+1]; the new top word is already zero.
         e(f"movq {8*(i+1)}(%[b]), %%rdx")
         e(f"xorl %k[lo], %k[lo]")  # clears CF and OF
-        for j in range(n):
-            e(f"mulxq {8*j}(%[a]), %[lo], %[hi]")
-            e(f"adoxq %[lo], {R(j)}")
-            e(f"adcxq %[hi], {R(j+1)}")
-        e(f"adoxq {mem('zero', 0)}, {R(n)}")
+        emit_mac_row(e, n, R, lambda j: f"{8*j}(%[a])")
     return finish_mul(n, e, W, t, R)
 
 
@@ -194,11 +196,7 @@ def gen_mul_wide(n):
         t = t[1:] + t[:1]
         e(f"movq {8*i}(%[b]), %%rdx")
         e(f"xorl %k[w{t[n]}], %k[w{t[n]}]")  # fresh top word; clears CF and OF
-        for j in range(n):
-            e(f"mulxq {8*j}(%[a]), %[lo], %[hi]")
-            e(f"adoxq %[lo], {R(j)}")
-            e(f"adcxq %[hi], {R(j+1)}")
-        e(f"adoxq {mem('zero', 0)}, {R(n)}")
+        emit_mac_row(e, n, R, lambda j: f"{8*j}(%[a])")
     for p in range(n + 1):
         e(f"movq {R(p)}, {8*(n-1+p)}(%[out])")
     outs = ", ".join(f'[w{k}] "=&r"(w{k})' for k in range(n + 1))
@@ -233,11 +231,7 @@ def gen_redc(n):
         e(f"movq {R(0)}, %%rdx")
         e("imulq %[inv], %%rdx")
         e(f"xorl %k[w{t[n]}], %k[w{t[n]}]")  # fresh top word (the last zeroed low word); clears flags
-        for j in range(n):
-            e(f"mulxq {mem('m', 8*j)}, %[lo], %[hi]")
-            e(f"adoxq %[lo], {R(j)}")
-            e(f"adcxq %[hi], {R(j+1)}")
-        e(f"adoxq {mem('zero', 0)}, {R(n)}")
+        emit_mac_row(e, n, R, lambda j: mem('m', 8*j))
         t = t[1:] + t[:1]
     # U = (T_low + K*m) / 2^(64n) <= m; add the high half (< m): the sum is < 2m, one subtraction.
     e(f"addq {8*n}(%[T]), {R(0)}")
