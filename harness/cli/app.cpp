@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/keys_command.hpp"
 #include "harness/cli/kernels_command.hpp"
+#include "harness/cli/run_command.hpp"
 
 namespace zkc::cli {
 
@@ -22,6 +24,14 @@ int run_app(int argc, char** argv) {
   KernelsOptions kernels_opts;
   CLI::App* kernels = app.add_subcommand("kernels", "Self-check the arithmetic kernels, then print their throughput");
   add_kernels_options(*kernels, kernels_opts);
+
+  RunOptions run_opts;
+  CLI::App* run = app.add_subcommand("run", "Run one batch of proofs through the pipeline; results in results/<run-id>/");
+  add_run_options(*run, run_opts);
+
+  KeysOptions keys_opts;
+  CLI::App* keys = app.add_subcommand("keys", "List every configuration key: type, default, range, unit, meaning");
+  add_keys_options(*keys, keys_opts);
 
   // CLI11 reports an unknown first word only as "a subcommand is required": name it instead.
   if (argc > 1 && argv[1][0] != '-') {
@@ -47,6 +57,8 @@ int run_app(int argc, char** argv) {
     return kExitUsage;
   }
   if (kernels->parsed()) return run_kernels(kernels_opts);
+  if (run->parsed()) return run_run(run_opts);
+  if (keys->parsed()) return run_keys(keys_opts);
   return kExitUsage;
 }
 

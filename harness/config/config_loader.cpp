@@ -12,6 +12,12 @@
 
 namespace zkc::config {
 
+void Config::set_resolved(const std::string& key, Value value, std::string origin) {
+  Setting& s = settings_.at(key);
+  s.value = std::move(value);
+  s.origin = std::move(origin);
+}
+
 const Setting& Config::at(const std::string& key) const {
   const auto it = settings_.find(key);
   if (it == settings_.end()) throw std::out_of_range("config: no key " + key);

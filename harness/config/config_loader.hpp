@@ -34,6 +34,9 @@ class Config {
   double get_double(const std::string& key) const;  // accepts integer-valued settings too
   const std::string& get_string(const std::string& key) const { return std::get<std::string>(at(key).value); }
   const std::map<std::string, Setting>& settings() const { return settings_; }
+  // Replaces a known key's value with one chosen by the engine ("0 = all CPUs" resolved), keeping a
+  // record of why in the origin. Throws std::out_of_range for an unknown key.
+  void set_resolved(const std::string& key, Value value, std::string origin);
 
  private:
   friend class ConfigBuilder;

@@ -1,0 +1,297 @@
+#include "analysis/metrics/run_metrics.hpp"
+
+#include <algorithm>
+#include <map>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace zkc::analysis {
+namespace {
+
+constexpr double kOpen = std::numeric_limits<double>::infinity();  // an interval that never ended
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+struct Interval {
+  double start = 0;
+  double end = 0;
+};
+
+bool is(const TimelineEvent& e, std::string_view name) { return e.event == name; }
+
+// Partition identity: (job_id, partition=N); `extra` separates e.g. the dealloc side.
+std::string partition_key(const TimelineEvent& e, std::string_view extra = {}) {
+  std::string key = e.job_id;
+  key += '\x1f';
+  key += detail_value(e.detail, "partition").value_or("");
+  if (!extra.empty()) {
+    key += '\x1f';
+    key += extra;
+  }
+  return key;
+}
+
+// Pairs start and end events of the same key in order (first start with first end). An end without a
+// start gets start = end - duration when the end carries its duration under `dur_key`; a start without
+// an end stays open (end = +inf). Each pair also yields the end's duration value, or the interval's
+// length when the end carries none.
+struct Paired {
+  std::vector<Interval> intervals;
+  std::vector<double> durations_ms;
+};
+
+template <typename IsStart, typename IsEnd, typename KeyOf>
+Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_start, IsEnd is_end, KeyOf key_of,
+                   std::string_view dur_key) {
+  Paired out;
+  std::map<std::string, std::deque<double>> open;
+  for (const TimelineEvent* e : events) {
+    if (is_start(*e)) {
+      open[key_of(*e)].push_back(e->offset_ms);
+    } else if (is_end(*e)) {
+      // NaN when the end carries no duration (a plain double: GCC 12 warns on optional here).
+      const double dur = dur_key.empty() ? kNoValue : detail_number(e->detail, dur_key).value_or(kNoValue);
+      double start = kNoValue;
+      if (auto it = open.find(key_of(*e)); it != open.end() && !it->second.empty()) {
+        start = it->second.front();
+        it->second.pop_front();
+      } else if (!std::isnan(dur)) {
+        start = e->offset_ms - dur;
+      }
+      if (!std::isnan(start)) out.intervals.push_back({start, e->offset_ms});
+      if (!std::isnan(dur)) out.durations_ms.push_back(dur);
+      else if (!std::isnan(start)) out.durations_ms.push_back(e->offset_ms - start);
+    }
+  }
+  for (const auto& [key, starts] : open)
+    for (const double s : starts) out.intervals.push_back({s, kOpen});
+  return out;
+}
+
+// The union of intervals as disjoint, sorted intervals (touching ones merge). Open intervals are cut
+// at `horizon`.
+std::vector<Interval> merge(std::vector<Interval> v, double horizon) {
+  for (auto& i : v) i.end = std::min(i.end, horizon);
+  std::erase_if(v, [](const Interval& i) { return !(i.end >= i.start); });
+  std::sort(v.begin(), v.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  std::vector<Interval> out;
+  for (const auto& i : v) {
+    if (!out.empty() && i.start <= out.back().end) out.back().end = std::max(out.back().end, i.end);
+    else out.push_back(i);
+  }
+  return out;
+}
+
+double total_length(const std::vector<Interval>& merged) {
+  double sum = 0;
+  for (const auto& i : merged) sum += i.end - i.start;
+  return sum;
+}
+
+IdleGaps idle_gaps(const std::vector<Interval>& merged, double min_ms) {
+  IdleGaps g;
+  for (std::size_t k = 1; k < merged.size(); ++k) {
+    const double hole = merged[k].start - merged[k - 1].end;
+    if (hole < min_ms) continue;
+    ++g.count;
+    g.total_ms += hole;
+    g.longest_ms = std::max(g.longest_ms, hole);
+  }
+  return g;
+}
+
+// The most intervals open at once. Intervals are half-open [start, end): one ending when another
+// starts does not overlap it. A zero-length interval still counts as open at its instant.
+std::size_t max_concurrent(const std::vector<Interval>& intervals) {
+  struct Point {
+    double t;
+    int order;  // 0: end of a positive-length interval, 1: start, 2: end of a zero-length interval
+  };
+  std::vector<Point> points;
+  points.reserve(intervals.size() * 2);
+  for (const auto& i : intervals) {
+    if (i.end < i.start) continue;
+    points.push_back({i.start, 1});
+    points.push_back({i.end, i.end == i.start ? 2 : 0});
+  }
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return a.t != b.t ? a.t < b.t : a.order < b.order; });
+  std::size_t open = 0, best = 0;
+  for (const auto& p : points) {
+    if (p.order == 1) best = std::max(best, ++open);
+    else --open;
+  }
+  return best;
+}
+
+double mean(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+double percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+}
+
+Distribution describe(const std::vector<double>& values) {
+  Distribution d;
+  if (values.empty()) return d;
+  d.count = values.size();
+  d.mean = mean(values);
+  d.p50 = percentile(values, 0.50);
+  d.p95 = percentile(values, 0.95);
+  d.max = *std::max_element(values.begin(), values.end());
+  return d;
+}
+
+RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOptions& options) {
+  std::vector<const TimelineEvent*> events;
+  events.reserve(input.size());
+  for (const auto& e : input) events.push_back(&e);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
+
+  RunMetrics m;
+  if (events.empty()) return m;
+  const auto by_name = [](std::string_view name) { return [name](const TimelineEvent& e) { return is(e, name); }; };
+  const auto by_partition = [](const TimelineEvent& e) { return partition_key(e); };
+
+  // Batch span and proof count.
+  std::optional<double> first_proof_start, last_proof_end;
+  std::size_t proof_ends = 0;
+  for (const TimelineEvent* e : events) {
+    if (is(*e, "PROOF_START") && !first_proof_start) first_proof_start = e->offset_ms;
+    if (is(*e, "PROOF_END")) {
+      last_proof_end = e->offset_ms;
+      ++proof_ends;
+    }
+  }
+  const bool has_proof_events = first_proof_start || last_proof_end;
+  const double span_start = first_proof_start.value_or(events.front()->offset_ms);
+  const double span_end = last_proof_end.value_or(events.back()->offset_ms);
+  m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
+
+  // GPU: per-partition durations, proofs' sums, busy union and its holes.
+  const Paired gpu = pair_events(events, by_name("GPU_START"), by_name("GPU_END"), by_partition, "gpu_ms");
+  std::map<std::string, double> gpu_ms_by_proof;
+  std::vector<double> gpu_ms;
+  for (const TimelineEvent* e : events) {
+    if (!is(*e, "GPU_END")) continue;
+    ++m.partitions_completed;
+    if (const auto ms = detail_number(e->detail, "gpu_ms")) {
+      gpu_ms.push_back(*ms);
+      gpu_ms_by_proof[e->job_id] += *ms;
+    }
+  }
+  m.avg_gpu_per_partition_s = mean(gpu_ms) / 1000.0;
+  std::vector<double> prove_ms;
+  for (const auto& [job, ms] : gpu_ms_by_proof) prove_ms.push_back(ms);
+  m.avg_prove_s = mean(prove_ms) / 1000.0;
+
+  const double horizon = events.back()->offset_ms;
+  const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
+  m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
+  const Paired lock =
+      pair_events(events, by_name("LOCK_ACQUIRED"), by_name("LOCK_RELEASED"), by_partition, "held_ms");
+  if (m.batch_elapsed_ms > 0) {
+    m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
+    m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
+  }
+
+  if (has_proof_events) {
+    m.proofs_completed = proof_ends;
+  } else if (options.partitions_per_proof > 0) {
+    m.proofs_completed = m.partitions_completed / options.partitions_per_proof;
+  }
+  // Without PROOF_* events a partial proof still counts for its share of the batch.
+  const double proofs = has_proof_events || options.partitions_per_proof == 0
+                            ? static_cast<double>(m.proofs_completed)
+                            : static_cast<double>(m.partitions_completed) /
+                                  static_cast<double>(options.partitions_per_proof);
+  if (proofs > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / proofs;
+
+  // Distributions.
+  m.synthesis_ms = describe(
+      pair_events(events, by_name("SYNTH_START"), by_name("SYNTH_END"), by_partition, "synth_ms").durations_ms);
+  const auto is_queue = [](const TimelineEvent& e) { return is(e, "GPU_QUEUE") || is(e, "CHAN_SEND"); };
+  m.queue_wait_ms = describe(pair_events(events, is_queue, by_name("GPU_PICKUP"), by_partition, "").durations_ms);
+  std::vector<double> lock_wait;
+  for (const TimelineEvent* e : events)
+    if (is(*e, "LOCK_ACQUIRED"))
+      if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
+  m.lock_wait_ms = describe(lock_wait);
+  m.prep_msm_ms = describe(
+      pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
+  m.b_g2_msm_ms = describe(
+      pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms").durations_ms);
+
+  // Dealloc: durations, and concurrency overall and per side.
+  const auto dealloc_key = [](const TimelineEvent& e) {
+    return partition_key(e, detail_value(e.detail, "side").value_or("?"));
+  };
+  const Paired dealloc =
+      pair_events(events, by_name("DEALLOC_START"), by_name("DEALLOC_END"), dealloc_key, "dealloc_ms");
+  m.dealloc_ms = describe(dealloc.durations_ms);
+  m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
+  for (const std::string_view side : {"cpp", "rust"}) {
+    const auto of_side = [side](std::string_view name) {
+      return [side, name](const TimelineEvent& e) {
+        return is(e, name) && detail_value(e.detail, "side") == side;
+      };
+    };
+    const std::size_t n = max_concurrent(
+        pair_events(events, of_side("DEALLOC_START"), of_side("DEALLOC_END"), dealloc_key, "dealloc_ms").intervals);
+    (side == "cpp" ? m.max_concurrent_dealloc_cpp : m.max_concurrent_dealloc_rust) = n;
+  }
+
+  for (const TimelineEvent* e : events)
+    if (is(*e, "SYNTH_END"))
+      if (const auto y = detail_number(e->detail, "yields"); y && *y > 0) m.throttle_yields += static_cast<std::size_t>(*y);
+  return m;
+}
+
+std::vector<MetricRow> metric_rows(const RunMetrics& m) {
+  const auto count = [](std::size_t n) { return static_cast<double>(n); };
+  std::vector<MetricRow> rows = {
+      {"s_per_proof", m.s_per_proof, "s"},
+      {"batch_elapsed_ms", m.batch_elapsed_ms, "ms"},
+      {"proofs_completed", count(m.proofs_completed), "proofs"},
+      {"partitions_completed", count(m.partitions_completed), "partitions"},
+      {"avg_prove_s", m.avg_prove_s, "s"},
+      {"avg_gpu_per_partition_s", m.avg_gpu_per_partition_s, "s"},
+      {"gpu_util", m.gpu_util, "fraction"},
+      {"lock_util", m.lock_util, "fraction"},
+      {"idle_gap_count", count(m.idle_gaps.count), "count"},
+      {"idle_gap_total_ms", m.idle_gaps.total_ms, "ms"},
+      {"idle_gap_longest_ms", m.idle_gaps.longest_ms, "ms"},
+  };
+  const std::pair<const char*, const Distribution*> distributions[] = {
+      {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
+      {"prep_msm_ms", &m.prep_msm_ms},   {"b_g2_msm_ms", &m.b_g2_msm_ms},     {"dealloc_ms", &m.dealloc_ms},
+  };
+  for (const auto& [name, d] : distributions) {
+    const std::string n = name;
+    rows.push_back({n + "_count", count(d->count), "count"});
+    rows.push_back({n + "_mean", d->mean, "ms"});
+    rows.push_back({n + "_p50", d->p50, "ms"});
+    rows.push_back({n + "_p95", d->p95, "ms"});
+    rows.push_back({n + "_max", d->max, "ms"});
+  }
+  rows.push_back({"max_concurrent_dealloc", count(m.max_concurrent_dealloc), "count"});
+  rows.push_back({"max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp), "count"});
+  rows.push_back({"max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust), "count"});
+  rows.push_back({"throttle_yields", count(m.throttle_yields), "count"});
+  return rows;
+}
+
+}  // namespace zkc::analysis

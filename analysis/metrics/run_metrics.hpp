@@ -1,0 +1,81 @@
+// RunMetrics: the summary of one run computed from its timeline events alone, with the real
+// prover's definitions (../shared/seeds/README.md), so a harness run and an ingested production log
+// are measured the same way.
+//
+//   batch elapsed      last PROOF_END offset - first PROOF_START offset (without PROOF_* events: the
+//                      span of all events)
+//   s/proof            batch elapsed / proofs completed (PROOF_END count; without PROOF_* events,
+//                      partitions / partitions per proof)
+//   avg prove          mean over proofs of the sum of that proof's GPU_END gpu_ms
+//   avg GPU/partition  mean GPU_END gpu_ms
+//   GPU util           length of the union of [GPU_START, GPU_END] intervals / batch elapsed
+//   idle gaps          holes in that union between its first start and last end, those >= the
+//                      threshold: count, total, longest
+//   lock util          union of [LOCK_ACQUIRED, LOCK_RELEASED] / batch elapsed (device busy)
+//   distributions      synthesis (synth_ms), queue wait (GPU_PICKUP - GPU_QUEUE of the partition),
+//                      lock wait (wait_ms), prep_msm (prep_ms), b_g2_msm (b_g2_ms), dealloc
+//                      (dealloc_ms): count, mean, p50, p95, max; percentiles interpolate linearly
+//                      between closest ranks (numpy's default)
+//   max concurrent dealloc: the most DEALLOC_START..END intervals open at once, all and per side
+//   throttle yields    sum of SYNTH_END yields
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/timeline/timeline_event.hpp"
+
+namespace zkc::analysis {
+
+struct Distribution {
+  std::size_t count = 0;
+  double mean = 0, p50 = 0, p95 = 0, max = 0;  // all 0 when count == 0
+};
+
+// Linear-interpolation percentile (q in [0, 1]) of unsorted values; 0 for an empty input.
+double percentile(std::vector<double> values, double q);
+Distribution describe(const std::vector<double>& values);
+
+struct IdleGaps {
+  std::size_t count = 0;
+  double total_ms = 0;
+  double longest_ms = 0;
+};
+
+struct RunMetrics {
+  std::size_t proofs_completed = 0;
+  std::size_t partitions_completed = 0;  // GPU_END count
+  double batch_elapsed_ms = 0;
+  double s_per_proof = 0;
+  double avg_prove_s = 0;
+  double avg_gpu_per_partition_s = 0;
+  double gpu_util = 0;   // [0, 1]
+  double lock_util = 0;  // [0, 1]
+  IdleGaps idle_gaps;
+  Distribution synthesis_ms, queue_wait_ms, lock_wait_ms, prep_msm_ms, b_g2_msm_ms, dealloc_ms;
+  std::size_t max_concurrent_dealloc = 0;
+  std::size_t max_concurrent_dealloc_cpp = 0;
+  std::size_t max_concurrent_dealloc_rust = 0;
+  std::size_t throttle_yields = 0;
+};
+
+struct MetricsOptions {
+  double idle_gap_min_ms = 1.0;  // smaller holes in GPU busy time are not counted as gaps
+  std::size_t partitions_per_proof = 10;  // only used for logs without PROOF_* events
+};
+
+// Events may come in any order (they are sorted by offset, stably, first).
+RunMetrics compute_metrics(std::span<const TimelineEvent> events, const MetricsOptions& options = {});
+
+// The metrics as (name, value, unit) rows in a fixed order: what summary.csv holds and what A/B
+// compares. Names are stable identifiers ("s_per_proof", "synthesis_ms_p95", ...).
+struct MetricRow {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+std::vector<MetricRow> metric_rows(const RunMetrics& m);
+
+}  // namespace zkc::analysis

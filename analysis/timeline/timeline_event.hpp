@@ -1,0 +1,45 @@
+// TimelineEvent: one line of the real prover's waterfall log, `TIMELINE,{offset_ms},{event},{job_id},{detail}`,
+// which is also what a harness run records. detail is a comma-separated key=value list.
+//
+// Events (those of the real prover first; the others are the harness's):
+//   SYNTH_START   partition=N
+//   SYNTH_END     partition=N,synth_ms=X[,yields=K]
+//   GPU_QUEUE     partition=N                       (older logs: CHAN_SEND)
+//   GPU_PICKUP    worker=W,partition=N
+//   GPU_START     worker=W,partition=N
+//   GPU_END       worker=W,partition=N,gpu_ms=X     (entering the GPU call to its end: lock wait
+//                                                    and b_g2 join included)
+//   PROOF_START   partitions=P
+//   PROOF_END     proof_ms=X
+//   PREP_START    worker=W,partition=N
+//   PREP_END      worker=W,partition=N,prep_ms=X
+//   BG2_START     worker=W,partition=N,threads=T
+//   BG2_END       worker=W,partition=N,b_g2_ms=X
+//   LOCK_ACQUIRED worker=W,partition=N,device=D,wait_ms=X
+//   LOCK_RELEASED worker=W,partition=N,device=D,held_ms=X
+//   THROTTLE_SET  worker=W,partition=N              (I3: just before the flag rises for this b_g2)
+//   THROTTLE_CLEAR worker=W,partition=N             (just after it falls)
+//   DEALLOC_START side=cpp|rust,partition=N
+//   DEALLOC_END   side=cpp|rust,partition=N,dealloc_ms=X
+// A partition is identified by (job_id, partition).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zkc::analysis {
+
+struct TimelineEvent {
+  double offset_ms = 0;
+  std::string event;
+  std::string job_id;
+  std::string detail;
+};
+
+// The value of `key` in a "k=v,k=v" detail, or nullopt when absent.
+std::optional<std::string_view> detail_value(std::string_view detail, std::string_view key);
+// The same, parsed as a number; nullopt when absent or not a number.
+std::optional<double> detail_number(std::string_view detail, std::string_view key);
+
+}  // namespace zkc::analysis

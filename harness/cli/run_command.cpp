@@ -1,0 +1,201 @@
+#include "harness/cli/run_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "analysis/metrics/run_metrics.hpp"
+#include "harness/cli/app.hpp"
+#include "harness/cli/progress_line.hpp"
+#include "harness/config/config_writer.hpp"
+#include "harness/config/embedded_profile.hpp"
+#include "harness/config/pipeline_schema.hpp"
+#include "harness/engine/engine.hpp"
+#include "harness/engine/memory_estimate.hpp"
+#include "harness/results/meta_json.hpp"
+#include "harness/results/run_directory.hpp"
+#include "harness/results/stages_csv.hpp"
+#include "harness/results/summary_writer.hpp"
+#include "harness/results/text_file.hpp"
+#include "harness/results/timeline_csv.hpp"
+#include "harness/system/proc_readers.hpp"
+#include "kernels/cuda/device_info.hpp"
+#include "workloads/gpu/vram_model.hpp"
+
+namespace zkc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using harness::RunPlan;
+
+config::Config load(const RunOptions& opts) {
+  std::vector<std::string> overrides = opts.overrides;
+  if (opts.count > 0) overrides.push_back(fmt::format("batch.count={}", opts.count));
+  if (opts.concurrency > 0) overrides.push_back(fmt::format("batch.concurrency={}", opts.concurrency));
+  const auto& schema = config::pipeline_schema();
+  if (opts.config_files.empty()) {
+    return config::load_config(
+        schema, {{std::string(config::kDefaultProfileName), std::string(config::default_profile_toml())}}, overrides);
+  }
+  std::vector<fs::path> files(opts.config_files.begin(), opts.config_files.end());
+  return config::load_config_files(schema, files, overrides);
+}
+
+harness::MachineFacts machine_facts() {
+  harness::MachineFacts m;
+  m.online_cpus = std::max(1u, std::thread::hardware_concurrency());
+  m.mem_available_bytes = harness::read_mem_available_bytes().value_or(0);
+  const gpu::Probe probe = gpu::probe_devices();
+  m.cuda_device_present = !probe.devices.empty();
+  m.cuda_note = probe.devices.empty() ? probe.status : "";
+  return m;
+}
+
+std::string describe_plan(const RunPlan& p) {
+  return fmt::format(
+      "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
+      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {}",
+      p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
+      p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2,
+      p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
+      p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note);
+}
+
+// Results go to a temporary folder renamed when complete; check the root is usable before running.
+void check_results_root(const fs::path& root) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) throw config::ConfigError(fmt::format("--results {}: cannot create it: {}", root.string(), ec.message()));
+  if (access(root.c_str(), W_OK | X_OK) != 0) {
+    throw config::ConfigError(fmt::format("--results {}: not writable: {}", root.string(), std::strerror(errno)));
+  }
+}
+
+void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
+                   const harness::EngineResult& r, const analysis::RunMetrics& metrics,
+                   const std::vector<analysis::MetricRow>& extra) {
+  harness::write_text_file(dir / "config.toml", config::resolved_config_toml(resolved));
+  nlohmann::json meta = harness::collect_meta();
+  meta["run"] = {{"gpu_backend", r.gpu_backend},
+                 {"gpu_backend_note", plan.backend_note},
+                 {"scale", plan.scale},
+                 {"setup_ms", r.setup_ms},
+                 {"pce_bytes", r.pce_bytes},
+                 {"srs_bytes", r.srs_bytes},
+                 {"srs_pinned", r.srs_pinned},
+                 {"srs_pin_note", r.srs_pin_note}};
+  harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
+  harness::write_timeline_csv(dir / "timeline.csv", r.events);
+  harness::write_stages_csv(dir / "stages.csv", r.spans);
+  harness::write_summary_csv(dir / "summary.csv", metrics, extra);
+  harness::write_summary_json(dir / "summary.json", metrics, extra);
+}
+
+}  // namespace
+
+void add_run_options(CLI::App& cmd, RunOptions& opts) {
+  cmd.add_option("--config", opts.config_files, "Profile TOML file(s); later files win (default: embedded default)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--set", opts.overrides, "Override a key: --set batch.count=10 (repeatable, applied last)");
+  cmd.add_option("-c,--count", opts.count, "Proofs in the batch (batch.count)")->check(CLI::Range(1, 100000));
+  cmd.add_option("-j,--concurrency", opts.concurrency, "Proofs in flight (batch.concurrency)")
+      ->check(CLI::Range(1, 10000));
+  cmd.add_flag("--force", opts.force, "Run even when the memory estimate exceeds 90% of available memory");
+  cmd.add_flag("--dry-run", opts.dry_run, "Print the plan and the memory estimate, run nothing");
+  cmd.add_flag("-q,--quiet", opts.quiet, "No progress line");
+  cmd.add_option("--results", opts.results_dir, "Folder for run results (default: results)");
+  cmd.add_option("--run-id", opts.run_id, "Name of the run's folder (default: <timestamp>-c<c>j<j>)");
+}
+
+int run_run(const RunOptions& opts) {
+  config::Config cfg;
+  RunPlan plan;
+  const harness::MachineFacts machine = machine_facts();
+  try {
+    cfg = load(opts);
+    plan = harness::make_run_plan(cfg, machine);
+    for (const auto& r : plan.resolved) cfg.set_resolved(r.key, r.value, "auto: " + r.why);
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "zkcontend run: invalid configuration:\n{}\n", e.what());
+    return kExitUsage;
+  }
+  fmt::print("zkcontend {} run: {}\n", ZKC_VERSION, describe_plan(plan));
+
+  const harness::MemoryEstimate estimate = harness::estimate_memory(plan);
+  const double limit = harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes);
+  const bool too_big = static_cast<double>(estimate.total()) > limit;
+  if (opts.dry_run || too_big) {
+    fmt::print("memory estimate:\n{}", harness::format_estimate(estimate, machine.mem_available_bytes));
+  }
+  std::fflush(stdout);  // the breakdown before the refusal, also when both go to one pipe
+  if (too_big && !opts.force) {
+    fmt::print(stderr,
+               "zkcontend run: refusing to run: the estimated peak memory exceeds {:.0f}% of available memory "
+               "(breakdown above); lower workload.scale, batch.concurrency or synthesis.partition_workers, or "
+               "pass --force\n",
+               harness::kMemoryLimitFraction * 100);
+    return kExitUsage;
+  }
+  if (opts.dry_run) return kExitOk;
+
+  const fs::path root(opts.results_dir);
+  const std::string run_id =
+      opts.run_id.empty() ? harness::make_run_id(fmt::format("c{}j{}", plan.proofs, plan.concurrency)) : opts.run_id;
+  try {
+    check_results_root(root);
+    if (fs::exists(root / run_id)) {
+      throw config::ConfigError(fmt::format("--run-id {}: {} already exists", run_id, (root / run_id).string()));
+    }
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "zkcontend run: {}\n", e.what());
+    return kExitUsage;
+  }
+
+  ProgressLine progress(!opts.quiet);
+  harness::EngineResult result;
+  try {
+    harness::EngineCallbacks cb;
+    cb.on_setup_step = [&](const std::string& s) { progress.step(s); };
+    cb.on_tick = [&](const harness::PipelineProgress& p, double elapsed) {
+      progress.update(p, plan.proofs, plan.proofs * plan.partitions, elapsed);
+    };
+    result = harness::run_engine(plan, cb);
+    progress.clear();
+  } catch (const std::exception& e) {
+    progress.clear();
+    fmt::print(stderr, "zkcontend run: the run failed: {}\nNothing was written under {}.\n", e.what(), root.string());
+    return kExitFailure;
+  }
+
+  analysis::MetricsOptions mo;
+  mo.idle_gap_min_ms = plan.idle_gap_min_ms;
+  mo.partitions_per_proof = plan.partitions;
+  const analysis::RunMetrics metrics = analysis::compute_metrics(result.events, mo);
+  const std::vector<analysis::MetricRow> extra = {
+      {"peak_rss_mib", static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20), "MiB"},
+      {"vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20), "MiB"},
+      {"throttle_checks", static_cast<double>(result.totals.throttle_checks), "checks"},
+      {"spmv_chunks", static_cast<double>(result.totals.spmv_chunks), "chunks"},
+      {"b_g2_points_per_partition",
+       metrics.partitions_completed == 0
+           ? 0.0
+           : static_cast<double>(result.totals.b_g2_points_total) / static_cast<double>(metrics.partitions_completed),
+       "points"},
+      {"b_g2_window", static_cast<double>(result.totals.b_g2_plan.window), "bits"},
+      {"setup_ms", result.setup_ms, "ms"},
+  };
+  try {
+    harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
+    write_results(dir.path(), cfg, plan, result, metrics, extra);
+    dir.commit();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zkcontend run: could not write the results: {}\n", e.what());
+    return kExitFailure;
+  }
+  fmt::print("\n{}\nresults: {}\n", harness::format_summary_table(metrics, extra), (root / run_id).string());
+  return kExitOk;
+}
+
+}  // namespace zkc::cli

@@ -1,0 +1,128 @@
+#include "harness/config/pipeline_schema.hpp"
+
+#include <cstdint>
+
+namespace zkc::config {
+namespace {
+
+using VT = ValueType;
+
+void add_workload(ConfigSchema& s) {
+  s.add({.key = "workload.scale", .type = VT::kFloat, .default_value = 0.0005, .min = 0.0, .max = 1.0,
+         .unit = "fraction",
+         .doc = "Every size shrinks from the full-scale numbers by this factor (1 = the seed system); "
+                "0 = sized from this machine's cores and memory."});
+  s.add({.key = "workload.partitions", .type = VT::kInt, .default_value = std::int64_t{10}, .min = 1.0, .max = 64.0,
+         .unit = "partitions", .doc = "Partitions per proof (P)."});
+  s.add({.key = "workload.seed", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 0.0, .max = 4.0e18,
+         .doc = "Seed of the matrices, SRS points and witnesses."});
+  const auto full = [&](const char* key, std::int64_t v, const char* unit, const char* doc) {
+    s.add({.key = key, .type = VT::kInt, .default_value = v, .min = 1.0, .max = 1.0e12, .unit = unit, .doc = doc});
+  };
+  full("workload.full.constraints", 130'278'869, "constraints", "Constraints of one partition at full scale.");
+  full("workload.full.aux", 130'169'893, "variables", "Aux (private) variables at full scale.");
+  s.add({.key = "workload.full.inputs", .type = VT::kInt, .default_value = std::int64_t{328}, .min = 1.0,
+         .max = 1.0e6, .unit = "variables", .doc = "Public inputs, the constant one included; never scaled."});
+  full("workload.full.nnz_a", 309'405'051, "nonzeros", "Nonzeros of A at full scale.");
+  full("workload.full.nnz_b", 130'327'340, "nonzeros", "Nonzeros of B at full scale.");
+  full("workload.full.nnz_c", 282'656'500, "nonzeros", "Nonzeros of C at full scale.");
+  s.add({.key = "workload.full.domain_log2", .type = VT::kInt, .default_value = std::int64_t{27}, .min = 1.0,
+         .max = 40.0, .unit = "log2", .doc = "FFT domain at full scale (2^27)."});
+  full("workload.full.srs_h", (std::int64_t{1} << 27) - 1, "G1 points", "SRS H section.");
+  full("workload.full.srs_l", 130'169'893, "G1 points", "SRS L section.");
+  full("workload.full.srs_a", 129'750'000, "G1 points", "SRS A section (A density).");
+  full("workload.full.srs_b_g1", 33'110'000, "G1 points", "SRS B_G1 section.");
+  full("workload.full.srs_b_g2", 33'110'000, "G2 points", "SRS B_G2 section (B density; b_g2_msm's bases).");
+  s.add({.key = "workload.local_fraction", .type = VT::kFloat, .default_value = 0.9, .min = 0.0, .max = 1.0,
+         .unit = "fraction", .doc = "Share of matrix nonzeros near the row's diagonal (the rest gather at random)."});
+  s.add({.key = "workload.local_window", .type = VT::kInt, .default_value = std::int64_t{4096}, .min = 0.0,
+         .max = 1.0e9, .unit = "columns", .doc = "Half-width of the near-diagonal column window."});
+  s.add({.key = "workload.nnz_spread", .type = VT::kFloat, .default_value = 0.5, .min = 0.0, .max = 10.0,
+         .unit = "fraction", .doc = "Relative spread of row lengths."});
+  s.add({.key = "workload.one_fraction", .type = VT::kFloat, .default_value = 0.25, .min = 0.0, .max = 1.0,
+         .unit = "fraction", .doc = "Share of aux values equal to 1 (batch_add's inputs)."});
+  s.add({.key = "workload.tail_fraction", .type = VT::kFloat, .default_value = 0.25, .min = 0.0, .max = 1.0,
+         .unit = "fraction",
+         .doc = "Share of aux values neither 0 nor 1: the tail that prep_msm copies and b_g2_msm sums."});
+}
+
+void add_batch_and_synthesis(ConfigSchema& s) {
+  s.add({.key = "batch.count", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0, .max = 100000.0,
+         .unit = "proofs", .doc = "Proofs in the batch (c; CLI -c)."});
+  s.add({.key = "batch.concurrency", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0,
+         .max = 10000.0, .unit = "proofs", .doc = "Most proofs in flight at once (j; CLI -j)."});
+  s.add({.key = "synthesis.partition_workers", .type = VT::kInt, .default_value = std::int64_t{2}, .min = 0.0,
+         .max = 1024.0, .unit = "syntheses",
+         .doc = "Partitions synthesized at once (pw); 0 = from the core count, clamp(cores / 8, 2, 10)."});
+  s.add({.key = "synthesis.threads", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 4096.0,
+         .unit = "threads", .doc = "Synthesis pool (SpMV) size; 0 = all online CPUs."});
+  s.add({.key = "synthesis.chunk_rows", .type = VT::kInt, .default_value = std::int64_t{8192}, .min = 1.0,
+         .max = 16777216.0, .unit = "rows", .doc = "SpMV work unit, as the real prover's 8192-row chunks."});
+  s.add({.key = "synthesis.witness_muls_per_var", .type = VT::kInt, .default_value = std::int64_t{8}, .min = 1.0,
+         .max = 1000.0, .unit = "Fr muls",
+         .doc = "Witness generation cost per aux variable (~75% of synthesis at full scale with 8)."});
+  s.add({.key = "synthesis.lookahead", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0,
+         .max = 1024.0, .unit = "partitions",
+         .doc = "GPU queue capacity is max(lookahead, pw); a synthesis keeps its permit until queued."});
+}
+
+void add_gpus(ConfigSchema& s) {
+  s.add({.key = "gpus.devices", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0, .max = 16.0,
+         .unit = "devices", .doc = "GPU devices (simulated ones with the sim backend)."});
+  s.add({.key = "gpus.gpu_workers_per_device", .type = VT::kInt, .default_value = std::int64_t{2}, .min = 1.0,
+         .max = 64.0, .unit = "workers", .doc = "GPU workers per device (gw)."});
+  s.add({.key = "gpus.gpu_threads", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 4096.0,
+         .unit = "threads", .doc = "groth16 pool size (gt), used by b_g2_msm; 0 = all online CPUs (I2 sets 32)."});
+  s.add({.key = "gpu.backend", .type = VT::kEnum, .default_value = std::string("auto"),
+         .choices = {"auto", "cuda", "sim"},
+         .doc = "auto = cuda when a device is present, else sim; cuda without a device is an error."});
+  s.add({.key = "gpu.vram_gib", .type = VT::kFloat, .default_value = 16.0, .min = 0.001, .max = 100000.0,
+         .unit = "GiB", .doc = "Simulated device memory at full scale (RTX 5070 Ti: 16); scaled as the FFT domain is."});
+  s.add({.key = "gpu.ntt_msm_h_ms", .type = VT::kFloat, .default_value = 690.0, .min = 0.0, .max = 1.0e7,
+         .unit = "ms", .doc = "Simulated ntt_msm_h kernel time at full scale; scaled with workload.scale."});
+  s.add({.key = "gpu.batch_add_ms", .type = VT::kFloat, .default_value = 650.0, .min = 0.0, .max = 1.0e7,
+         .unit = "ms", .doc = "Simulated batch_add kernel time at full scale; scaled with workload.scale."});
+  s.add({.key = "gpu.tail_msm_ms", .type = VT::kFloat, .default_value = 83.0, .min = 0.0, .max = 1.0e7,
+         .unit = "ms", .doc = "Simulated tail_msm kernel time at full scale; scaled with workload.scale."});
+  s.add({.key = "gpu.time_factor", .type = VT::kFloat, .default_value = 1.0, .min = 0.0, .max = 1.0e6,
+         .unit = "x", .doc = "Multiplies the scaled simulated kernel times (to model a faster or slower GPU)."});
+}
+
+void add_interventions_and_engine(ConfigSchema& s) {
+  s.add({.key = "interventions.serialize_dealloc", .type = VT::kBool, .default_value = false,
+         .doc = "I1: at most one C++-side and one Rust-side dealloc thread at a time."});
+  s.add({.key = "interventions.membw_throttle", .type = VT::kBool, .default_value = false,
+         .doc = "I3: flag set around b_g2_msm; synthesis SpMV yields when it sees it."});
+  s.add({.key = "interventions.throttle_check_chunks", .type = VT::kInt, .default_value = std::int64_t{64},
+         .min = 1.0, .max = 1048576.0, .unit = "chunks", .doc = "I3: SpMV checks the flag every this many chunks."});
+  s.add({.key = "engine.finalize", .type = VT::kEnum, .default_value = std::string("inline"),
+         .choices = {"inline", "split"},
+         .doc = "inline: the GPU worker joins b_g2 after releasing the lock (seed Phase 9); split: a "
+                "finalizer joins it and the worker takes the next partition at once."});
+  s.add({.key = "engine.malloc_trim", .type = VT::kBool, .default_value = true,
+         .doc = "Call malloc_trim(0) after the Rust-side dealloc, as the real prover does."});
+  s.add({.key = "engine.dealloc_linger_ms", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 600000.0,
+         .unit = "ms",
+         .doc = "What-if and test knob: each dealloc thread stays busy this long after freeing (inside I1's "
+                "mutex), as a slow munmap of tens of GiB would; 0 = off."});
+  s.add({.key = "report.idle_gap_min_ms", .type = VT::kFloat, .default_value = 1.0, .min = 0.0, .max = 1.0e9,
+         .unit = "ms", .doc = "Holes in GPU busy time shorter than this are not counted as idle gaps."});
+}
+
+ConfigSchema build() {
+  ConfigSchema s;
+  add_workload(s);
+  add_batch_and_synthesis(s);
+  add_gpus(s);
+  add_interventions_and_engine(s);
+  return s;
+}
+
+}  // namespace
+
+const ConfigSchema& pipeline_schema() {
+  static const ConfigSchema schema = build();
+  return schema;
+}
+
+}  // namespace zkc::config

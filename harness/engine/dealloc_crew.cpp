@@ -1,0 +1,63 @@
+#include "harness/engine/dealloc_crew.hpp"
+
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <thread>
+
+namespace zkc::harness {
+
+const char* side_name(DeallocSide side) { return side == DeallocSide::kCpp ? "cpp" : "rust"; }
+
+void DeallocCrew::spawn(DeallocSide side, int proof, int partition, std::function<void()> free_fn,
+                        std::function<void()> after_fn) {
+  {
+    std::lock_guard lock(live_mutex_);
+    ++live_;
+  }
+  try {
+    std::thread([this, side, proof, partition, free_fn = std::move(free_fn), after_fn = std::move(after_fn)] {
+      pthread_setname_np(pthread_self(), side == DeallocSide::kCpp ? "dealloc-cpp" : "dealloc-rust");
+      run_one(side, proof, partition, free_fn, after_fn);
+      std::lock_guard lock(live_mutex_);
+      if (--live_ == 0) idle_cv_.notify_all();
+    }).detach();
+  } catch (...) {  // std::system_error when no thread can be created
+    std::lock_guard lock(live_mutex_);
+    if (--live_ == 0) idle_cv_.notify_all();
+    throw;
+  }
+}
+
+void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const std::function<void()>& free_fn,
+                          const std::function<void()>& after_fn) {
+  const std::string worker = fmt::format("dealloc-{}", side_name(side));
+  try {
+    std::unique_lock<std::mutex> serial;
+    if (serialize_) serial = std::unique_lock(side_mutex_[static_cast<int>(side)]);
+    const auto start = Recorder::Clock::now();
+    recorder_.event(start, "DEALLOC_START", job_id(proof), fmt::format("side={},partition={}", side_name(side), partition));
+    free_fn();
+    if (linger_ms_ > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(linger_ms_));
+    const auto end = Recorder::Clock::now();
+    recorder_.event(end, "DEALLOC_END", job_id(proof),
+                    fmt::format("side={},partition={},dealloc_ms={:.3f}", side_name(side), partition,
+                                std::chrono::duration<double, std::milli>(end - start).count()));
+    recorder_.span(proof, partition, fmt::format("dealloc_{}", side_name(side)), start, end, worker);
+    serial = {};
+    if (after_fn) {
+      const auto t0 = Recorder::Clock::now();
+      after_fn();
+      recorder_.span(proof, partition, "malloc_trim", t0, Recorder::Clock::now(), worker);
+    }
+  } catch (...) {
+    if (on_error_) on_error_(std::current_exception());
+  }
+}
+
+void DeallocCrew::wait_idle() {
+  std::unique_lock lock(live_mutex_);
+  idle_cv_.wait(lock, [&] { return live_ == 0; });
+}
+
+}  // namespace zkc::harness

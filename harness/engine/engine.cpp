@@ -1,0 +1,75 @@
+#include "harness/engine/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include "kernels/pool/thread_pool.hpp"
+#include "workloads/gpu/sim_gpu.hpp"
+#include "workloads/pce/shared_pce.hpp"
+#include "workloads/srs/pinned_srs.hpp"
+
+namespace zkc::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& plan) {
+  const auto bytes = workloads::shape_bytes(plan.shape);
+  std::vector<std::unique_ptr<workloads::GpuResources>> gpus;
+  for (unsigned d = 0; d < plan.devices; ++d) {
+    workloads::SimGpuParams p;
+    p.index = static_cast<int>(d);
+    p.vram_bytes = plan.vram_bytes;
+    p.staging_bytes = bytes.gpu_staging;
+    p.ntt_msm_h_ms = plan.ntt_msm_h_ms;
+    p.batch_add_ms = plan.batch_add_ms;
+    p.tail_msm_ms = plan.tail_msm_ms;
+    gpus.push_back(std::make_unique<workloads::GpuResources>(std::make_unique<workloads::SimGpu>(p)));
+  }
+  return gpus;
+}
+
+}  // namespace
+
+EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
+  const auto step = [&](const std::string& s) {
+    if (cb.on_setup_step) cb.on_setup_step(s);
+  };
+  const auto t0 = Clock::now();
+  step(fmt::format("starting pools: synthesis {} threads, groth16 {} threads", plan.synthesis_threads,
+                   plan.gpu_threads));
+  ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads, {}});
+  ThreadPool groth16_pool(ThreadPool::Options{"groth16", plan.gpu_threads, {}});
+
+  step(fmt::format("building the shared PCE ({} constraints, {} + {} + {} nonzeros)", plan.shape.constraints,
+                   plan.shape.nnz_a, plan.shape.nnz_b, plan.shape.nnz_c));
+  const workloads::SharedPce pce = workloads::build_shared_pce(plan.shape, plan.pce, &synthesis_pool);
+  step("building the pinned SRS");
+  const workloads::PinnedSrs srs = workloads::PinnedSrs::build(plan.shape, plan.seed, &synthesis_pool);
+  auto gpus = make_gpus(plan);
+
+  EngineResult out;
+  out.setup_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  out.pce_bytes = static_cast<double>(pce.bytes());
+  out.srs_bytes = static_cast<double>(srs.bytes());
+  out.srs_pinned = srs.pinned();
+  out.srs_pin_note = srs.pin_note();
+  out.gpu_backend = std::string(gpus.front()->device->backend());
+
+  Recorder recorder;  // the clock starts here
+  Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder});
+  auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
+  while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+    if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
+  }
+  out.totals = done.get();
+  out.events = recorder.events();
+  out.spans = recorder.spans();
+  for (const auto& g : gpus) out.vram_peak_bytes = std::max(out.vram_peak_bytes, g->device->vram_peak_bytes());
+  return out;
+}
+
+}  // namespace zkc::harness

@@ -1,0 +1,38 @@
+// Engine: one complete run of a plan. Builds the run's explicit resources (the synthesis and
+// groth16 pools, the shared PCE, the pinned SRS, one GpuResources per device) before the clock
+// starts, runs the batch through the Pipeline, and hands back what was recorded.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/engine/pipeline.hpp"
+#include "harness/engine/run_plan.hpp"
+#include "harness/recorder/recorder.hpp"
+
+namespace zkc::harness {
+
+struct EngineResult {
+  std::vector<analysis::TimelineEvent> events;
+  std::vector<StageSpan> spans;
+  PipelineTotals totals;
+  double setup_ms = 0;        // building pools, PCE and SRS (before the clock)
+  double pce_bytes = 0;
+  double srs_bytes = 0;
+  bool srs_pinned = false;
+  std::string srs_pin_note;
+  std::uint64_t vram_peak_bytes = 0;  // over devices
+  std::string gpu_backend;            // "sim"
+};
+
+struct EngineCallbacks {
+  std::function<void(const std::string& step)> on_setup_step;  // "building shared PCE", ...
+  // Called on the calling thread every ~250 ms while the batch runs.
+  std::function<void(const PipelineProgress&, double elapsed_s)> on_tick;
+};
+
+// Throws what the pipeline throws (workloads::GpuOutOfMemory, std::system_error ...).
+EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& callbacks = {});
+
+}  // namespace zkc::harness

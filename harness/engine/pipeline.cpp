@@ -1,0 +1,453 @@
+#include "harness/engine/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <malloc.h>
+#include <pthread.h>
+
+#include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "harness/engine/blocking_queue.hpp"
+#include "harness/engine/dealloc_crew.hpp"
+#include "workloads/memory/host_array.hpp"
+#include "workloads/prover/prep_msm.hpp"
+#include "workloads/prover/split_vectors.hpp"
+#include "workloads/synthesis/synthesis_steps.hpp"
+#include "workloads/synthesis/witness_gen.hpp"
+
+namespace zkc::harness {
+namespace {
+
+using Clock = Recorder::Clock;
+using workloads::HostArray;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// A partition's Rust-side state from synthesis until its dealloc thread frees it.
+struct PartitionWork {
+  int proof = 0;
+  int partition = 0;
+  HostArray<Fr> inputs, aux;
+  HostArray<Fr> a, b, c;
+  HostArray<std::uint64_t> a_density, b_density;
+};
+
+// The prep thread of one partition: prep_msm, then b_g2_msm on the groth16 pool.
+struct PrepJob {
+  workloads::SplitVectors split;
+  std::promise<void> prep_done;  // set after prep_msm (batch_add waits for it)
+  std::thread thread;
+  std::exception_ptr b_g2_error;
+  MsmPlan b_g2_plan;
+
+  PrepJob() = default;
+  PrepJob(const PrepJob&) = delete;
+  PrepJob& operator=(const PrepJob&) = delete;
+  // A job dropped on a failure path still owns a running thread that reads the partition's data:
+  // join it first (members of the owners are declared so that this runs before the data goes).
+  ~PrepJob() {
+    if (thread.joinable()) thread.join();
+  }
+};
+
+// Intervention I3: the flag is up for exactly the lifetime of this object. THROTTLE_SET is stamped
+// just before raising it and THROTTLE_CLEAR just after lowering it, so the recorded window contains
+// every moment the flag was up on this partition's account.
+class ThrottleRaise {
+ public:
+  ThrottleRaise(std::atomic<int>& flag, bool enabled, Recorder& rec, std::string job, std::string who)
+      : flag_(flag), enabled_(enabled), rec_(rec), job_(std::move(job)), who_(std::move(who)) {
+    if (!enabled_) return;
+    rec_.event("THROTTLE_SET", job_, who_);
+    flag_.fetch_add(1, std::memory_order_release);
+  }
+  ~ThrottleRaise() {
+    if (!enabled_) return;
+    flag_.fetch_sub(1, std::memory_order_release);
+    rec_.event("THROTTLE_CLEAR", job_, who_);
+  }
+  ThrottleRaise(const ThrottleRaise&) = delete;
+  ThrottleRaise& operator=(const ThrottleRaise&) = delete;
+
+ private:
+  std::atomic<int>& flag_;
+  bool enabled_;
+  Recorder& rec_;
+  std::string job_, who_;
+};
+
+// What finalize needs once the GPU stages are done.
+struct FinalizeJob {
+  std::unique_ptr<PartitionWork> work;
+  std::unique_ptr<PrepJob> prep;
+  Clock::time_point gpu_start;
+  unsigned worker = 0;
+};
+
+std::string worker_label(unsigned device, unsigned index) { return fmt::format("gpu{}.{}", device, index); }
+
+std::uint64_t mix_seed(std::uint64_t seed, int proof, int partition) {
+  std::uint64_t z = seed ^ (static_cast<std::uint64_t>(proof) << 20) ^ static_cast<std::uint64_t>(partition);
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+template <class T>
+std::span<const std::byte> byte_span(const HostArray<T>& a) {
+  return {reinterpret_cast<const std::byte*>(a.data()), a.bytes()};
+}
+
+}  // namespace
+
+struct Pipeline::Impl {
+  explicit Impl(const PipelineResources& r)
+      : res(r),
+        plan(r.plan),
+        rec(r.recorder),
+        proof_gate(r.plan.concurrency),
+        synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
+        gpu_queue(r.plan.gpu_queue_capacity),
+        finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
+        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms),
+        proof_remaining(r.plan.proofs, r.plan.partitions),
+        proof_start(r.plan.proofs) {
+    for (auto& g : r.gpus) throttle_flags.push_back(&g->membw_throttle);
+    crew.set_error_handler([this](std::exception_ptr e) { fail(e); });
+  }
+
+  struct SynthTask {
+    int proof;
+    int partition;
+  };
+
+  const PipelineResources& res;
+  const RunPlan& plan;
+  Recorder& rec;
+  PipelineProgress progress;
+  PermitGate proof_gate;
+  BlockingQueue<SynthTask> synth_queue;
+  BlockingQueue<std::unique_ptr<PartitionWork>> gpu_queue;
+  BlockingQueue<FinalizeJob> finalize_queue;
+  DeallocCrew crew;
+  std::vector<const std::atomic<int>*> throttle_flags;
+
+  std::mutex state_mutex;
+  std::condition_variable state_cv;
+  std::vector<unsigned> proof_remaining;
+  std::vector<Clock::time_point> proof_start;
+  unsigned proofs_done = 0;
+  std::exception_ptr first_error;
+  bool aborted = false;
+  PipelineTotals totals;
+
+  void fail(std::exception_ptr e) {
+    {
+      std::lock_guard lock(state_mutex);
+      if (!first_error) first_error = e;
+      aborted = true;
+    }
+    state_cv.notify_all();
+    proof_gate.cancel();
+    synth_queue.close();
+    gpu_queue.close();
+    finalize_queue.close();
+  }
+  bool is_aborted() {
+    std::lock_guard lock(state_mutex);
+    return aborted;
+  }
+
+  // ---- synthesis -------------------------------------------------------------------------------
+  std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker) {
+    const auto& shape = plan.shape;
+    const std::string job = job_id(t.proof);
+    auto w = std::make_unique<PartitionWork>();
+    w->proof = t.proof;
+    w->partition = t.partition;
+    const auto start = Clock::now();
+    rec.event(start, "SYNTH_START", job, fmt::format("partition={}", t.partition));
+
+    w->inputs = HostArray<Fr>(shape.inputs, "input assignment");
+    w->aux = HostArray<Fr>(shape.aux, "aux assignment");
+    workloads::generate_witness(plan.witness, mix_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
+                                w->aux.span());
+    const auto t_wit = Clock::now();
+    rec.span(t.proof, t.partition, "witness_gen", start, t_wit, worker);
+
+    HostArray<Fr> unified(shape.witness_len(), "unified witness");
+    workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
+    const auto t_copy = Clock::now();
+    rec.span(t.proof, t.partition, "witness_copy", t_wit, t_copy, worker);
+
+    w->a = HostArray<Fr>(shape.constraints, "a = A*w");
+    w->b = HostArray<Fr>(shape.constraints, "b = B*w");
+    w->c = HostArray<Fr>(shape.constraints, "c = C*w");
+    workloads::ThrottleCheck throttle;
+    if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
+    const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(),
+                                                    w->c.span(), res.synthesis_pool, throttle, plan.chunk_rows);
+    const auto t_spmv = Clock::now();
+    rec.span(t.proof, t.partition, "spmv", t_copy, t_spmv, worker);
+    unified.release();
+
+    const std::size_t words = workloads::density_words(shape.aux);
+    w->a_density = HostArray<std::uint64_t>(words, "a_aux_density");
+    w->b_density = HostArray<std::uint64_t>(words, "b_aux_density");
+    workloads::build_density(shape, w->a_density.span(), w->b_density.span());
+    const auto end = Clock::now();
+    rec.span(t.proof, t.partition, "density", t_spmv, end, worker);
+    rec.event(end, "SYNTH_END", job,
+              fmt::format("partition={},synth_ms={:.3f},yields={}", t.partition, ms_between(start, end), stats.yields));
+    rec.span(t.proof, t.partition, "synthesis", start, end, worker);
+    {
+      std::lock_guard lock(state_mutex);
+      totals.spmv_chunks += stats.chunks;
+      totals.throttle_checks += stats.checks;
+      totals.throttle_yields += stats.yields;
+    }
+    return w;
+  }
+
+  void synthesis_worker(unsigned index) {
+    const std::string worker = fmt::format("synth-{}", index);
+    pthread_setname_np(pthread_self(), worker.c_str());
+    while (auto task = synth_queue.pop()) {
+      try {
+        progress.partitions_in_flight.fetch_add(1);
+        auto work = synthesize(*task, worker);
+        const auto q0 = Clock::now();
+        rec.event(q0, "GPU_QUEUE", job_id(task->proof), fmt::format("partition={}", task->partition));
+        // The permit (this thread) is held until the GPU queue takes the partition.
+        if (!gpu_queue.push(std::move(work))) return;
+        rec.span(task->proof, task->partition, "queue_push", q0, Clock::now(), worker);
+      } catch (...) {
+        fail(std::current_exception());
+        return;
+      }
+    }
+  }
+
+  // ---- GPU side --------------------------------------------------------------------------------
+  std::unique_ptr<PrepJob> start_prep(const PartitionWork& w, workloads::GpuResources& gpu, unsigned worker_id) {
+    auto job = std::make_unique<PrepJob>();
+    const auto t0 = Clock::now();
+    job->split = workloads::allocate_split_vectors(plan.shape);
+    rec.span(w.proof, w.partition, "split_alloc", t0, Clock::now(), worker_label(gpu.device->index(), worker_id));
+    PrepJob* j = job.get();
+    job->thread = std::thread([this, j, &w, &gpu, worker_id] {
+      pthread_setname_np(pthread_self(), "prep");
+      const std::string job_name = job_id(w.proof);
+      const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
+      try {
+        const auto p0 = Clock::now();
+        rec.event(p0, "PREP_START", job_name, who);
+        workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(), j->split);
+        const auto p1 = Clock::now();
+        rec.event(p1, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0, p1)));
+        rec.span(w.proof, w.partition, "prep_msm", p0, p1, "prep");
+        j->prep_done.set_value();
+      } catch (...) {
+        j->prep_done.set_exception(std::current_exception());
+        return;
+      }
+      try {
+        const auto b0 = Clock::now();
+        rec.event(b0, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
+        {
+          const ThrottleRaise raise(gpu.membw_throttle, plan.membw_throttle, rec, job_name, who);
+          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan);
+        }
+        const auto b1 = Clock::now();
+        rec.event(b1, "BG2_END", job_name, fmt::format("{},b_g2_ms={:.3f}", who, ms_between(b0, b1)));
+        rec.span(w.proof, w.partition, "b_g2_msm", b0, b1, "prep");
+      } catch (...) {
+        j->b_g2_error = std::current_exception();
+      }
+    });
+    return job;
+  }
+
+  void gpu_worker(unsigned device, unsigned index) {
+    const unsigned worker_id = device * plan.gpu_workers_per_device + index;
+    const std::string worker = worker_label(device, index);
+    pthread_setname_np(pthread_self(), worker.c_str());
+    workloads::GpuResources& gpu = *res.gpus[device];
+    while (auto item = gpu_queue.pop()) {
+      try {
+        process_partition(std::move(*item), gpu, worker_id, worker);
+      } catch (...) {
+        fail(std::current_exception());
+        return;
+      }
+    }
+  }
+
+  void process_partition(std::unique_ptr<PartitionWork> w, workloads::GpuResources& gpu, unsigned worker_id,
+                         const std::string& worker) {
+    const std::string job = job_id(w->proof);
+    const std::string who = fmt::format("worker={},partition={}", worker_id, w->partition);
+    rec.event("GPU_PICKUP", job, who);
+    const auto gpu_start = Clock::now();
+    rec.event(gpu_start, "GPU_START", job, who);
+
+    auto prep = start_prep(*w, gpu, worker_id);
+    std::future<void> prep_future = prep->prep_done.get_future();
+    const auto r0 = Clock::now();
+    for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->register_host(byte_span(*arr));
+    const auto r1 = Clock::now();
+    rec.span(w->proof, w->partition, "register", r0, r1, worker);
+    {
+      std::unique_lock lock(gpu.gpu_mutex);
+      const auto l1 = Clock::now();
+      const std::string dev = fmt::format("{},device={}", who, gpu.device->index());
+      rec.event(l1, "LOCK_ACQUIRED", job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1, l1)));
+      rec.span(w->proof, w->partition, "lock_wait", r1, l1, worker);
+      const workloads::GpuPartitionInput input{w->a.span(), w->b.span(), w->c.span(), plan.shape.domain_size(),
+                                               &prep->split};
+      gpu.device->prove_partition(
+          input, [&] { prep_future.get(); },
+          [&](std::string_view stage, Clock::time_point s, Clock::time_point e) {
+            rec.span(w->proof, w->partition, std::string(stage), s, e, worker);
+          });
+      const auto l2 = Clock::now();
+      rec.event(l2, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1, l2)));
+      rec.span(w->proof, w->partition, "lock_held", l1, l2, worker);
+    }
+    for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->unregister_host(byte_span(*arr));
+    const auto f0 = Clock::now();
+    w->a.release();
+    w->b.release();
+    w->c.release();
+    rec.span(w->proof, w->partition, "free_abc", f0, Clock::now(), worker);
+
+    FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id};
+    if (plan.finalize == FinalizeMode::kInline) {
+      finalize(std::move(fj), worker);
+    } else if (!finalize_queue.push(std::move(fj))) {
+      // Closed by a failure elsewhere; the dropped job joined its prep thread.
+      throw std::runtime_error("finalizer queue closed");
+    }
+  }
+
+  void finalize(FinalizeJob fj, const std::string& worker) {
+    PartitionWork& w = *fj.work;
+    const auto j0 = Clock::now();
+    fj.prep->thread.join();
+    const auto j1 = Clock::now();
+    rec.span(w.proof, w.partition, "b_g2_join", j0, j1, worker);
+    if (fj.prep->b_g2_error) std::rethrow_exception(fj.prep->b_g2_error);
+    rec.event(j1, "GPU_END", job_id(w.proof),
+              fmt::format("worker={},partition={},gpu_ms={:.3f}", fj.worker, w.partition, ms_between(fj.gpu_start, j1)));
+    {
+      std::lock_guard lock(state_mutex);
+      totals.b_g2_plan = fj.prep->b_g2_plan;
+      totals.b_g2_points_total += fj.prep->split.b_tail_count;
+    }
+    const int proof = w.proof;  // the dealloc threads own (and free) the work from here on
+    spawn_deallocs(std::move(fj));
+    finish_partition(proof);
+  }
+
+  void spawn_deallocs(FinalizeJob fj) {
+    const int proof = fj.work->proof, partition = fj.work->partition;
+    // Shared ownership lets each side's thread free only its own buffers.
+    auto prep = std::shared_ptr<PrepJob>(std::move(fj.prep));
+    auto work = std::shared_ptr<PartitionWork>(std::move(fj.work));
+    crew.spawn(DeallocSide::kCpp, proof, partition, [prep] { prep->split.release(); });
+    std::function<void()> trim;
+    if (plan.malloc_trim) trim = [] { malloc_trim(0); };
+    crew.spawn(
+        DeallocSide::kRust, proof, partition,
+        [work] {
+          work->aux.release();
+          work->inputs.release();
+          work->a_density.release();
+          work->b_density.release();
+        },
+        trim);
+  }
+
+  void finish_partition(int proof) {
+    progress.partitions_done.fetch_add(1);
+    progress.partitions_in_flight.fetch_sub(1);
+    bool proof_done = false;
+    {
+      std::lock_guard lock(state_mutex);
+      proof_done = --proof_remaining[static_cast<std::size_t>(proof)] == 0;
+      if (proof_done) ++proofs_done;
+    }
+    if (proof_done) {
+      const auto now = Clock::now();
+      rec.event(now, "PROOF_END", job_id(proof),
+                fmt::format("proof_ms={:.3f}", ms_between(proof_start[static_cast<std::size_t>(proof)], now)));
+      progress.proofs_done.fetch_add(1);
+      proof_gate.release();
+      state_cv.notify_all();
+    }
+  }
+
+  void finalizer() {
+    pthread_setname_np(pthread_self(), "finalizer");
+    while (auto job = finalize_queue.pop()) {
+      try {
+        finalize(std::move(*job), "finalizer");
+      } catch (...) {
+        fail(std::current_exception());
+      }
+    }
+  }
+
+  // ---- the batch ---------------------------------------------------------------------------------
+  PipelineTotals run() {
+    std::vector<std::thread> threads;
+    auto start_thread = [&](auto fn) {
+      try {
+        threads.emplace_back(fn);
+      } catch (...) {
+        fail(std::current_exception());
+      }
+    };
+    for (unsigned i = 0; i < plan.partition_workers; ++i) start_thread([this, i] { synthesis_worker(i); });
+    for (unsigned d = 0; d < plan.devices; ++d) {
+      for (unsigned i = 0; i < plan.gpu_workers_per_device; ++i) start_thread([this, d, i] { gpu_worker(d, i); });
+    }
+    if (plan.finalize == FinalizeMode::kSplit) start_thread([this] { finalizer(); });
+
+    for (unsigned p = 0; p < plan.proofs && !is_aborted(); ++p) {
+      if (!proof_gate.acquire()) break;
+      proof_start[p] = Clock::now();
+      rec.event(proof_start[p], "PROOF_START", job_id(static_cast<int>(p)), fmt::format("partitions={}", plan.partitions));
+      for (unsigned k = 0; k < plan.partitions; ++k) {
+        if (!synth_queue.push({static_cast<int>(p), static_cast<int>(k)})) break;
+      }
+    }
+    {
+      std::unique_lock lock(state_mutex);
+      state_cv.wait(lock, [&] { return aborted || proofs_done == plan.proofs; });
+    }
+    synth_queue.close();
+    gpu_queue.close();
+    finalize_queue.close();
+    for (auto& t : threads) t.join();
+    // Items left in queues after a failure: drop them (their buffers are unmapped).
+    gpu_queue.clear();
+    finalize_queue.clear();
+    crew.wait_idle();
+    if (first_error) std::rethrow_exception(first_error);
+    return totals;
+  }
+};
+
+Pipeline::Pipeline(const PipelineResources& resources) : impl_(std::make_unique<Impl>(resources)) {}
+Pipeline::~Pipeline() = default;
+PipelineTotals Pipeline::run() { return impl_->run(); }
+const PipelineProgress& Pipeline::progress() const { return impl_->progress; }
+
+}  // namespace zkc::harness

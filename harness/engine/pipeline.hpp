@@ -1,0 +1,69 @@
+// Pipeline: one batch of proofs through the proving pipeline of the seed's Phase 9/11 prover.
+//
+//   admission (j permits) -> synthesis workers (pw) -> GPU queue (max(lookahead, pw)) -> GPU workers
+//   (gw per device) -> [prep thread: prep_msm, b_g2_msm] + [register, device lock, GPU stages,
+//   unlock, free a/b/c] -> finalize (inline or finalizer thread) -> dealloc threads
+//
+// Every step records timeline events and stage spans in the Recorder. docs/ARCHITECTURE.md has the
+// diagram and the definitions.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "harness/engine/run_plan.hpp"
+#include "harness/recorder/recorder.hpp"
+#include "kernels/msm/msm_plan.hpp"
+#include "kernels/pool/thread_pool.hpp"
+#include "workloads/gpu/gpu_resources.hpp"
+#include "workloads/pce/shared_pce.hpp"
+#include "workloads/srs/pinned_srs.hpp"
+
+namespace zkc::harness {
+
+// What the pipeline runs on: built before the clock starts, owned by the caller.
+struct PipelineResources {
+  const RunPlan& plan;
+  const workloads::SharedPce& pce;
+  const workloads::PinnedSrs& srs;
+  ThreadPool& synthesis_pool;
+  ThreadPool& groth16_pool;
+  std::vector<std::unique_ptr<workloads::GpuResources>>& gpus;  // one per device
+  Recorder& recorder;
+};
+
+// Live counters for a progress line (read from another thread).
+struct PipelineProgress {
+  std::atomic<unsigned> proofs_done{0};
+  std::atomic<unsigned> partitions_done{0};
+  std::atomic<unsigned> partitions_in_flight{0};  // synthesis started, not finalized
+};
+
+struct PipelineTotals {
+  std::uint64_t spmv_chunks = 0;
+  std::uint64_t throttle_checks = 0;
+  std::uint64_t throttle_yields = 0;
+  MsmPlan b_g2_plan;  // of the last b_g2_msm
+  std::uint64_t b_g2_points_total = 0;
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(const PipelineResources& resources);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Runs the batch. Returns when every proof is done and every dealloc thread has finished. The
+  // first error of any thread (e.g. workloads::GpuOutOfMemory) stops the others and is rethrown.
+  PipelineTotals run();
+  const PipelineProgress& progress() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zkc::harness

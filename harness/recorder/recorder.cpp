@@ -1,0 +1,45 @@
+#include "harness/recorder/recorder.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace zkc::harness {
+
+void Recorder::event(Clock::time_point at, std::string ev, std::string job, std::string detail) {
+  analysis::TimelineEvent e{offset_ms(at), std::move(ev), std::move(job), std::move(detail)};
+  std::lock_guard lock(mutex_);
+  events_.push_back(std::move(e));
+}
+
+void Recorder::span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
+                    std::string worker) {
+  StageSpan s{proof, partition, std::move(stage), offset_ms(start), offset_ms(end), gettid(), std::move(worker)};
+  std::lock_guard lock(mutex_);
+  spans_.push_back(std::move(s));
+}
+
+std::vector<analysis::TimelineEvent> Recorder::events() const {
+  std::vector<analysis::TimelineEvent> out;
+  {
+    std::lock_guard lock(mutex_);
+    out = events_;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.offset_ms < b.offset_ms; });
+  return out;
+}
+
+std::vector<StageSpan> Recorder::spans() const {
+  std::vector<StageSpan> out;
+  {
+    std::lock_guard lock(mutex_);
+    out = spans_;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start_ms < b.start_ms; });
+  return out;
+}
+
+std::string job_id(int proof) { return fmt::format("proof-{:04d}", proof); }
+
+}  // namespace zkc::harness

@@ -1,0 +1,72 @@
+#include "harness/results/csv.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace zkc::harness {
+
+std::string csv_field(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (const char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source) {
+  std::vector<CsvRecord> records;
+  std::size_t line = 1, i = 0;
+  const auto error = [&](std::size_t at_line, std::string_view what) {
+    return std::runtime_error(fmt::format("{}:{}: malformed CSV: {}", source, at_line, what));
+  };
+  while (i < text.size()) {
+    CsvRecord record{line, {}};
+    std::string field;
+    for (;;) {  // one field per iteration
+      field.clear();
+      if (i < text.size() && text[i] == '"') {
+        const std::size_t quote_line = line;
+        ++i;
+        for (;;) {
+          if (i >= text.size()) throw error(quote_line, "unterminated quoted field");
+          const char c = text[i++];
+          if (c == '"') {
+            if (i < text.size() && text[i] == '"') {
+              field += '"';
+              ++i;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line;
+          field += c;
+        }
+        if (i < text.size() && text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n'))
+          throw error(line, "text after a closing quote");
+      } else {
+        while (i < text.size() && text[i] != ',' && text[i] != '\n') {
+          if (text[i] == '"') throw error(line, "quote inside an unquoted field");
+          if (text[i] == '\r' && !(i + 1 < text.size() && text[i + 1] == '\n')) throw error(line, "stray carriage return");
+          if (text[i] != '\r') field += text[i];
+          ++i;
+        }
+      }
+      record.fields.push_back(field);
+      if (i < text.size() && text[i] == '\r') ++i;  // the "\r" of "\r\n" after a quoted field
+      if (i >= text.size()) break;
+      const char sep = text[i++];
+      if (sep == '\n') {
+        ++line;
+        break;
+      }
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+}  // namespace zkc::harness

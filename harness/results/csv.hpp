@@ -1,0 +1,25 @@
+// Minimal RFC 4180 CSV for the run's tables: fields containing a comma, a quote or a line break are
+// quoted with inner quotes doubled (timeline details are comma-separated key=value lists). Records end
+// with "\n"; the parser also accepts "\r\n".
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zkc::harness {
+
+// `field` as one CSV field, quoted only when it needs to be.
+std::string csv_field(std::string_view field);
+
+struct CsvRecord {
+  std::size_t line = 0;  // 1-based line where the record starts
+  std::vector<std::string> fields;
+};
+
+// Parses a whole CSV text strictly: a stray quote, text after a closing quote or an unterminated quote
+// is a std::runtime_error naming `source:line`. A final empty line is not a record.
+std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source);
+
+}  // namespace zkc::harness

@@ -1,0 +1,55 @@
+// RunDirectory: where one run writes its results, all or nothing. Files go into a hidden temporary
+// directory `<root>/.tmp-<run_id>-<pid>`; commit() renames it to `<root>/<run_id>` in one step, and a
+// run that never commits (an exception, a failed check) has its temporary directory removed, so the
+// results root only ever holds complete runs.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace zkc::harness {
+
+class RunDirectory {
+ public:
+  // Creates `results_root` (with parents) and the temporary directory. std::invalid_argument for a
+  // run_id that is not a plain name ([A-Za-z0-9._-], not "." or ".."); std::system_error naming the path
+  // when a directory cannot be created or `<root>/<run_id>` already exists.
+  static RunDirectory create(const std::filesystem::path& results_root, const std::string& run_id);
+
+  RunDirectory(RunDirectory&& other) noexcept;
+  RunDirectory& operator=(RunDirectory&& other) noexcept;
+  RunDirectory(const RunDirectory&) = delete;
+  RunDirectory& operator=(const RunDirectory&) = delete;
+  // Removes the temporary directory unless committed (a failure is reported on stderr: no throwing).
+  ~RunDirectory();
+
+  // Where to write: the temporary directory before commit(), the final one after.
+  const std::filesystem::path& path() const { return committed_ ? final_path_ : temp_path_; }
+  const std::filesystem::path& final_path() const { return final_path_; }
+  const std::string& run_id() const { return run_id_; }
+  bool committed() const { return committed_; }
+
+  // Atomically renames the temporary directory to final_path(); never replaces an existing entry
+  // (std::system_error naming both paths, the temporary directory is kept for the destructor).
+  const std::filesystem::path& commit();
+
+ private:
+  RunDirectory(std::filesystem::path temp, std::filesystem::path final_path, std::string run_id)
+      : temp_path_(std::move(temp)), final_path_(std::move(final_path)), run_id_(std::move(run_id)) {}
+  void discard() noexcept;
+
+  std::filesystem::path temp_path_;
+  std::filesystem::path final_path_;
+  std::string run_id_;
+  bool committed_ = false;
+  bool owns_ = true;  // false once moved from
+};
+
+// "<YYYYmmdd-HHMMSS>-<label>" in local time; the label's characters outside [A-Za-z0-9._-] become '_'
+// (an empty label gives the timestamp alone).
+std::string make_run_id(std::string_view label);
+// `label` with every character outside [A-Za-z0-9._-] replaced by '_'.
+std::string sanitize_label(std::string_view label);
+
+}  // namespace zkc::harness

@@ -1,0 +1,118 @@
+#include "harness/results/summary_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "harness/results/csv.hpp"
+#include "harness/results/text_file.hpp"
+
+namespace zkc::harness {
+namespace {
+
+std::vector<analysis::MetricRow> all_rows(const analysis::RunMetrics& metrics,
+                                          const std::vector<analysis::MetricRow>& extra) {
+  std::vector<analysis::MetricRow> rows = analysis::metric_rows(metrics);
+  rows.insert(rows.end(), extra.begin(), extra.end());
+  return rows;
+}
+
+constexpr int kLabelWidth = 28;
+constexpr int kValueWidth = 14;
+
+std::string rule(std::size_t width) { return std::string(width, '-') + '\n'; }
+
+// An extra row's value: integers without decimals, others with 3.
+std::string plain_value(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.3f}", v);
+}
+
+}  // namespace
+
+std::vector<analysis::MetricRow> fact_rows(const RunFacts& facts) {
+  std::vector<analysis::MetricRow> rows = {
+      {"peak_rss_mib", facts.peak_rss_mib, "MiB"},
+      {"vram_peak_mib", facts.vram_peak_mib, "MiB"},
+      {"throttle_checks", static_cast<double>(facts.throttle_checks), "count"},
+  };
+  rows.insert(rows.end(), facts.extra.begin(), facts.extra.end());
+  return rows;
+}
+
+void write_summary_csv(const std::filesystem::path& path, const analysis::RunMetrics& metrics,
+                       const std::vector<analysis::MetricRow>& extra) {
+  std::string out = "metric,value,unit\n";
+  for (const auto& r : all_rows(metrics, extra))
+    fmt::format_to(std::back_inserter(out), "{},{},{}\n", csv_field(r.name), r.value, csv_field(r.unit));
+  write_text_file(path, out);
+}
+
+nlohmann::ordered_json summary_json(const analysis::RunMetrics& metrics, const std::vector<analysis::MetricRow>& extra) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::object();
+  for (const auto& r : all_rows(metrics, extra)) {
+    nlohmann::ordered_json value = nullptr;
+    if (std::isfinite(r.value)) value = r.value;
+    rows[r.name] = {{"value", std::move(value)}, {"unit", r.unit}};
+  }
+  return {{"metrics", std::move(rows)}};
+}
+
+void write_summary_json(const std::filesystem::path& path, const analysis::RunMetrics& metrics,
+                        const std::vector<analysis::MetricRow>& extra) {
+  write_text_file(path, summary_json(metrics, extra).dump(2) + "\n");
+}
+
+std::string format_summary_table(const analysis::RunMetrics& m, const std::vector<analysis::MetricRow>& extra,
+                                 std::string_view heading) {
+  std::string out;
+  const auto line = [&out](std::string_view label, const std::string& value, std::string_view unit) {
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}", label, kLabelWidth, value, kValueWidth);
+    if (!unit.empty()) fmt::format_to(std::back_inserter(out), "  {}", unit);
+    out += '\n';
+  };
+  constexpr std::size_t width = 74;  // the stage table's width
+  if (!heading.empty()) out += fmt::format("{}\n", heading);
+
+  out += rule(width);
+  line("Metric", "Value", "Unit");
+  out += rule(width);
+  line("s/proof", fmt::format("{:.3f}", m.s_per_proof), "s");
+  line("batch elapsed", fmt::format("{:.3f}", m.batch_elapsed_ms / 1000.0), "s");
+  line("proofs completed", fmt::format("{}", m.proofs_completed), "");
+  line("partitions completed", fmt::format("{}", m.partitions_completed), "");
+  line("avg prove", fmt::format("{:.3f}", m.avg_prove_s), "s");
+  line("avg GPU/partition", fmt::format("{:.3f}", m.avg_gpu_per_partition_s), "s");
+  line("GPU util", fmt::format("{:.1f}", m.gpu_util * 100.0), "%");
+  line("GPU lock util", fmt::format("{:.1f}", m.lock_util * 100.0), "%");
+  line("GPU idle gaps", fmt::format("{}", m.idle_gaps.count), "");
+  line("  total", fmt::format("{:.1f}", m.idle_gaps.total_ms), "ms");
+  line("  longest", fmt::format("{:.1f}", m.idle_gaps.longest_ms), "ms");
+  line("max concurrent dealloc", fmt::format("{}", m.max_concurrent_dealloc),
+       fmt::format("(cpp {}, rust {})", m.max_concurrent_dealloc_cpp, m.max_concurrent_dealloc_rust));
+  line("throttle yields", fmt::format("{}", m.throttle_yields), "");
+
+  const std::pair<const char*, const analysis::Distribution*> distributions[] = {
+      {"synthesis", &m.synthesis_ms}, {"GPU queue wait", &m.queue_wait_ms}, {"GPU lock wait", &m.lock_wait_ms},
+      {"prep_msm", &m.prep_msm_ms},   {"b_g2_msm", &m.b_g2_msm_ms},         {"dealloc", &m.dealloc_ms},
+  };
+  out += rule(width);
+  fmt::format_to(std::back_inserter(out), "{:<18}{:>8}{:>12}{:>12}{:>12}{:>12}\n", "Stage (ms)", "count", "mean", "p50",
+                 "p95", "max");
+  out += rule(width);
+  for (const auto& [name, d] : distributions) {
+    fmt::format_to(std::back_inserter(out), "{:<18}{:>8}{:>12.1f}{:>12.1f}{:>12.1f}{:>12.1f}\n", name, d->count, d->mean,
+                   d->p50, d->p95, d->max);
+  }
+
+  if (!extra.empty()) {
+    out += rule(width);
+    for (const auto& r : extra) line(r.name, plain_value(r.value), r.unit);
+  }
+  out += rule(width);
+  return out;
+}
+
+}  // namespace zkc::harness

@@ -1,0 +1,51 @@
+#include "harness/results/timeline_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+#include "harness/results/csv.hpp"
+#include "harness/results/text_file.hpp"
+
+namespace zkc::harness {
+
+void write_timeline_csv(const std::filesystem::path& path, std::span<const analysis::TimelineEvent> events) {
+  std::string out = kTimelineCsvHeader;
+  out += '\n';
+  for (const auto& e : events) {
+    fmt::format_to(std::back_inserter(out), "{:.3f},{},{},{}\n", e.offset_ms, csv_field(e.event), csv_field(e.job_id),
+                   csv_field(e.detail));
+  }
+  write_text_file(path, out);
+}
+
+std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  const std::vector<CsvRecord> records = parse_csv(read_text_file(path), source);
+  const auto fail = [&](std::size_t line, const std::string& what) {
+    return std::runtime_error(fmt::format("{}:{}: {}", source, line, what));
+  };
+  if (records.empty()) throw fail(1, fmt::format("empty file, expected the header '{}'", kTimelineCsvHeader));
+  const auto& header = records.front().fields;
+  if (header != std::vector<std::string>{"offset_ms", "event", "job_id", "detail"})
+    throw fail(1, fmt::format("expected the header '{}'", kTimelineCsvHeader));
+
+  std::vector<analysis::TimelineEvent> events;
+  events.reserve(records.size() - 1);
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const CsvRecord& rec = records[r];
+    if (rec.fields.size() != 4) throw fail(rec.line, fmt::format("expected 4 fields, found {}", rec.fields.size()));
+    const std::string& offset = rec.fields[0];
+    double ms = 0;
+    const auto [end, ec] = std::from_chars(offset.data(), offset.data() + offset.size(), ms);
+    if (offset.empty() || ec != std::errc() || end != offset.data() + offset.size())
+      throw fail(rec.line, fmt::format("offset_ms '{}' is not a number", offset));
+    if (rec.fields[1].empty()) throw fail(rec.line, "empty event name");
+    events.push_back({ms, rec.fields[1], rec.fields[2], rec.fields[3]});
+  }
+  return events;
+}
+
+}  // namespace zkc::harness

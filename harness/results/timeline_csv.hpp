@@ -1,0 +1,21 @@
+// timeline.csv: a run's timeline events, one per row, `offset_ms,event,job_id,detail` (offsets in ms
+// with 3 decimals). The reader is strict so that a damaged file is noticed rather than half-analysed.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "analysis/timeline/timeline_event.hpp"
+
+namespace zkc::harness {
+
+inline constexpr const char* kTimelineCsvHeader = "offset_ms,event,job_id,detail";
+
+// std::system_error naming the path on an I/O failure.
+void write_timeline_csv(const std::filesystem::path& path, std::span<const analysis::TimelineEvent> events);
+// std::system_error on an I/O failure; std::runtime_error naming file:line for a wrong header, a row
+// without exactly 4 fields or an offset that is not a number.
+std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::path& path);
+
+}  // namespace zkc::harness

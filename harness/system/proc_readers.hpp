@@ -1,0 +1,31 @@
+// Small readers of kernel facts that matter to memory-subsystem contention: THP mode, perf access,
+// the INVLPGB flag (broadcast TLB invalidation: cheaper shootdowns), available memory, peak RSS.
+// Each takes the root of /proc or /sys so tests can point it at fixture files, returns nullopt when the
+// file cannot be read or lacks the value, and then, when `error` is given, stores why there
+// ("<path>: <errno text>" or "<path>: no <field>").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zkc::harness {
+
+// <sys_root>/kernel/mm/transparent_hugepage/enabled: the bracketed word of "always [madvise] never".
+std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root = "/sys", std::string* error = nullptr);
+// <proc_root>/sys/kernel/perf_event_paranoid (-1 .. 4).
+std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root = "/proc",
+                                            std::string* error = nullptr);
+// Whether the first "flags" line of <proc_root>/cpuinfo lists `flag` (a whole word, e.g. "invlpgb").
+std::optional<bool> cpu_has_flag(std::string_view flag, const std::filesystem::path& proc_root = "/proc",
+                                 std::string* error = nullptr);
+// MemAvailable of <proc_root>/meminfo, in bytes.
+std::optional<std::uint64_t> read_mem_available_bytes(const std::filesystem::path& proc_root = "/proc",
+                                                      std::string* error = nullptr);
+// VmHWM (peak resident set) of <proc_root>/self/status, in bytes.
+std::optional<std::uint64_t> read_peak_rss_bytes(const std::filesystem::path& proc_root = "/proc",
+                                                 std::string* error = nullptr);
+
+}  // namespace zkc::harness

@@ -1,0 +1,190 @@
+#include "workloads/gpu/sim_gpu.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+namespace zkc::workloads {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kPage = 4096;
+
+// Device memory held across a stage, released on every path out of prove_partition (an OOM in a
+// later allocation or a throwing wait_for_prep must not leak device memory).
+class DeviceAllocation {
+ public:
+  DeviceAllocation(VramModel& vram, std::string_view what, std::uint64_t bytes) : vram_(vram) {
+    vram_.allocate(what, bytes);
+    bytes_ = bytes;
+  }
+  ~DeviceAllocation() {
+    try {
+      release();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "zkcontend: %s\n", e.what());
+    }
+  }
+  DeviceAllocation(const DeviceAllocation&) = delete;
+  DeviceAllocation& operator=(const DeviceAllocation&) = delete;
+
+  void release() {
+    if (bytes_ != 0) vram_.release(std::exchange(bytes_, 0));
+  }
+
+ private:
+  VramModel& vram_;
+  std::uint64_t bytes_ = 0;
+};
+
+// Copies into the staging buffer in staging-sized pieces, wrapping around: the bytes moved are the
+// real upload's even when the buffer is smaller than the upload.
+class StagingWriter {
+ public:
+  explicit StagingWriter(std::span<std::byte> staging) : staging_(staging) {}
+
+  void copy(std::span<const std::byte> src) {
+    while (!src.empty()) {
+      if (cursor_ == staging_.size()) cursor_ = 0;
+      const std::size_t n = std::min(src.size(), staging_.size() - cursor_);
+      std::memcpy(staging_.data() + cursor_, src.data(), n);
+      cursor_ += n;
+      src = src.subspan(n);
+    }
+  }
+  template <class T>
+  void copy(const T* data, std::size_t count) {
+    copy(std::as_bytes(std::span<const T>(data, count)));
+  }
+
+ private:
+  std::span<std::byte> staging_;
+  std::size_t cursor_ = 0;
+};
+
+void model_kernel(double ms) {
+  if (ms <= 0) return;
+  // Rounded up: sleep_for truncates a floating duration, and a stage must never undercut its model.
+  std::this_thread::sleep_for(std::chrono::ceil<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(ms)));
+}
+
+// One volatile read in every page the span covers, as cudaHostRegister faults them in to pin them.
+void touch_span(std::span<const std::byte> region) {
+  if (region.empty()) return;
+  const volatile std::byte* p = region.data();
+  const auto addr = reinterpret_cast<std::uintptr_t>(region.data());
+  for (std::size_t off = 0; off < region.size(); off = (addr + off) / kPage * kPage + kPage - addr) {
+    const std::byte b = p[off];
+    static_cast<void>(b);
+  }
+}
+
+SimGpuParams validated(const SimGpuParams& p) {
+  if (p.staging_bytes == 0) throw std::invalid_argument("SimGpuParams.staging_bytes must be >= 1");
+  for (const auto& [name, ms] : {std::pair{"ntt_msm_h_ms", p.ntt_msm_h_ms}, std::pair{"batch_add_ms", p.batch_add_ms},
+                                 std::pair{"tail_msm_ms", p.tail_msm_ms}}) {
+    if (!(std::isfinite(ms) && ms >= 0)) {
+      throw std::invalid_argument(fmt::format("SimGpuParams.{} = {} must be finite and >= 0", name, ms));
+    }
+  }
+  return p;
+}
+
+void check_input(const GpuPartitionInput& in) {
+  if (in.a.size() != in.b.size() || in.a.size() != in.c.size()) {
+    throw std::invalid_argument(
+        fmt::format("SimGpu: a, b, c have {}, {}, {} elements; they must match", in.a.size(), in.b.size(), in.c.size()));
+  }
+  if (in.domain_size < in.a.size()) {
+    throw std::invalid_argument(
+        fmt::format("SimGpu: domain_size {} is below the {} constraints", in.domain_size, in.a.size()));
+  }
+  if (in.split == nullptr) throw std::invalid_argument("SimGpu: input.split is null");
+}
+
+void check_split(const SplitVectors& s) {
+  if (s.a_tail_count > s.a_tail_scalars.size() || s.a_tail_count > s.a_tail_bases.size() ||
+      s.b_tail_count > s.b_tail_scalars.size() || s.b_tail_count > s.b_g1_tail_bases.size() ||
+      s.b_tail_count > s.b_g2_tail_bases.size()) {
+    throw std::invalid_argument(fmt::format("SimGpu: tail counts (A {}, B {}) exceed the split vectors' arrays",
+                                            s.a_tail_count, s.b_tail_count));
+  }
+}
+
+std::uint64_t tail_device_bytes(const SplitVectors& s) {
+  return s.b_tail_count * (sizeof(Scalar256) + sizeof(G1Affine) + sizeof(G2Affine)) +
+         s.a_tail_count * (sizeof(Scalar256) + sizeof(G1Affine));
+}
+
+}  // namespace
+
+SimGpu::SimGpu(const SimGpuParams& params)
+    : params_(validated(params)), vram_(params.vram_bytes), staging_(params.staging_bytes, "gpu staging") {
+  vram_.set_device_index(params_.index);
+  // cudaHostAlloc commits the pinned pages up front; writing them keeps first-use faults out of
+  // the first partition's upload.
+  std::memset(staging_.data(), 0, staging_.bytes());
+}
+
+void SimGpu::register_host(std::span<const std::byte> region) { touch_span(region); }
+
+// Unpinning has no host-side memory traffic to model.
+void SimGpu::unregister_host(std::span<const std::byte> /*region*/) {}
+
+void SimGpu::prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
+                             const StageCallback& on_stage) {
+  check_input(input);
+  auto run_stage = [&on_stage](std::string_view name, const auto& body) {
+    const SteadyTime start = Clock::now();
+    body();
+    const SteadyTime end = Clock::now();
+    if (on_stage) on_stage(name, start, end);
+  };
+  StagingWriter staging(staging_.span());
+
+  DeviceAllocation d_abc(vram_, "d_abc", 3 * input.domain_size * sizeof(Fr));
+  run_stage("upload", [&] {
+    staging.copy(input.a.data(), input.a.size());
+    staging.copy(input.b.data(), input.b.size());
+    staging.copy(input.c.data(), input.c.size());
+  });
+  run_stage("ntt_msm_h", [&] { model_kernel(params_.ntt_msm_h_ms); });
+  d_abc.release();
+
+  run_stage("prep_wait", [&] {
+    if (wait_for_prep) wait_for_prep();
+  });
+  // Only now may the split vectors be read: prep_msm has filled them.
+  const SplitVectors& split = *input.split;
+  check_split(split);
+
+  DeviceAllocation d_batch(vram_, "d_batch", split.one_bits.bytes() + split.tail_bits.bytes());
+  run_stage("batch_add", [&] {
+    staging.copy(split.one_bits.data(), split.one_bits.size());
+    staging.copy(split.tail_bits.data(), split.tail_bits.size());
+    model_kernel(params_.batch_add_ms);
+  });
+
+  DeviceAllocation d_tail(vram_, "d_tail", tail_device_bytes(split));
+  run_stage("tail_msm", [&] {
+    staging.copy(split.a_tail_scalars.data(), split.a_tail_count);
+    staging.copy(split.a_tail_bases.data(), split.a_tail_count);
+    staging.copy(split.b_tail_scalars.data(), split.b_tail_count);
+    staging.copy(split.b_g1_tail_bases.data(), split.b_tail_count);
+    staging.copy(split.b_g2_tail_bases.data(), split.b_tail_count);
+    model_kernel(params_.tail_msm_ms);
+  });
+  d_tail.release();
+  d_batch.release();
+}
+
+}  // namespace zkc::workloads

@@ -1,0 +1,50 @@
+// SimGpu: the simulated GPU for machines without one. Kernel time is modelled (a sleep of the
+// profile's duration, scaled), but the host-side work the real device path does on the CPU is real:
+// registering a/b/c touches every page, uploads are memcpy into a pinned staging buffer, and the
+// batch_add / tail_msm inputs (bitmaps, tail scalars and bases) are copied too, so device-side time
+// inflates under memory contention as the real one does. Device memory follows the real allocation
+// sequence against a VramModel budget.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "workloads/gpu/gpu_device.hpp"
+#include "workloads/gpu/vram_model.hpp"
+#include "workloads/memory/host_array.hpp"
+
+namespace zkc::workloads {
+
+struct SimGpuParams {
+  int index = 0;
+  std::uint64_t vram_bytes = 0;
+  std::uint64_t staging_bytes = 0;  // pinned staging buffer, >= the largest upload (3 x domain x 32 B)
+  // Modelled kernel time per stage, added after the stage's real host-side copies.
+  double ntt_msm_h_ms = 0;
+  double batch_add_ms = 0;
+  double tail_msm_ms = 0;
+};
+
+class SimGpu final : public GpuDevice {
+ public:
+  explicit SimGpu(const SimGpuParams& params);
+
+  std::string_view backend() const override { return "sim"; }
+  int index() const override { return params_.index; }
+  void register_host(std::span<const std::byte> region) override;
+  void unregister_host(std::span<const std::byte> region) override;
+  // Allocation sequence (bytes): "d_abc" 3 x domain x 32 for ntt_msm_h, released after it;
+  // "d_batch" one_bits + split-vector bitmaps for batch_add; "d_tail" tail scalars + bases for
+  // tail_msm; all released at the end.
+  void prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
+                       const StageCallback& on_stage) override;
+  std::uint64_t vram_peak_bytes() const override { return vram_.peak(); }
+  const VramModel& vram() const { return vram_; }
+
+ private:
+  SimGpuParams params_;
+  VramModel vram_;
+  HostArray<std::byte> staging_;
+};
+
+}  // namespace zkc::workloads

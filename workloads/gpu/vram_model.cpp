@@ -1,0 +1,49 @@
+#include "workloads/gpu/vram_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace zkc::workloads {
+namespace {
+
+double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+}  // namespace
+
+void VramModel::allocate(std::string_view what, std::uint64_t bytes) {
+  const std::lock_guard lock(mutex_);
+  const std::uint64_t free_bytes = total_ - used_;
+  if (bytes > free_bytes) {
+    throw GpuOutOfMemory(fmt::format("out of memory: {} needs {:.1f} MiB, {:.1f} MiB free of {:.1f} MiB on device {}",
+                                     what, mib(bytes), mib(free_bytes), mib(total_), device_));
+  }
+  used_ += bytes;
+  peak_ = std::max(peak_, used_);
+}
+
+void VramModel::release(std::uint64_t bytes) {
+  const std::lock_guard lock(mutex_);
+  if (bytes > used_) {
+    throw std::logic_error(fmt::format("VramModel: release of {} bytes on device {} exceeds the {} bytes allocated",
+                                       bytes, device_, used_));
+  }
+  used_ -= bytes;
+}
+
+std::uint64_t VramModel::used() const {
+  const std::lock_guard lock(mutex_);
+  return used_;
+}
+
+std::uint64_t VramModel::free() const {
+  const std::lock_guard lock(mutex_);
+  return total_ - used_;
+}
+
+std::uint64_t VramModel::peak() const {
+  const std::lock_guard lock(mutex_);
+  return peak_;
+}
+
+}  // namespace zkc::workloads

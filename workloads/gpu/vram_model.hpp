@@ -1,0 +1,42 @@
+// VramModel: device memory as the simulated GPU sees it, a budget with named allocations. An
+// allocation that does not fit fails like cudaMalloc did in the real Phase 10 OOM, so an
+// over-subscribed configuration fails here the way it failed there.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace zkc::workloads {
+
+// A device allocation failed: the message names the allocation, the request and what was free.
+class GpuOutOfMemory : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class VramModel {
+ public:
+  explicit VramModel(std::uint64_t total_bytes) : total_(total_bytes) {}
+
+  // Reserves `bytes`; throws GpuOutOfMemory ("out of memory: <what> needs X MiB, Y MiB free of Z MiB
+  // on device D") when it does not fit. Thread-safe.
+  void allocate(std::string_view what, std::uint64_t bytes);
+  void release(std::uint64_t bytes);  // throws std::logic_error when more than allocated
+  std::uint64_t total() const { return total_; }
+  std::uint64_t used() const;
+  std::uint64_t free() const;
+  std::uint64_t peak() const;
+  void set_device_index(int device) { device_ = device; }
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t total_;
+  std::uint64_t used_ = 0;
+  std::uint64_t peak_ = 0;
+  int device_ = 0;
+};
+
+}  // namespace zkc::workloads

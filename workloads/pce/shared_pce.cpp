@@ -1,0 +1,53 @@
+#include "workloads/pce/shared_pce.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "kernels/spmv/matrix_gen.hpp"
+
+namespace zkc::workloads {
+namespace {
+
+// splitmix64's finalizer: a bijection, so distinct inputs give distinct seeds.
+std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// One seed per matrix: A, B and C must not share column patterns or values.
+std::uint64_t matrix_seed(std::uint64_t seed, std::uint64_t matrix) {
+  return mix64(seed ^ ((matrix + 1) * 0x9E3779B97F4A7C15ULL));
+}
+
+CsrMatrix generate_matrix(const PartitionShape& shape, const PceParams& params, std::uint64_t nnz,
+                          std::uint64_t matrix, ThreadPool* pool) {
+  MatrixGenParams p;
+  p.rows = shape.constraints;
+  p.cols = shape.witness_len();
+  p.mean_nnz_per_row = static_cast<double>(nnz) / static_cast<double>(shape.constraints);
+  p.nnz_spread = params.nnz_spread;
+  p.local_fraction = params.local_fraction;
+  // A window wider than the matrix means the same as one as wide as it.
+  p.local_window = std::min(params.local_window, p.cols);
+  p.seed = matrix_seed(params.seed, matrix);
+  return generate_r1cs_like(p, pool);
+}
+
+}  // namespace
+
+SharedPce build_shared_pce(const PartitionShape& shape, const PceParams& params, ThreadPool* pool) {
+  if (shape.constraints == 0 || shape.witness_len() == 0) {
+    throw std::invalid_argument(fmt::format("build_shared_pce: shape has {} constraints and {} witness columns",
+                                            shape.constraints, shape.witness_len()));
+  }
+  SharedPce pce;
+  pce.a = generate_matrix(shape, params, shape.nnz_a, 0, pool);
+  pce.b = generate_matrix(shape, params, shape.nnz_b, 1, pool);
+  pce.c = generate_matrix(shape, params, shape.nnz_c, 2, pool);
+  return pce;
+}
+
+}  // namespace zkc::workloads

@@ -1,0 +1,38 @@
+// prep_msm and b_g2_msm: the CPU side of a partition's proof that runs beside the GPU stages.
+//
+// prep_msm is single-threaded, as in the real prover with one circuit per call: pass 1 scans the aux
+// scalars and sets one_bits / tail_bits; pass 2 walks the A and B densities and, for each variable
+// whose scalar is in the tail, writes its canonical scalar and copies its bases out of the pinned
+// SRS into the split vectors. b_g2_msm is then the G2 Pippenger over the B_G2 tail on the groth16
+// pool (the step whose pool size intervention I2 bounds).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "kernels/curve/g2.hpp"
+#include "kernels/field/fr.hpp"
+#include "kernels/msm/msm_plan.hpp"
+#include "kernels/pool/thread_pool.hpp"
+#include "workloads/prover/split_vectors.hpp"
+#include "workloads/srs/pinned_srs.hpp"
+
+namespace zkc::workloads {
+
+struct PrepStats {
+  std::size_t ones = 0;    // aux scalars equal to 1
+  std::size_t tail = 0;    // aux scalars neither 0 nor 1
+  std::size_t a_tail = 0;  // tail variables in the A density
+  std::size_t b_tail = 0;  // tail variables in the B density
+};
+
+// Throws std::invalid_argument when aux, the densities or `out` do not match the shape.
+PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<const Fr> aux,
+                   std::span<const std::uint64_t> a_density, std::span<const std::uint64_t> b_density,
+                   SplitVectors& out);
+
+// sum over the B tail of [scalar] B_G2 base, by msm() on `pool`; plan_out receives the MSM plan.
+G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out = nullptr);
+
+}  // namespace zkc::workloads
