@@ -170,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"--set workload.one_fraction=0.8 --set workload.tail_fraction=0.5", "must be <= 1"},
         BadConfig{"--set gpu.backend=\\\"cuda\\\"", "gpu.backend"},
         BadConfig{"--set workload.scale=1", "refusing to run"},
-        BadConfig{"-j 0", "--concurrency"}));
+        BadConfig{"-j 0", "--concurrency"},
+        BadConfig{"--run-id a+b", "--run-id 'a+b'"}));
 
 TEST_F(RunCommand, UnknownKeyInAFileNamesFileAndLine) {
   fs::create_directories(root_.parent_path());

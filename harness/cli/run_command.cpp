@@ -144,6 +144,9 @@ int run_run(const RunOptions& opts) {
   const std::string run_id =
       opts.run_id.empty() ? harness::make_run_id(fmt::format("c{}j{}", plan.proofs, plan.concurrency)) : opts.run_id;
   try {
+    if (run_id == "." || run_id == ".." || harness::sanitize_label(run_id) != run_id) {
+      throw config::ConfigError(fmt::format("--run-id '{}': accepted: a plain name of letters, digits, '.', '_', '-'", run_id));
+    }
     check_results_root(root);
     if (fs::exists(root / run_id)) {
       throw config::ConfigError(fmt::format("--run-id {}: {} already exists", run_id, (root / run_id).string()));
