@@ -1,6 +1,8 @@
 // Runs the real zkcontend binary and checks exit codes and messages.
 #include <gtest/gtest.h>
 
+#include "tests/support/run_binary.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -8,21 +10,9 @@
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using Result = zkc::test_support::BinaryResult;
 
-Result run(const std::string& args) {
-  const std::string cmd = std::string(ZKC_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result run(const std::string& args) { return zkc::test_support::run_zkcontend(args); }
 
 TEST(Cli, VersionPrintsNameAndVersion) {
   const Result r = run("--version");

@@ -2,6 +2,8 @@
 // summary.csv agreeing with an independent recomputation from timeline.csv, and every documented
 // configuration error (exit code 2, nothing under results/).
 #include <gtest/gtest.h>
+
+#include "tests/support/run_binary.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,21 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
+using Result = zkc::test_support::BinaryResult;
 
-Result run(const std::string& args) {
-  const std::string cmd = std::string(ZKC_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result run(const std::string& args) { return zkc::test_support::run_zkcontend(args); }
 
 class RunCommand : public ::testing::Test {
  protected:

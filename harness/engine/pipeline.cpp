@@ -12,6 +12,7 @@
 
 #include "harness/engine/blocking_queue.hpp"
 #include "harness/engine/dealloc_crew.hpp"
+#include "kernels/random/splitmix.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/prover/prep_msm.hpp"
 #include "workloads/prover/split_vectors.hpp"
@@ -91,12 +92,9 @@ struct FinalizeJob {
 
 std::string worker_label(unsigned device, unsigned index) { return fmt::format("gpu{}.{}", device, index); }
 
-std::uint64_t mix_seed(std::uint64_t seed, int proof, int partition) {
-  std::uint64_t z = seed ^ (static_cast<std::uint64_t>(proof) << 20) ^ static_cast<std::uint64_t>(partition);
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+// Each partition of each proof gets its own witness seed.
+std::uint64_t partition_seed(std::uint64_t seed, int proof, int partition) {
+  return derive_seed(seed, (static_cast<std::uint64_t>(proof) << 20) | static_cast<std::uint64_t>(partition));
 }
 
 template <class T>
@@ -176,7 +174,7 @@ struct Pipeline::Impl {
 
     w->inputs = HostArray<Fr>(shape.inputs, "input assignment");
     w->aux = HostArray<Fr>(shape.aux, "aux assignment");
-    workloads::generate_witness(plan.witness, mix_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
+    workloads::generate_witness(plan.witness, partition_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
                                 w->aux.span());
     const auto t_wit = Clock::now();
     rec.span(t.proof, t.partition, "witness_gen", start, t_wit, worker);

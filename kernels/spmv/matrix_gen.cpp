@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/random/splitmix.hpp"
+
 namespace zkc {
 namespace {
 
@@ -20,13 +22,6 @@ constexpr double kDenseRowShare = 0.5;
 // Rounds of local/uniform draws before the remaining columns of a row are drawn uniformly only
 // (a narrow window can hold fewer distinct columns than the row needs).
 constexpr int kLocalRounds = 8;
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 // xoshiro256**: small, fast and specified bit for bit (unlike the standard distributions), so the
 // generated matrices are the same with every standard library. Satisfies UniformRandomBitGenerator.

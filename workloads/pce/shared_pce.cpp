@@ -5,22 +5,14 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernels/random/splitmix.hpp"
 #include "kernels/spmv/matrix_gen.hpp"
 
 namespace zkc::workloads {
 namespace {
 
-// splitmix64's finalizer: a bijection, so distinct inputs give distinct seeds.
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // One seed per matrix: A, B and C must not share column patterns or values.
-std::uint64_t matrix_seed(std::uint64_t seed, std::uint64_t matrix) {
-  return mix64(seed ^ ((matrix + 1) * 0x9E3779B97F4A7C15ULL));
-}
+std::uint64_t matrix_seed(std::uint64_t seed, std::uint64_t matrix) { return derive_seed(seed, matrix); }
 
 CsrMatrix generate_matrix(const PartitionShape& shape, const PceParams& params, std::uint64_t nnz,
                           std::uint64_t matrix, ThreadPool* pool) {

@@ -10,20 +10,13 @@
 #include <vector>
 
 #include "kernels/curve/point_gen.hpp"
+#include "kernels/random/splitmix.hpp"
 
 namespace zkc::workloads {
 namespace {
 
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // Distinct seeds per section, so H, L, A and B_G1 do not hold the same points.
-std::uint64_t section_seed(std::uint64_t seed, std::uint64_t section) {
-  return mix64(seed ^ ((section + 1) * 0x9E3779B97F4A7C15ULL));
-}
+std::uint64_t section_seed(std::uint64_t seed, std::uint64_t section) { return derive_seed(seed, section); }
 
 // Fills `out` with min(n, kDistinctPoints) distinct points repeated: the copy moves the same bytes
 // a real SRS load would, without the cost of generating every point.

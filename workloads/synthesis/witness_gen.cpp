@@ -7,18 +7,14 @@
 #include <random>
 #include <stdexcept>
 
+#include "kernels/random/splitmix.hpp"
+
 namespace zkc::workloads {
 namespace {
 
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+constexpr std::uint64_t kGolden = kGoldenGamma;
 // Gadgets reference recently allocated wires: the chain reads one of the last kLookback values.
 constexpr std::uint64_t kLookback = 64;
-
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 // One key per (seed, partition): variable i's hash is then a splitmix64 stream position.
 std::uint64_t partition_key(std::uint64_t seed, std::uint64_t partition_seed) {
