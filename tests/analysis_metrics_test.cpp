@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
+#include "analysis/metrics/windowed_rate.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -275,3 +276,45 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
 
 }  // namespace
 }  // namespace zkc::analysis
+
+namespace {
+
+TEST(WindowedRate, SplitsEachIntervalByWindowCoverage) {
+  using zkc::analysis::CounterSample;
+  using zkc::analysis::TimeWindow;
+  // 0..100 ms: +100 with the window covering 0..50 -> 50 inside, 50 outside; 100..200: +10, no window.
+  const std::vector<CounterSample> s = {{0, 0}, {100, 100}, {200, 110}};
+  const std::vector<TimeWindow> w = {{0, 30}, {20, 50}};  // overlapping: merged to 0..50
+  const auto r = zkc::analysis::windowed_rate(s, w);
+  EXPECT_DOUBLE_EQ(r.inside_ms, 50);
+  EXPECT_DOUBLE_EQ(r.outside_ms, 150);
+  EXPECT_DOUBLE_EQ(r.inside_count, 50);
+  EXPECT_DOUBLE_EQ(r.outside_count, 60);
+  EXPECT_DOUBLE_EQ(r.inside_per_s(), 1000);
+  EXPECT_DOUBLE_EQ(r.outside_per_s(), 400);
+}
+
+TEST(WindowedRate, NoSamplesOrNoWindowsGiveZeroOrAllOutside) {
+  EXPECT_EQ(zkc::analysis::windowed_rate({}, {}).inside_ms, 0);
+  const std::vector<zkc::analysis::CounterSample> s = {{0, 5}, {10, 25}};
+  const auto r = zkc::analysis::windowed_rate(s, {});
+  EXPECT_DOUBLE_EQ(r.outside_count, 20);
+  EXPECT_DOUBLE_EQ(r.inside_per_s(), 0);
+}
+
+TEST(DeallocWindows, PairsPerSideAndPartitionAndMerges) {
+  using zkc::analysis::TimelineEvent;
+  const std::vector<TimelineEvent> ev = {
+      {10, "DEALLOC_START", "p0", "side=cpp,partition=0"},  {12, "DEALLOC_START", "p0", "side=rust,partition=0"},
+      {15, "DEALLOC_END", "p0", "side=cpp,partition=0"},    {20, "DEALLOC_END", "p0", "side=rust,partition=0"},
+      {30, "DEALLOC_START", "p0", "side=cpp,partition=1"},  {31, "DEALLOC_END", "p0", "side=cpp,partition=1"},
+      {40, "GPU_END", "p0", "partition=1,gpu_ms=3"}};
+  const auto w = zkc::analysis::dealloc_windows(ev);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_DOUBLE_EQ(w[0].start_ms, 10);
+  EXPECT_DOUBLE_EQ(w[0].end_ms, 20);
+  EXPECT_DOUBLE_EQ(w[1].start_ms, 30);
+  EXPECT_DOUBLE_EQ(w[1].end_ms, 31);
+}
+
+}  // namespace

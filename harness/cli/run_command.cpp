@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "analysis/metrics/run_metrics.hpp"
@@ -14,6 +15,8 @@
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/engine.hpp"
 #include "harness/engine/memory_estimate.hpp"
+#include "analysis/metrics/windowed_rate.hpp"
+#include "harness/results/counters_timeline_csv.hpp"
 #include "harness/results/meta_json.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/stages_csv.hpp"
@@ -86,11 +89,45 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                  {"srs_bytes", r.srs_bytes},
                  {"srs_pinned", r.srs_pinned},
                  {"srs_pin_note", r.srs_pin_note}};
+  meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
+                                 {"samples", r.counter_rows.size()},
+                                 {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans);
+  if (!r.counter_rows.empty()) harness::write_counters_timeline_csv(dir / "counters_timeline.csv", r.counter_rows);
   harness::write_summary_csv(dir / "summary.csv", metrics, extra);
   harness::write_summary_json(dir / "summary.json", metrics, extra);
+}
+
+// Tier 0 counter figures over the batch: shootdown IPIs (whole machine, from /proc/interrupts) inside
+// and outside dealloc windows, and the process's faults and context switches. NaN (empty in the
+// files) where the source was unavailable.
+std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
+  constexpr double kNa = std::numeric_limits<double>::quiet_NaN();
+  const auto& rows = r.counter_rows;
+  const bool tlb = !rows.empty() && rows.front().tlb_available && rows.back().tlb_available;
+  double shootdowns = kNa, in_rate = kNa, out_rate = kNa;
+  if (tlb) {
+    std::vector<analysis::CounterSample> samples;
+    for (const auto& row : rows) samples.push_back({row.t_ms, static_cast<double>(row.tlb_total)});
+    shootdowns = samples.back().value - samples.front().value;
+    const auto rate = analysis::windowed_rate(samples, analysis::dealloc_windows(r.events));
+    in_rate = rate.inside_ms > 0 ? rate.inside_per_s() : kNa;
+    out_rate = rate.outside_ms > 0 ? rate.outside_per_s() : kNa;
+  }
+  const auto delta = [&](auto field) {
+    return rows.size() < 2 ? kNa : static_cast<double>(field(rows.back()) - field(rows.front()));
+  };
+  return {
+      {"tlb_shootdowns", shootdowns, "IPIs"},
+      {"tlb_shootdowns_per_s_in_dealloc", in_rate, "IPIs/s"},
+      {"tlb_shootdowns_per_s_outside_dealloc", out_rate, "IPIs/s"},
+      {"minor_faults", delta([](const auto& x) { return x.usage.minor_faults; }), "faults"},
+      {"major_faults", delta([](const auto& x) { return x.usage.major_faults; }), "faults"},
+      {"voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; }), "switches"},
+      {"involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; }), "switches"},
+  };
 }
 
 }  // namespace
@@ -176,7 +213,7 @@ int run_run(const RunOptions& opts) {
   mo.idle_gap_min_ms = plan.idle_gap_min_ms;
   mo.partitions_per_proof = plan.partitions;
   const analysis::RunMetrics metrics = analysis::compute_metrics(result.events, mo);
-  const std::vector<analysis::MetricRow> extra = {
+  std::vector<analysis::MetricRow> extra = {
       {"peak_rss_mib", static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20), "MiB"},
       {"vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20), "MiB"},
       {"throttle_checks", static_cast<double>(result.totals.throttle_checks), "checks"},
@@ -189,6 +226,7 @@ int run_run(const RunOptions& opts) {
       {"b_g2_window", static_cast<double>(result.totals.b_g2_plan.window), "bits"},
       {"setup_ms", result.setup_ms, "ms"},
   };
+  for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
   try {
     harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
     write_results(dir.path(), cfg, plan, result, metrics, extra);

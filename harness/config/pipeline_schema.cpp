@@ -109,12 +109,20 @@ void add_interventions_and_engine(ConfigSchema& s) {
          .unit = "ms", .doc = "Holes in GPU busy time shorter than this are not counted as idle gaps."});
 }
 
+void add_counters(ConfigSchema& s) {
+  s.add({.key = "counters.enabled", .type = VT::kBool, .default_value = true,
+         .doc = "Measure contention counters (tiers that are unavailable are reported, never fatal)."});
+  s.add({.key = "counters.interval_ms", .type = VT::kInt, .default_value = std::int64_t{100}, .min = 1.0,
+         .max = 60000.0, .unit = "ms", .doc = "Sampler period of counters_timeline.csv (/proc/interrupts TLB row, faults, RSS)."});
+}
+
 ConfigSchema build() {
   ConfigSchema s;
   add_workload(s);
   add_batch_and_synthesis(s);
   add_gpus(s);
   add_interventions_and_engine(s);
+  add_counters(s);
   return s;
 }
 

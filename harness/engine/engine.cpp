@@ -59,13 +59,18 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   out.srs_pin_note = srs.pin_note();
   out.gpu_backend = std::string(gpus.front()->device->backend());
 
+  counters::CounterSampler sampler;
   Recorder recorder;  // the clock starts here
+  if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder});
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
   while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
   }
   out.totals = done.get();
+  sampler.stop();
+  out.counter_rows = sampler.rows();
+  out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
   out.events = recorder.events();
   out.spans = recorder.spans();
   for (const auto& g : gpus) out.vram_peak_bytes = std::max(out.vram_peak_bytes, g->device->vram_peak_bytes());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/counters/counter_sampler.hpp"
 #include "harness/engine/pipeline.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/recorder/recorder.hpp"
@@ -24,6 +25,10 @@ struct EngineResult {
   std::string srs_pin_note;
   std::uint64_t vram_peak_bytes = 0;  // over devices
   std::string gpu_backend;            // "sim"
+  // Tier 0 counters sampled through the batch (empty when counters.enabled = false), and what the
+  // sampler could not read, in words ("" when everything was read).
+  std::vector<counters::SamplerRow> counter_rows;
+  std::string counter_status;
 };
 
 struct EngineCallbacks {

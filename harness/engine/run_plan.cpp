@@ -97,6 +97,8 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.malloc_trim = cfg.get_bool("engine.malloc_trim");
   p.dealloc_linger_ms = cfg.get_double("engine.dealloc_linger_ms");
   p.idle_gap_min_ms = cfg.get_double("report.idle_gap_min_ms");
+  p.counters = cfg.get_bool("counters.enabled");
+  p.counter_interval_ms = static_cast<unsigned>(cfg.get_int("counters.interval_ms"));
 
   p.seed = static_cast<std::uint64_t>(cfg.get_int("workload.seed"));
   p.pce = workloads::PceParams{cfg.get_double("workload.local_fraction"),

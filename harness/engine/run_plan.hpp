@@ -57,6 +57,8 @@ struct RunPlan {
   bool malloc_trim = true;
   double dealloc_linger_ms = 0;
   double idle_gap_min_ms = 1.0;
+  bool counters = true;
+  unsigned counter_interval_ms = 100;
   std::uint64_t seed = 1;
   workloads::PceParams pce;
   workloads::WitnessParams witness;
