@@ -10,6 +10,7 @@
 
 #include "harness/cli/keys_command.hpp"
 #include "harness/cli/kernels_command.hpp"
+#include "harness/cli/probe_command.hpp"
 #include "harness/cli/run_command.hpp"
 
 namespace zkc::cli {
@@ -32,6 +33,10 @@ int run_app(int argc, char** argv) {
   KeysOptions keys_opts;
   CLI::App* keys = app.add_subcommand("keys", "List every configuration key: type, default, range, unit, meaning");
   add_keys_options(*keys, keys_opts);
+
+  ProbeOptions probe_opts;
+  CLI::App* probe = app.add_subcommand("probe", "Which contention counters this machine can measure, and why not");
+  add_probe_options(*probe, probe_opts);
 
   // CLI11 reports an unknown first word only as "a subcommand is required": name it instead.
   if (argc > 1 && argv[1][0] != '-') {
@@ -59,6 +64,7 @@ int run_app(int argc, char** argv) {
   if (kernels->parsed()) return run_kernels(kernels_opts);
   if (run->parsed()) return run_run(run_opts);
   if (keys->parsed()) return run_keys(keys_opts);
+  if (probe->parsed()) return run_probe(probe_opts);
   return kExitUsage;
 }
 

@@ -11,6 +11,8 @@
 #include "harness/cli/app.hpp"
 #include "harness/cli/progress_line.hpp"
 #include "harness/config/config_writer.hpp"
+#include "harness/counters/availability.hpp"
+#include "harness/counters/counter_catalog.hpp"
 #include "harness/config/embedded_profile.hpp"
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/engine.hpp"
@@ -89,6 +91,8 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                  {"srs_bytes", r.srs_bytes},
                  {"srs_pinned", r.srs_pinned},
                  {"srs_pin_note", r.srs_pin_note}};
+  meta["counters"] = harness::counters::availability_report_json(
+      harness::counters::availability_report(harness::counters::default_catalog(), harness::counters::real_perf_syscalls()));
   meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
                                  {"samples", r.counter_rows.size()},
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};

@@ -1,0 +1,20 @@
+// `zkcontend probe [--shootdown-test]`: which contention counters this machine can measure (the
+// availability matrix that meta.json records), with kernel, perf_event_paranoid and INVLPGB; with
+// --shootdown-test also checks the tlb_flush tracepoint against /proc/interrupts. A missing counter is not
+// an error: exit 0.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace zkc::cli {
+
+struct ProbeOptions {
+  bool shootdown_test = false;
+  unsigned shootdown_ms = 1000;
+  bool json = false;
+};
+
+void add_probe_options(CLI::App& cmd, ProbeOptions& opts);
+int run_probe(const ProbeOptions& opts);
+
+}  // namespace zkc::cli
