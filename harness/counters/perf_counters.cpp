@@ -230,8 +230,8 @@ PreparedCounters::PreparedCounters(std::vector<CounterSpec> specs, const Prepare
 
 // ---- ThreadCounterGroup ----
 
-ThreadCounterGroup::ThreadCounterGroup(const PreparedCounters& prepared, PerfSyscalls& sys) : sys_(&sys) {
-  fds_.assign(prepared.size(), -1);
+ThreadCounterGroup::ThreadCounterGroup(const PreparedCounters& prepared, PerfSyscalls& sys) {
+  fds_.resize(prepared.size());
   statuses_.reserve(prepared.size());
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     const CounterSpec& spec = prepared.specs()[i];
@@ -240,52 +240,27 @@ ThreadCounterGroup::ThreadCounterGroup(const PreparedCounters& prepared, PerfSys
       continue;
     }
     OpenOutcome o = open_one(spec, prepared.entry(i), prepared.perf_event_paranoid(), sys, 0, -1);
-    fds_[i] = o.fd;
+    if (o.fd >= 0) fds_[i] = PerfFd(sys, o.fd);
     statuses_.push_back(std::move(o.status));
   }
 }
 
-ThreadCounterGroup::ThreadCounterGroup(ThreadCounterGroup&& other) noexcept
-    : sys_(other.sys_), fds_(std::move(other.fds_)), statuses_(std::move(other.statuses_)) {
-  other.fds_.clear();
-}
-
-ThreadCounterGroup& ThreadCounterGroup::operator=(ThreadCounterGroup&& other) noexcept {
-  if (this != &other) {
-    close_all();
-    sys_ = other.sys_;
-    fds_ = std::move(other.fds_);
-    statuses_ = std::move(other.statuses_);
-    other.fds_.clear();
-  }
-  return *this;
-}
-
-ThreadCounterGroup::~ThreadCounterGroup() { close_all(); }
-
-void ThreadCounterGroup::close_all() noexcept {
-  for (int& fd : fds_) {
-    if (fd >= 0) sys_->close(fd);
-    fd = -1;
-  }
-}
-
 std::size_t ThreadCounterGroup::open_count() const {
-  return static_cast<std::size_t>(std::count_if(fds_.begin(), fds_.end(), [](int fd) { return fd >= 0; }));
+  return static_cast<std::size_t>(std::count_if(fds_.begin(), fds_.end(), [](const PerfFd& fd) { return fd.is_open(); }));
 }
 
 CounterSnapshot ThreadCounterGroup::snapshot() const {
   CounterSnapshot s;
   s.counters.resize(fds_.size());
   for (std::size_t i = 0; i < fds_.size(); ++i) {
-    if (fds_[i] >= 0) s.counters[i].push_back(read_fd(*sys_, fds_[i]));
+    if (fds_[i].is_open()) s.counters[i].push_back(read_fd(fds_[i].sys(), fds_[i].get()));
   }
   return s;
 }
 
 // ---- SystemWideCounters ----
 
-SystemWideCounters::SystemWideCounters(const PreparedCounters& prepared, PerfSyscalls& sys) : sys_(&sys) {
+SystemWideCounters::SystemWideCounters(const PreparedCounters& prepared, PerfSyscalls& sys) {
   fds_.resize(prepared.size());
   statuses_.reserve(prepared.size());
   for (std::size_t i = 0; i < prepared.size(); ++i) {
@@ -305,39 +280,13 @@ SystemWideCounters::SystemWideCounters(const PreparedCounters& prepared, PerfSys
       status = std::move(o.status);
       if (o.fd < 0) {
         status.detail = fmt::format("CPU {}: {}", cpu, status.detail);
-        for (const int fd : fds_[i]) sys.close(fd);
-        fds_[i].clear();
+        fds_[i].clear();  // closes the domains opened so far
         break;
       }
-      fds_[i].push_back(o.fd);
+      fds_[i].emplace_back(sys, o.fd);
     }
     if (!fds_[i].empty()) status.detail += fmt::format(" ({} L3 domains)", fds_[i].size());
     statuses_.push_back(std::move(status));
-  }
-}
-
-SystemWideCounters::SystemWideCounters(SystemWideCounters&& other) noexcept
-    : sys_(other.sys_), fds_(std::move(other.fds_)), statuses_(std::move(other.statuses_)) {
-  other.fds_.clear();
-}
-
-SystemWideCounters& SystemWideCounters::operator=(SystemWideCounters&& other) noexcept {
-  if (this != &other) {
-    close_all();
-    sys_ = other.sys_;
-    fds_ = std::move(other.fds_);
-    statuses_ = std::move(other.statuses_);
-    other.fds_.clear();
-  }
-  return *this;
-}
-
-SystemWideCounters::~SystemWideCounters() { close_all(); }
-
-void SystemWideCounters::close_all() noexcept {
-  for (auto& fds : fds_) {
-    for (const int fd : fds) sys_->close(fd);
-    fds.clear();
   }
 }
 
@@ -349,7 +298,7 @@ CounterSnapshot SystemWideCounters::snapshot() const {
   CounterSnapshot s;
   s.counters.resize(fds_.size());
   for (std::size_t i = 0; i < fds_.size(); ++i) {
-    for (const int fd : fds_[i]) s.counters[i].push_back(read_fd(*sys_, fd));
+    for (const PerfFd& fd : fds_[i]) s.counters[i].push_back(read_fd(fd.sys(), fd.get()));
   }
   return s;
 }

@@ -91,9 +91,8 @@ class ThreadCounterGroup {
   explicit ThreadCounterGroup(const PreparedCounters& prepared, PerfSyscalls& sys = real_perf_syscalls());
   ThreadCounterGroup(const ThreadCounterGroup&) = delete;
   ThreadCounterGroup& operator=(const ThreadCounterGroup&) = delete;
-  ThreadCounterGroup(ThreadCounterGroup&& other) noexcept;
-  ThreadCounterGroup& operator=(ThreadCounterGroup&& other) noexcept;
-  ~ThreadCounterGroup();
+  ThreadCounterGroup(ThreadCounterGroup&&) noexcept = default;
+  ThreadCounterGroup& operator=(ThreadCounterGroup&&) noexcept = default;
 
   // One per catalog entry. System-wide counters appear as not supported with detail "system-wide".
   const std::vector<CounterStatus>& statuses() const { return statuses_; }
@@ -102,9 +101,7 @@ class ThreadCounterGroup {
   std::vector<CounterValue> read() const { return scaled(snapshot()); }
 
  private:
-  void close_all() noexcept;
-  PerfSyscalls* sys_;
-  std::vector<int> fds_;  // -1 where not open
+  std::vector<PerfFd> fds_;  // one per catalog entry, not open where unavailable
   std::vector<CounterStatus> statuses_;
 };
 
@@ -115,9 +112,8 @@ class SystemWideCounters {
   explicit SystemWideCounters(const PreparedCounters& prepared, PerfSyscalls& sys = real_perf_syscalls());
   SystemWideCounters(const SystemWideCounters&) = delete;
   SystemWideCounters& operator=(const SystemWideCounters&) = delete;
-  SystemWideCounters(SystemWideCounters&& other) noexcept;
-  SystemWideCounters& operator=(SystemWideCounters&& other) noexcept;
-  ~SystemWideCounters();
+  SystemWideCounters(SystemWideCounters&&) noexcept = default;
+  SystemWideCounters& operator=(SystemWideCounters&&) noexcept = default;
 
   // One per catalog entry. Per-thread counters appear as not supported with detail "per-thread".
   const std::vector<CounterStatus>& statuses() const { return statuses_; }
@@ -126,9 +122,7 @@ class SystemWideCounters {
   std::vector<CounterValue> read() const { return scaled(snapshot()); }
 
  private:
-  void close_all() noexcept;
-  PerfSyscalls* sys_;
-  std::vector<std::vector<int>> fds_;  // per catalog entry, one per L3 domain (empty when not open)
+  std::vector<std::vector<PerfFd>> fds_;  // per catalog entry, one per L3 domain (empty when not open)
   std::vector<CounterStatus> statuses_;
 };
 

@@ -5,6 +5,8 @@
 // unspecified; callers read the error from the return value only. A fake therefore just returns -EACCES.
 #pragma once
 
+#include <utility>
+
 #include <linux/perf_event.h>
 #include <sys/types.h>
 
@@ -25,6 +27,38 @@ class PerfSyscalls {
   virtual ssize_t read(int fd, void* buf, std::size_t count) = 0;
   // close(2): 0, or -errno.
   virtual int close(int fd) = 0;
+};
+
+// One open perf fd, closed through its PerfSyscalls when destroyed: counter sets hold these and get
+// correct move semantics for free. A default-constructed PerfFd holds nothing.
+class PerfFd {
+ public:
+  PerfFd() = default;
+  PerfFd(PerfSyscalls& sys, int fd) : sys_(&sys), fd_(fd) {}
+  PerfFd(PerfFd&& other) noexcept : sys_(other.sys_), fd_(std::exchange(other.fd_, -1)) {}
+  PerfFd& operator=(PerfFd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      sys_ = other.sys_;
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  PerfFd(const PerfFd&) = delete;
+  PerfFd& operator=(const PerfFd&) = delete;
+  ~PerfFd() { reset(); }
+
+  bool is_open() const { return fd_ >= 0; }
+  int get() const { return fd_; }
+  PerfSyscalls& sys() const { return *sys_; }
+  void reset() noexcept {
+    if (fd_ >= 0) sys_->close(fd_);  // nothing useful to do about a failed close of a counter fd
+    fd_ = -1;
+  }
+
+ private:
+  PerfSyscalls* sys_ = nullptr;
+  int fd_ = -1;
 };
 
 // The real system calls. Stateless: one shared object is safe to use from every thread.
