@@ -233,3 +233,44 @@ TEST(Pipeline, UndersizedVramFailsLikeTheRealOom) {
 
 }  // namespace
 }  // namespace zkc::harness
+
+namespace zkc::harness {
+namespace {
+
+// Per-stage counter deltas account for the run's work: page faults summed over the stage rows of
+// single threads (without the enclosing "synthesis" row and the pool-wide rows) plus the pools'
+// totals match the process's faults (getrusage) between the sampler's first and last rows. The gap
+// is what no stage measures: thread start-up before a thread opens its counters, the admission and
+// sampler threads. Skipped where perf_event software counters are unavailable.
+TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
+  const RunPlan plan = plan_for({"batch.count=2"});
+  const EngineResult r = run(plan);
+  const auto it = std::find(r.counter_names.begin(), r.counter_names.end(), "page_faults");
+  ASSERT_NE(it, r.counter_names.end());
+  const auto k = static_cast<std::size_t>(it - r.counter_names.begin());
+  if (r.synthesis_pool_counters.size() <= k || !r.synthesis_pool_counters[k]) {
+    GTEST_SKIP() << "page_faults perf counter unavailable here (see zkcontend probe)";
+  }
+  ASSERT_GE(r.counter_rows.size(), 2u);
+  double stages = 0;
+  std::size_t measured = 0;
+  for (const auto& s : r.spans) {
+    if (s.stage == "synthesis" || s.stage == "spmv" || s.stage == "b_g2_msm") continue;
+    if (k < s.counters.size() && s.counters[k]) {
+      stages += *s.counters[k];
+      ++measured;
+    }
+  }
+  const double pools = *r.synthesis_pool_counters[k] + r.groth16_pool_counters.at(k).value_or(0);
+  const auto& first = r.counter_rows.front().usage;
+  const auto& last = r.counter_rows.back().usage;
+  const double total = static_cast<double>((last.minor_faults + last.major_faults) -
+                                           (first.minor_faults + first.major_faults));
+  EXPECT_GT(measured, 0u);
+  EXPECT_GT(total, 0);
+  EXPECT_LE(stages + pools, total) << "stages " << stages << " + pools " << pools;
+  EXPECT_GE(stages + pools, 0.9 * total) << "stages " << stages << " + pools " << pools << " of " << total;
+}
+
+}  // namespace
+}  // namespace zkc::harness

@@ -246,18 +246,21 @@ TEST(TimelineCsv, MissingFileIsSystemErrorNamingPath) {
 TEST(StagesCsv, HeaderAndRows) {
   TempDir tmp;
   const std::vector<StageSpan> spans = {
-      {0, 3, "witness_gen", 10.0, 35.5, 1234, "synth-2"},
-      {-1, -1, "odd,stage", 1.0, 2.0, 7, "gpu0.1"},
+      {0, 3, "witness_gen", 10.0, 35.5, 1234, "synth-2", {12.0, std::nullopt}},
+      {-1, -1, "odd,stage", 1.0, 2.0, 7, "gpu0.1", {}},  // not measured: empty cells
   };
   const fs::path path = tmp.path() / "stages.csv";
-  write_stages_csv(path, spans);
+  const std::vector<std::string> names = {"page_faults", "l3_misses"};
+  write_stages_csv(path, spans, names);
   const auto records = parse_csv(read_text_file(path), "stages.csv");
   ASSERT_EQ(records.size(), 3u);
-  EXPECT_EQ(records[0].fields,
-            (std::vector<std::string>{"proof", "partition", "stage", "start_ms", "end_ms", "dur_ms", "tid", "worker"}));
-  EXPECT_EQ(records[1].fields,
-            (std::vector<std::string>{"0", "3", "witness_gen", "10.000", "35.500", "25.500", "1234", "synth-2"}));
+  EXPECT_EQ(records[0].fields, (std::vector<std::string>{"proof", "partition", "stage", "start_ms", "end_ms", "dur_ms",
+                                                         "tid", "worker", "page_faults", "l3_misses"}));
+  EXPECT_EQ(records[1].fields, (std::vector<std::string>{"0", "3", "witness_gen", "10.000", "35.500", "25.500", "1234",
+                                                         "synth-2", "12", ""}));
   EXPECT_EQ(records[2].fields[2], "odd,stage");
+  EXPECT_EQ(records[2].fields.size(), 10u);
+  EXPECT_EQ(records[2].fields[8], "");
 }
 
 // ---- summary ----
@@ -477,3 +480,18 @@ TEST(ConfigWriter, RoundTripsEveryValueWithOrigins) {
 
 }  // namespace
 }  // namespace zkc::config
+
+namespace zkc::harness {
+namespace {
+
+TEST(Summary, UnmeasuredValueIsAnEmptyCsvCellAndNaInTheTable) {
+  TempDir tmp;
+  const std::vector<analysis::MetricRow> extra = {{"l3_misses_per_b_g2", std::nan(""), "misses"}};
+  const fs::path path = tmp.path() / "summary.csv";
+  write_summary_csv(path, analysis::RunMetrics{}, extra);
+  EXPECT_NE(read_text_file(path).find("\nl3_misses_per_b_g2,,misses\n"), std::string::npos);
+  EXPECT_NE(format_summary_table(analysis::RunMetrics{}, extra).find("n/a"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zkc::harness

@@ -55,7 +55,8 @@ std::map<std::string, double> read_summary(const fs::path& p) {
   std::map<std::string, double> out;
   while (std::getline(in, line)) {
     const auto c1 = line.find(','), c2 = line.find(',', c1 + 1);
-    out[line.substr(0, c1)] = std::stod(line.substr(c1 + 1, c2 - c1 - 1));
+    const std::string value = line.substr(c1 + 1, c2 - c1 - 1);
+    if (!value.empty()) out[line.substr(0, c1)] = std::stod(value);  // empty: not measured here
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <thread>
@@ -98,7 +99,7 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
-  harness::write_stages_csv(dir / "stages.csv", r.spans);
+  harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
   if (!r.counter_rows.empty()) harness::write_counters_timeline_csv(dir / "counters_timeline.csv", r.counter_rows);
   harness::write_summary_csv(dir / "summary.csv", metrics, extra);
   harness::write_summary_json(dir / "summary.json", metrics, extra);
@@ -123,7 +124,25 @@ std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
   const auto delta = [&](auto field) {
     return rows.size() < 2 ? kNa : static_cast<double>(field(rows.back()) - field(rows.front()));
   };
+  // Tier 2: L3 misses per b_g2_msm and per SpMV (pool-wide over each stage), from stages.csv's rows.
+  const auto per_stage_mean = [&](const std::string& counter, const std::string& stage) {
+    const auto it = std::find(r.counter_names.begin(), r.counter_names.end(), counter);
+    if (it == r.counter_names.end()) return kNa;
+    const auto k = static_cast<std::size_t>(it - r.counter_names.begin());
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& span : r.spans) {
+      if (span.stage != stage || k >= span.counters.size() || !span.counters[k]) continue;
+      sum += *span.counters[k];
+      ++n;
+    }
+    return n == 0 ? kNa : sum / static_cast<double>(n);
+  };
   return {
+      {"l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm"), "misses"},
+      {"l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv"), "misses"},
+      {"dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm"), "misses"},
+      {"dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv"), "misses"},
       {"tlb_shootdowns", shootdowns, "IPIs"},
       {"tlb_shootdowns_per_s_in_dealloc", in_rate, "IPIs/s"},
       {"tlb_shootdowns_per_s_outside_dealloc", out_rate, "IPIs/s"},

@@ -1,5 +1,7 @@
 #include "harness/engine/dealloc_crew.hpp"
 
+#include "harness/engine/stage_counters.hpp"
+
 #include <fmt/format.h>
 #include <pthread.h>
 
@@ -33,22 +35,28 @@ void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const std:
                           const std::function<void()>& after_fn) {
   const std::string worker = fmt::format("dealloc-{}", side_name(side));
   try {
+    const ThreadCounters mine(counters_);
     std::unique_lock<std::mutex> serial;
     if (serialize_) serial = std::unique_lock(side_mutex_[static_cast<int>(side)]);
     const auto start = Recorder::Clock::now();
+    const auto before = mine.snapshot();
     recorder_.event(start, "DEALLOC_START", job_id(proof), fmt::format("side={},partition={}", side_name(side), partition));
     free_fn();
     if (linger_ms_ > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(linger_ms_));
+    const auto after = mine.snapshot();
     const auto end = Recorder::Clock::now();
     recorder_.event(end, "DEALLOC_END", job_id(proof),
                     fmt::format("side={},partition={},dealloc_ms={:.3f}", side_name(side), partition,
                                 std::chrono::duration<double, std::milli>(end - start).count()));
-    recorder_.span(proof, partition, fmt::format("dealloc_{}", side_name(side)), start, end, worker);
+    recorder_.span(proof, partition, fmt::format("dealloc_{}", side_name(side)), start, end, worker,
+                   stage_deltas(before, after));
     serial = {};
     if (after_fn) {
       const auto t0 = Recorder::Clock::now();
+      const auto trim_before = mine.snapshot();
       after_fn();
-      recorder_.span(proof, partition, "malloc_trim", t0, Recorder::Clock::now(), worker);
+      recorder_.span(proof, partition, "malloc_trim", t0, Recorder::Clock::now(), worker,
+                     stage_deltas(trim_before, mine.snapshot()));
     }
   } catch (...) {
     if (on_error_) on_error_(std::current_exception());

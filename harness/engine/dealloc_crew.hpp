@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "harness/counters/perf_counters.hpp"
 #include "harness/recorder/recorder.hpp"
 
 namespace zkc::harness {
@@ -21,8 +22,10 @@ class DeallocCrew {
  public:
   // linger_ms: each thread stays busy this long after freeing, inside the I1 mutex (see the
   // engine.dealloc_linger_ms key).
-  DeallocCrew(Recorder& recorder, bool serialize, double linger_ms = 0)
-      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms) {}
+  // counters: each dealloc thread opens its own Tier 1/2 group from it (nullptr: none).
+  DeallocCrew(Recorder& recorder, bool serialize, double linger_ms = 0,
+              const counters::PreparedCounters* counters = nullptr)
+      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters) {}
   ~DeallocCrew() { wait_idle(); }
   DeallocCrew(const DeallocCrew&) = delete;
   DeallocCrew& operator=(const DeallocCrew&) = delete;
@@ -41,6 +44,7 @@ class DeallocCrew {
   Recorder& recorder_;
   bool serialize_;
   double linger_ms_;
+  const counters::PreparedCounters* counters_;
   std::mutex side_mutex_[2];  // I1
   std::mutex live_mutex_;
   std::condition_variable idle_cv_;

@@ -5,7 +5,11 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
+#include <utility>
 
+#include "harness/counters/counter_catalog.hpp"
+#include "harness/engine/stage_counters.hpp"
 #include "kernels/pool/thread_pool.hpp"
 #include "workloads/gpu/sim_gpu.hpp"
 #include "workloads/pce/shared_pce.hpp"
@@ -41,8 +45,19 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   const auto t0 = Clock::now();
   step(fmt::format("starting pools: synthesis {} threads, groth16 {} threads", plan.synthesis_threads,
                    plan.gpu_threads));
-  ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads, {}});
-  ThreadPool groth16_pool(ThreadPool::Options{"groth16", plan.gpu_threads, {}});
+  // Tier 1/2 counters are resolved once (tracepoint ids, libpfm4 encodings); every thread of the run
+  // opens its own group from them, pool workers as they start.
+  std::optional<counters::PreparedCounters> prepared;
+  if (plan.counters) prepared.emplace(counters::default_catalog());
+  const counters::PreparedCounters* prepared_ptr = prepared ? &*prepared : nullptr;
+  PoolCounters synthesis_counters(prepared_ptr, plan.synthesis_threads);
+  PoolCounters groth16_counters(prepared_ptr, plan.gpu_threads);
+  ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads,
+                                                [&](unsigned i) { synthesis_counters.open_on_worker(i); }});
+  ThreadPool groth16_pool(
+      ThreadPool::Options{"groth16", plan.gpu_threads, [&](unsigned i) { groth16_counters.open_on_worker(i); }});
+  synthesis_counters.wait_ready();
+  groth16_counters.wait_ready();
 
   step(fmt::format("building the shared PCE ({} constraints, {} + {} + {} nonzeros)", plan.shape.constraints,
                    plan.shape.nnz_a, plan.shape.nnz_b, plan.shape.nnz_c));
@@ -62,13 +77,20 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   counters::CounterSampler sampler;
   Recorder recorder;  // the clock starts here
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
-  Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder});
+  const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
+  Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder, prepared_ptr,
+                                      &synthesis_counters, &groth16_counters});
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
   while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
   }
   out.totals = done.get();
   sampler.stop();
+  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_counters.snapshot());
+  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_counters.snapshot());
+  if (prepared) {
+    for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
+  }
   out.counter_rows = sampler.rows();
   out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
   out.events = recorder.events();

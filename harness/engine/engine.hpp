@@ -29,6 +29,11 @@ struct EngineResult {
   // sampler could not read, in words ("" when everything was read).
   std::vector<counters::SamplerRow> counter_rows;
   std::string counter_status;
+  // Tier 1/2: the catalog's counter names (the order of every StageSpan::counters), and each pool's
+  // totals over the batch (its workers summed; nullopt where unavailable). Empty when disabled.
+  std::vector<std::string> counter_names;
+  std::vector<std::optional<double>> synthesis_pool_counters;
+  std::vector<std::optional<double>> groth16_pool_counters;
 };
 
 struct EngineCallbacks {

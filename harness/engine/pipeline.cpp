@@ -12,6 +12,7 @@
 
 #include "harness/engine/blocking_queue.hpp"
 #include "harness/engine/dealloc_crew.hpp"
+#include "harness/engine/stage_counters.hpp"
 #include "kernels/random/splitmix.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/prover/prep_msm.hpp"
@@ -90,6 +91,13 @@ struct FinalizeJob {
   unsigned worker = 0;
 };
 
+// A stage boundary: the time and the counters of the stage's source.
+struct Mark {
+  Clock::time_point t;
+  counters::CounterSnapshot snap;
+};
+Mark mark(const CounterSource& src) { return {Clock::now(), src.snapshot()}; }
+
 std::string worker_label(unsigned device, unsigned index) { return fmt::format("gpu{}.{}", device, index); }
 
 // Each partition of each proof gets its own witness seed.
@@ -113,7 +121,9 @@ struct Pipeline::Impl {
         synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
         gpu_queue(r.plan.gpu_queue_capacity),
         finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
-        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms),
+        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters),
+        synthesis_pool_counters(*r.synthesis_pool_counters),
+        groth16_pool_counters(*r.groth16_pool_counters),
         proof_remaining(r.plan.proofs, r.plan.partitions),
         proof_start(r.plan.proofs) {
     for (auto& g : r.gpus) throttle_flags.push_back(&g->membw_throttle);
@@ -135,6 +145,8 @@ struct Pipeline::Impl {
   BlockingQueue<FinalizeJob> finalize_queue;
   DeallocCrew crew;
   std::vector<const std::atomic<int>*> throttle_flags;
+  const CounterSource& synthesis_pool_counters;
+  const CounterSource& groth16_pool_counters;
 
   std::mutex state_mutex;
   std::condition_variable state_cv;
@@ -162,48 +174,57 @@ struct Pipeline::Impl {
     return aborted;
   }
 
+  // Records the stage that began at `begin` and ends now, with the counter deltas of `src`; returns
+  // the end mark, which is the next stage's begin.
+  Mark stage(int proof, int partition, std::string name, const Mark& begin, const CounterSource& src,
+             const std::string& worker) {
+    Mark end = mark(src);
+    rec.span(proof, partition, std::move(name), begin.t, end.t, worker, stage_deltas(begin.snap, end.snap));
+    return end;
+  }
+
   // ---- synthesis -------------------------------------------------------------------------------
-  std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker) {
+  std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker, const CounterSource& mine) {
     const auto& shape = plan.shape;
     const std::string job = job_id(t.proof);
     auto w = std::make_unique<PartitionWork>();
     w->proof = t.proof;
     w->partition = t.partition;
-    const auto start = Clock::now();
-    rec.event(start, "SYNTH_START", job, fmt::format("partition={}", t.partition));
+    const Mark start = mark(mine);
+    rec.event(start.t, "SYNTH_START", job, fmt::format("partition={}", t.partition));
 
     w->inputs = HostArray<Fr>(shape.inputs, "input assignment");
     w->aux = HostArray<Fr>(shape.aux, "aux assignment");
     workloads::generate_witness(plan.witness, partition_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
                                 w->aux.span());
-    const auto t_wit = Clock::now();
-    rec.span(t.proof, t.partition, "witness_gen", start, t_wit, worker);
+    const Mark t_wit = stage(t.proof, t.partition, "witness_gen", start, mine, worker);
 
     HostArray<Fr> unified(shape.witness_len(), "unified witness");
     workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
-    const auto t_copy = Clock::now();
-    rec.span(t.proof, t.partition, "witness_copy", t_wit, t_copy, worker);
+    const Mark t_copy = stage(t.proof, t.partition, "witness_copy", t_wit, mine, worker);
 
     w->a = HostArray<Fr>(shape.constraints, "a = A*w");
     w->b = HostArray<Fr>(shape.constraints, "b = B*w");
     w->c = HostArray<Fr>(shape.constraints, "c = C*w");
+    const Mark spmv_start = mark(synthesis_pool_counters);
     workloads::ThrottleCheck throttle;
     if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
     const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(),
                                                     w->c.span(), res.synthesis_pool, throttle, plan.chunk_rows);
-    const auto t_spmv = Clock::now();
-    rec.span(t.proof, t.partition, "spmv", t_copy, t_spmv, worker);
+    // The products run on the synthesis pool: the row carries the pool's counters.
+    stage(t.proof, t.partition, "spmv", spmv_start, synthesis_pool_counters, "synth-pool");
     unified.release();
+    const Mark t_spmv = mark(mine);
 
     const std::size_t words = workloads::density_words(shape.aux);
     w->a_density = HostArray<std::uint64_t>(words, "a_aux_density");
     w->b_density = HostArray<std::uint64_t>(words, "b_aux_density");
     workloads::build_density(shape, w->a_density.span(), w->b_density.span());
-    const auto end = Clock::now();
-    rec.span(t.proof, t.partition, "density", t_spmv, end, worker);
-    rec.event(end, "SYNTH_END", job,
-              fmt::format("partition={},synth_ms={:.3f},yields={}", t.partition, ms_between(start, end), stats.yields));
-    rec.span(t.proof, t.partition, "synthesis", start, end, worker);
+    const Mark end = stage(t.proof, t.partition, "density", t_spmv, mine, worker);
+    rec.event(end.t, "SYNTH_END", job,
+              fmt::format("partition={},synth_ms={:.3f},yields={}", t.partition, ms_between(start.t, end.t),
+                          stats.yields));
+    rec.span(t.proof, t.partition, "synthesis", start.t, end.t, worker);  // encloses the rows above
     {
       std::lock_guard lock(state_mutex);
       totals.spmv_chunks += stats.chunks;
@@ -216,15 +237,16 @@ struct Pipeline::Impl {
   void synthesis_worker(unsigned index) {
     const std::string worker = fmt::format("synth-{}", index);
     pthread_setname_np(pthread_self(), worker.c_str());
+    const ThreadCounters mine(res.counters);
     while (auto task = synth_queue.pop()) {
       try {
         progress.partitions_in_flight.fetch_add(1);
-        auto work = synthesize(*task, worker);
-        const auto q0 = Clock::now();
-        rec.event(q0, "GPU_QUEUE", job_id(task->proof), fmt::format("partition={}", task->partition));
+        auto work = synthesize(*task, worker, mine);
+        const Mark q0 = mark(mine);
+        rec.event(q0.t, "GPU_QUEUE", job_id(task->proof), fmt::format("partition={}", task->partition));
         // The permit (this thread) is held until the GPU queue takes the partition.
         if (!gpu_queue.push(std::move(work))) return;
-        rec.span(task->proof, task->partition, "queue_push", q0, Clock::now(), worker);
+        stage(task->proof, task->partition, "queue_push", q0, mine, worker);
       } catch (...) {
         fail(std::current_exception());
         return;
@@ -233,38 +255,39 @@ struct Pipeline::Impl {
   }
 
   // ---- GPU side --------------------------------------------------------------------------------
-  std::unique_ptr<PrepJob> start_prep(const PartitionWork& w, workloads::GpuResources& gpu, unsigned worker_id) {
+  std::unique_ptr<PrepJob> start_prep(const PartitionWork& w, workloads::GpuResources& gpu, unsigned worker_id,
+                                      const CounterSource& worker_counters) {
     auto job = std::make_unique<PrepJob>();
-    const auto t0 = Clock::now();
+    const Mark t0 = mark(worker_counters);
     job->split = workloads::allocate_split_vectors(plan.shape);
-    rec.span(w.proof, w.partition, "split_alloc", t0, Clock::now(), worker_label(gpu.device->index(), worker_id));
+    stage(w.proof, w.partition, "split_alloc", t0, worker_counters, worker_label(gpu.device->index(), worker_id));
     PrepJob* j = job.get();
     job->thread = std::thread([this, j, &w, &gpu, worker_id] {
       pthread_setname_np(pthread_self(), "prep");
+      const ThreadCounters mine(res.counters);
       const std::string job_name = job_id(w.proof);
       const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
       try {
-        const auto p0 = Clock::now();
-        rec.event(p0, "PREP_START", job_name, who);
+        const Mark p0 = mark(mine);
+        rec.event(p0.t, "PREP_START", job_name, who);
         workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(), j->split);
-        const auto p1 = Clock::now();
-        rec.event(p1, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0, p1)));
-        rec.span(w.proof, w.partition, "prep_msm", p0, p1, "prep");
+        const Mark p1 = stage(w.proof, w.partition, "prep_msm", p0, mine, "prep");
+        rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
         j->prep_done.set_value();
       } catch (...) {
         j->prep_done.set_exception(std::current_exception());
         return;
       }
       try {
-        const auto b0 = Clock::now();
-        rec.event(b0, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
+        const Mark b0 = mark(groth16_pool_counters);
+        rec.event(b0.t, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
         {
           const ThrottleRaise raise(gpu.membw_throttle, plan.membw_throttle, rec, job_name, who);
           workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan);
         }
-        const auto b1 = Clock::now();
-        rec.event(b1, "BG2_END", job_name, fmt::format("{},b_g2_ms={:.3f}", who, ms_between(b0, b1)));
-        rec.span(w.proof, w.partition, "b_g2_msm", b0, b1, "prep");
+        // The MSM runs on the groth16 pool: the row carries the pool's counters.
+        const Mark b1 = stage(w.proof, w.partition, "b_g2_msm", b0, groth16_pool_counters, "groth16");
+        rec.event(b1.t, "BG2_END", job_name, fmt::format("{},b_g2_ms={:.3f}", who, ms_between(b0.t, b1.t)));
       } catch (...) {
         j->b_g2_error = std::current_exception();
       }
@@ -277,9 +300,10 @@ struct Pipeline::Impl {
     const std::string worker = worker_label(device, index);
     pthread_setname_np(pthread_self(), worker.c_str());
     workloads::GpuResources& gpu = *res.gpus[device];
+    const ThreadCounters mine(res.counters);
     while (auto item = gpu_queue.pop()) {
       try {
-        process_partition(std::move(*item), gpu, worker_id, worker);
+        process_partition(std::move(*item), gpu, worker_id, worker, mine);
       } catch (...) {
         fail(std::current_exception());
         return;
@@ -288,25 +312,23 @@ struct Pipeline::Impl {
   }
 
   void process_partition(std::unique_ptr<PartitionWork> w, workloads::GpuResources& gpu, unsigned worker_id,
-                         const std::string& worker) {
+                         const std::string& worker, const CounterSource& mine) {
     const std::string job = job_id(w->proof);
     const std::string who = fmt::format("worker={},partition={}", worker_id, w->partition);
     rec.event("GPU_PICKUP", job, who);
     const auto gpu_start = Clock::now();
     rec.event(gpu_start, "GPU_START", job, who);
 
-    auto prep = start_prep(*w, gpu, worker_id);
+    auto prep = start_prep(*w, gpu, worker_id, mine);
     std::future<void> prep_future = prep->prep_done.get_future();
-    const auto r0 = Clock::now();
+    const Mark r0 = mark(mine);
     for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->register_host(byte_span(*arr));
-    const auto r1 = Clock::now();
-    rec.span(w->proof, w->partition, "register", r0, r1, worker);
+    const Mark r1 = stage(w->proof, w->partition, "register", r0, mine, worker);
     {
       std::unique_lock lock(gpu.gpu_mutex);
-      const auto l1 = Clock::now();
+      const Mark l1 = stage(w->proof, w->partition, "lock_wait", r1, mine, worker);
       const std::string dev = fmt::format("{},device={}", who, gpu.device->index());
-      rec.event(l1, "LOCK_ACQUIRED", job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1, l1)));
-      rec.span(w->proof, w->partition, "lock_wait", r1, l1, worker);
+      rec.event(l1.t, "LOCK_ACQUIRED", job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1.t, l1.t)));
       const workloads::GpuPartitionInput input{w->a.span(), w->b.span(), w->c.span(), plan.shape.domain_size(),
                                                &prep->split};
       gpu.device->prove_partition(
@@ -314,32 +336,31 @@ struct Pipeline::Impl {
           [&](std::string_view stage, Clock::time_point s, Clock::time_point e) {
             rec.span(w->proof, w->partition, std::string(stage), s, e, worker);
           });
-      const auto l2 = Clock::now();
-      rec.event(l2, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1, l2)));
-      rec.span(w->proof, w->partition, "lock_held", l1, l2, worker);
+      // The device's own stages above carry times only; this row carries the worker's counters for all.
+      const Mark l2 = stage(w->proof, w->partition, "lock_held", l1, mine, worker);
+      rec.event(l2.t, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));
     }
     for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->unregister_host(byte_span(*arr));
-    const auto f0 = Clock::now();
+    const Mark f0 = mark(mine);
     w->a.release();
     w->b.release();
     w->c.release();
-    rec.span(w->proof, w->partition, "free_abc", f0, Clock::now(), worker);
+    stage(w->proof, w->partition, "free_abc", f0, mine, worker);
 
     FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id};
     if (plan.finalize == FinalizeMode::kInline) {
-      finalize(std::move(fj), worker);
+      finalize(std::move(fj), worker, mine);
     } else if (!finalize_queue.push(std::move(fj))) {
       // Closed by a failure elsewhere; the dropped job joined its prep thread.
       throw std::runtime_error("finalizer queue closed");
     }
   }
 
-  void finalize(FinalizeJob fj, const std::string& worker) {
+  void finalize(FinalizeJob fj, const std::string& worker, const CounterSource& mine) {
     PartitionWork& w = *fj.work;
-    const auto j0 = Clock::now();
+    const Mark j0 = mark(mine);
     fj.prep->thread.join();
-    const auto j1 = Clock::now();
-    rec.span(w.proof, w.partition, "b_g2_join", j0, j1, worker);
+    const auto j1 = stage(w.proof, w.partition, "b_g2_join", j0, mine, worker).t;
     if (fj.prep->b_g2_error) std::rethrow_exception(fj.prep->b_g2_error);
     rec.event(j1, "GPU_END", job_id(w.proof),
               fmt::format("worker={},partition={},gpu_ms={:.3f}", fj.worker, w.partition, ms_between(fj.gpu_start, j1)));
@@ -393,9 +414,10 @@ struct Pipeline::Impl {
 
   void finalizer() {
     pthread_setname_np(pthread_self(), "finalizer");
+    const ThreadCounters mine(res.counters);
     while (auto job = finalize_queue.pop()) {
       try {
-        finalize(std::move(*job), "finalizer");
+        finalize(std::move(*job), "finalizer", mine);
       } catch (...) {
         fail(std::current_exception());
       }

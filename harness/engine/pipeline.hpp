@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/engine/run_plan.hpp"
+#include "harness/engine/stage_counters.hpp"
 #include "harness/recorder/recorder.hpp"
 #include "kernels/msm/msm_plan.hpp"
 #include "kernels/pool/thread_pool.hpp"
@@ -32,6 +33,11 @@ struct PipelineResources {
   ThreadPool& groth16_pool;
   std::vector<std::unique_ptr<workloads::GpuResources>>& gpus;  // one per device
   Recorder& recorder;
+  // Tier 1/2 counters: each pipeline thread opens its own group from `counters` (nullptr: none);
+  // the pools' groups are opened by their workers (see stage_counters.hpp).
+  const counters::PreparedCounters* counters;
+  const CounterSource* synthesis_pool_counters;
+  const CounterSource* groth16_pool_counters;
 };
 
 // Live counters for a progress line (read from another thread).

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct StageSpan {
   double end_ms = 0;
   pid_t tid = 0;       // Linux thread id that ran it
   std::string worker;  // "synth-2", "gpu0.1", "prep", "dealloc-cpp", ...
+  // Counter deltas over the stage, one per counter of the run's catalog (nullopt: unavailable);
+  // empty when the stage was not measured.
+  std::vector<std::optional<double>> counters;
 };
 
 class Recorder {
@@ -44,7 +48,7 @@ class Recorder {
   }
   // Records a span run by the calling thread (its tid is filled in).
   void span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
-            std::string worker);
+            std::string worker, std::vector<std::optional<double>> counters = {});
 
   // Copies, sorted by offset (events) or start (spans), ties in recording order.
   std::vector<analysis::TimelineEvent> events() const;

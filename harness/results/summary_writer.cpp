@@ -26,6 +26,7 @@ std::string rule(std::size_t width) { return std::string(width, '-') + '\n'; }
 
 // An extra row's value: integers without decimals, others with 3.
 std::string plain_value(double v) {
+  if (std::isnan(v)) return "n/a";  // not measured here: meta.json's counters say why
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.0f}", v);
   return fmt::format("{:.3f}", v);
 }
@@ -45,8 +46,11 @@ std::vector<analysis::MetricRow> fact_rows(const RunFacts& facts) {
 void write_summary_csv(const std::filesystem::path& path, const analysis::RunMetrics& metrics,
                        const std::vector<analysis::MetricRow>& extra) {
   std::string out = "metric,value,unit\n";
-  for (const auto& r : all_rows(metrics, extra))
-    fmt::format_to(std::back_inserter(out), "{},{},{}\n", csv_field(r.name), r.value, csv_field(r.unit));
+  // A value that could not be measured (NaN) is an empty cell.
+  for (const auto& r : all_rows(metrics, extra)) {
+    const std::string value = std::isfinite(r.value) ? fmt::format("{}", r.value) : "";
+    fmt::format_to(std::back_inserter(out), "{},{},{}\n", csv_field(r.name), value, csv_field(r.unit));
+  }
   write_text_file(path, out);
 }
 
