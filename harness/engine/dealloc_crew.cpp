@@ -1,6 +1,5 @@
 #include "harness/engine/dealloc_crew.hpp"
 
-#include "harness/engine/stage_counters.hpp"
 
 #include <fmt/format.h>
 #include <pthread.h>
@@ -35,7 +34,7 @@ void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const std:
                           const std::function<void()>& after_fn) {
   const std::string worker = fmt::format("dealloc-{}", side_name(side));
   try {
-    const ThreadCounters mine(counters_);
+    const ThreadCounters mine(counters_, tlb_);
     std::unique_lock<std::mutex> serial;
     if (serialize_) serial = std::unique_lock(side_mutex_[static_cast<int>(side)]);
     const auto start = Recorder::Clock::now();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/counters/perf_counters.hpp"
+#include "harness/engine/stage_counters.hpp"
 #include "harness/recorder/recorder.hpp"
 
 namespace zkc::harness {
@@ -24,8 +25,8 @@ class DeallocCrew {
   // engine.dealloc_linger_ms key).
   // counters: each dealloc thread opens its own Tier 1/2 group from it (nullptr: none).
   DeallocCrew(Recorder& recorder, bool serialize, double linger_ms = 0,
-              const counters::PreparedCounters* counters = nullptr)
-      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters) {}
+              const counters::PreparedCounters* counters = nullptr, const InterruptsTlbReader* tlb = nullptr)
+      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters), tlb_(tlb) {}
   ~DeallocCrew() { wait_idle(); }
   DeallocCrew(const DeallocCrew&) = delete;
   DeallocCrew& operator=(const DeallocCrew&) = delete;
@@ -45,6 +46,7 @@ class DeallocCrew {
   bool serialize_;
   double linger_ms_;
   const counters::PreparedCounters* counters_;
+  const InterruptsTlbReader* tlb_;
   std::mutex side_mutex_[2];  // I1
   std::mutex live_mutex_;
   std::condition_variable idle_cv_;

@@ -50,8 +50,10 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   std::optional<counters::PreparedCounters> prepared;
   if (plan.counters) prepared.emplace(counters::default_catalog());
   const counters::PreparedCounters* prepared_ptr = prepared ? &*prepared : nullptr;
-  PoolCounters synthesis_counters(prepared_ptr, plan.synthesis_threads);
-  PoolCounters groth16_counters(prepared_ptr, plan.gpu_threads);
+  const InterruptsTlbReader tlb_reader;
+  const InterruptsTlbReader* tlb_ptr = plan.counters ? &tlb_reader : nullptr;
+  PoolCounters synthesis_counters(prepared_ptr, plan.synthesis_threads, tlb_ptr);
+  PoolCounters groth16_counters(prepared_ptr, plan.gpu_threads, tlb_ptr);
   ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads,
                                                 [&](unsigned i) { synthesis_counters.open_on_worker(i); }});
   ThreadPool groth16_pool(
@@ -79,7 +81,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
   Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder, prepared_ptr,
-                                      &synthesis_counters, &groth16_counters});
+                                      tlb_ptr, &synthesis_counters, &groth16_counters});
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
   while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
@@ -90,6 +92,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_counters.snapshot());
   if (prepared) {
     for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
+    out.counter_names.emplace_back(InterruptsTlbReader::kColumn);
   }
   out.counter_rows = sampler.rows();
   out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";

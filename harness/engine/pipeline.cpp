@@ -121,7 +121,7 @@ struct Pipeline::Impl {
         synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
         gpu_queue(r.plan.gpu_queue_capacity),
         finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
-        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters),
+        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb),
         synthesis_pool_counters(*r.synthesis_pool_counters),
         groth16_pool_counters(*r.groth16_pool_counters),
         proof_remaining(r.plan.proofs, r.plan.partitions),
@@ -237,7 +237,7 @@ struct Pipeline::Impl {
   void synthesis_worker(unsigned index) {
     const std::string worker = fmt::format("synth-{}", index);
     pthread_setname_np(pthread_self(), worker.c_str());
-    const ThreadCounters mine(res.counters);
+    const ThreadCounters mine(res.counters, res.tlb);
     while (auto task = synth_queue.pop()) {
       try {
         progress.partitions_in_flight.fetch_add(1);
@@ -264,7 +264,7 @@ struct Pipeline::Impl {
     PrepJob* j = job.get();
     job->thread = std::thread([this, j, &w, &gpu, worker_id] {
       pthread_setname_np(pthread_self(), "prep");
-      const ThreadCounters mine(res.counters);
+      const ThreadCounters mine(res.counters, res.tlb);
       const std::string job_name = job_id(w.proof);
       const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
       try {
@@ -300,7 +300,7 @@ struct Pipeline::Impl {
     const std::string worker = worker_label(device, index);
     pthread_setname_np(pthread_self(), worker.c_str());
     workloads::GpuResources& gpu = *res.gpus[device];
-    const ThreadCounters mine(res.counters);
+    const ThreadCounters mine(res.counters, res.tlb);
     while (auto item = gpu_queue.pop()) {
       try {
         process_partition(std::move(*item), gpu, worker_id, worker, mine);
@@ -414,7 +414,7 @@ struct Pipeline::Impl {
 
   void finalizer() {
     pthread_setname_np(pthread_self(), "finalizer");
-    const ThreadCounters mine(res.counters);
+    const ThreadCounters mine(res.counters, res.tlb);
     while (auto job = finalize_queue.pop()) {
       try {
         finalize(std::move(*job), "finalizer", mine);

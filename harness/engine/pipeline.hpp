@@ -36,6 +36,7 @@ struct PipelineResources {
   // Tier 1/2 counters: each pipeline thread opens its own group from `counters` (nullptr: none);
   // the pools' groups are opened by their workers (see stage_counters.hpp).
   const counters::PreparedCounters* counters;
+  const InterruptsTlbReader* tlb;  // machine TLB IPIs at stage boundaries (nullptr: none)
   const CounterSource* synthesis_pool_counters;
   const CounterSource* groth16_pool_counters;
 };

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +17,20 @@
 
 namespace zkc::harness {
 
+// Tier 0 at stage boundaries: the machine's TLB shootdown IPIs so far (the /proc/interrupts TLB row
+// summed over CPUs), appended to every snapshot as one more counter, "tlb_ipis_machine". Machine-wide:
+// a stage's value counts every IPI received while it ran, whoever caused it. nullopt readings (no TLB
+// row, unreadable file) leave the column empty.
+class InterruptsTlbReader {
+ public:
+  explicit InterruptsTlbReader(std::filesystem::path path = "/proc/interrupts") : path_(std::move(path)) {}
+  std::optional<std::uint64_t> read() const;
+  static constexpr const char* kColumn = "tlb_ipis_machine";
+
+ private:
+  std::filesystem::path path_;
+};
+
 class CounterSource {
  public:
   virtual ~CounterSource() = default;
@@ -22,20 +38,22 @@ class CounterSource {
   virtual counters::CounterSnapshot snapshot() const = 0;
 };
 
-// The calling thread's counters; `prepared` == nullptr disables them.
+// The calling thread's counters; `prepared` == nullptr disables them. `tlb` (optional) appends the
+// machine's TLB IPI count.
 class ThreadCounters final : public CounterSource {
  public:
-  explicit ThreadCounters(const counters::PreparedCounters* prepared);
+  explicit ThreadCounters(const counters::PreparedCounters* prepared, const InterruptsTlbReader* tlb = nullptr);
   counters::CounterSnapshot snapshot() const override;
 
  private:
   std::optional<counters::ThreadCounterGroup> group_;
+  const InterruptsTlbReader* tlb_;
 };
 
 // One counter group per worker of a pool, summed.
 class PoolCounters final : public CounterSource {
  public:
-  PoolCounters(const counters::PreparedCounters* prepared, unsigned workers);
+  PoolCounters(const counters::PreparedCounters* prepared, unsigned workers, const InterruptsTlbReader* tlb = nullptr);
   // Runs on worker `index` (the pool's on_thread_start hook): opens that worker's group.
   void open_on_worker(unsigned index);
   // Blocks until every worker has opened its group, so snapshots always cover the same fds.
@@ -44,6 +62,7 @@ class PoolCounters final : public CounterSource {
 
  private:
   const counters::PreparedCounters* prepared_;
+  const InterruptsTlbReader* tlb_;
   mutable std::mutex mutex_;
   std::condition_variable ready_cv_;
   std::vector<std::optional<counters::ThreadCounterGroup>> groups_;
