@@ -22,6 +22,7 @@
 #include "harness/results/csv.hpp"
 #include "harness/results/meta_json.hpp"
 #include "harness/results/run_directory.hpp"
+#include "harness/results/stage_counters_csv.hpp"
 #include "harness/results/stages_csv.hpp"
 #include "harness/results/summary_writer.hpp"
 #include "harness/results/text_file.hpp"
@@ -483,6 +484,30 @@ TEST(ConfigWriter, RoundTripsEveryValueWithOrigins) {
 
 namespace zkc::harness {
 namespace {
+
+TEST(StageCounters, TotalsPerStageAndCounterSkipUnmeasured) {
+  const std::vector<StageSpan> spans = {
+      {0, 0, "spmv", 0, 1, 1, "synth-pool", {10.0, std::nullopt}},
+      {0, 1, "dealloc_cpp", 1, 2, 2, "dealloc-cpp", {1.0, 4.0}},
+      {0, 1, "spmv", 2, 3, 1, "synth-pool", {5.0, std::nullopt}},
+      {0, 1, "synthesis", 0, 3, 1, "synth-0", {}},
+  };
+  const std::vector<std::string> names = {"page_faults", "tlb_flush_remote_send_ipi"};
+  const auto t = stage_counter_totals(spans, names);
+  ASSERT_EQ(t.size(), 3u);  // spmv page_faults; dealloc_cpp both; nothing for "synthesis"
+  EXPECT_EQ(t[0].stage, "spmv");
+  EXPECT_EQ(t[0].counter, "page_faults");
+  EXPECT_EQ(t[0].rows, 2u);
+  EXPECT_DOUBLE_EQ(t[0].total, 15);
+  EXPECT_EQ(t[2].stage, "dealloc_cpp");
+  EXPECT_EQ(t[2].counter, "tlb_flush_remote_send_ipi");
+  EXPECT_DOUBLE_EQ(t[2].total, 4);
+  TempDir tmp;
+  write_stage_counters_csv(tmp.path() / "s.csv", t);
+  EXPECT_EQ(read_text_file(tmp.path() / "s.csv"),
+            "stage,counter,rows,total,mean_per_row\nspmv,page_faults,2,15,7.500\n"
+            "dealloc_cpp,page_faults,1,1,1.000\ndealloc_cpp,tlb_flush_remote_send_ipi,1,4,4.000\n");
+}
 
 TEST(Summary, UnmeasuredValueIsAnEmptyCsvCellAndNaInTheTable) {
   TempDir tmp;

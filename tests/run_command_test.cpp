@@ -80,7 +80,8 @@ TEST_F(RunCommand, CiRunWritesEveryFileAndSummaryMatchesTheTimeline) {
   const Result r = run("run " + ci() + " --run-id ci");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const fs::path dir = root_ / "ci";
-  for (const char* f : {"config.toml", "meta.json", "timeline.csv", "stages.csv", "summary.csv", "summary.json"}) {
+  for (const char* f : {"config.toml", "meta.json", "timeline.csv", "stages.csv", "summary.csv", "summary.json",
+                        "counters_timeline.csv", "stage_counters.csv"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   }
   EXPECT_NE(r.output.find("s/proof"), std::string::npos) << r.output;

@@ -22,6 +22,7 @@
 #include "harness/results/counters_timeline_csv.hpp"
 #include "harness/results/meta_json.hpp"
 #include "harness/results/run_directory.hpp"
+#include "harness/results/stage_counters_csv.hpp"
 #include "harness/results/stages_csv.hpp"
 #include "harness/results/summary_writer.hpp"
 #include "harness/results/text_file.hpp"
@@ -100,6 +101,10 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
+  if (!r.counter_names.empty()) {
+    harness::write_stage_counters_csv(dir / "stage_counters.csv",
+                                      harness::stage_counter_totals(r.spans, r.counter_names));
+  }
   if (!r.counter_rows.empty()) harness::write_counters_timeline_csv(dir / "counters_timeline.csv", r.counter_rows);
   harness::write_summary_csv(dir / "summary.csv", metrics, extra);
   harness::write_summary_json(dir / "summary.json", metrics, extra);
