@@ -95,6 +95,10 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                  {"srs_pin_note", r.srs_pin_note}};
   meta["counters"] = harness::counters::availability_report_json(
       harness::counters::availability_report(harness::counters::default_catalog(), harness::counters::real_perf_syscalls()));
+  for (std::size_t i = 0; i < r.running_fraction.size() && i < r.counter_names.size(); ++i) {
+    meta["counters"]["running_fraction"][r.counter_names[i]] =
+        r.running_fraction[i] ? nlohmann::json(*r.running_fraction[i]) : nlohmann::json(nullptr);
+  }
   meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
                                  {"samples", r.counter_rows.size()},
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -88,8 +89,17 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   }
   out.totals = done.get();
   sampler.stop();
-  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_counters.snapshot());
-  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_counters.snapshot());
+  const auto synthesis_after = synthesis_counters.snapshot();
+  const auto groth16_after = groth16_counters.snapshot();
+  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after);
+  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_after);
+  const auto a = counters::delta(pools_before.first, synthesis_after);
+  const auto b = counters::delta(pools_before.second, groth16_after);
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    out.running_fraction.push_back(a[i].valid && b[i].valid
+                                       ? std::optional(std::min(a[i].running_fraction, b[i].running_fraction))
+                                       : std::nullopt);
+  }
   if (prepared) {
     for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
     out.counter_names.emplace_back(InterruptsTlbReader::kColumn);

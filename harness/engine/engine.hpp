@@ -34,6 +34,9 @@ struct EngineResult {
   std::vector<std::string> counter_names;
   std::vector<std::optional<double>> synthesis_pool_counters;
   std::vector<std::optional<double>> groth16_pool_counters;
+  // Per counter, the smallest share of the batch any pool worker's counter was on the PMU (1 = never
+  // multiplexed; tier 2 counters below 1 were scaled up from a sample). nullopt where unavailable.
+  std::vector<std::optional<double>> running_fraction;
 };
 
 struct EngineCallbacks {
