@@ -274,3 +274,19 @@ TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
 
 }  // namespace
 }  // namespace zkc::harness
+
+namespace zkc::harness {
+namespace {
+
+TEST(Pipeline, CountersDisabledMeansNoCounterColumnsAndNoSamples) {
+  const RunPlan plan = plan_for({"counters.enabled=false", "batch.count=1"});
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  EXPECT_TRUE(r.counter_names.empty());
+  EXPECT_TRUE(r.counter_rows.empty());
+  EXPECT_EQ(r.counter_status, "counters.enabled = false");
+  for (const auto& s : r.spans) EXPECT_TRUE(s.counters.empty()) << s.stage;
+}
+
+}  // namespace
+}  // namespace zkc::harness
