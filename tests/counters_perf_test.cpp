@@ -196,7 +196,7 @@ TEST(CountersFake, EnoentAndEopnotsuppAreNotSupported) {
     const auto st = open_all(prepared, sys);
     for (const auto& s : st) {
       EXPECT_EQ(s.availability, Availability::kNotSupported) << s.name << " errno " << err;
-      EXPECT_NE(s.detail.find(errno_text(err)), std::string::npos) << s.detail;
+      EXPECT_NE(s.detail.find(zkc::harness::errno_text(err)), std::string::npos) << s.detail;
       EXPECT_FALSE(s.hint.empty()) << s.name;
     }
     EXPECT_NE(st[2].hint.find("PMU"), std::string::npos) << st[2].hint;  // hardware: no PMU / PMU lacks it

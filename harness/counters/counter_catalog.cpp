@@ -13,33 +13,11 @@
 #include <charconv>
 
 #include "harness/counters/perf_syscalls.hpp"
+#include "harness/system/proc_readers.hpp"
 
 namespace zkc::harness::counters {
 namespace {
 
-// sysfs/tracefs files report size 0: read until EOF. nullopt and *error ("<path>: <errno text>") on failure.
-std::optional<std::string> read_small_file(const std::filesystem::path& path, std::string* error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (error != nullptr) *error = fmt::format("{}: {}", path.string(), errno_text(errno));
-    return std::nullopt;
-  }
-  std::string out;
-  std::array<char, 4096> buf;
-  for (;;) {
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      if (error != nullptr) *error = fmt::format("{}: {}", path.string(), errno_text(errno));
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    out.append(buf.data(), static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -72,7 +50,7 @@ std::string_view to_string(CounterSpec::Kind kind) {
 std::vector<std::filesystem::path> default_tracing_roots(const std::filesystem::path& proc_root) {
   std::vector<std::filesystem::path> roots{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
   // Lines of /proc/self/mounts: "<source> <mount point> <fs type> <options> 0 0".
-  const auto mounts = read_small_file(proc_root / "self" / "mounts", nullptr);
+  const auto mounts = read_kernel_file(proc_root / "self" / "mounts", nullptr);
   if (!mounts) return roots;
   std::size_t pos = 0;
   while (pos < mounts->size()) {
@@ -107,7 +85,7 @@ std::optional<std::uint64_t> tracepoint_id(std::string_view category_event,
   for (const auto& root : tracing_roots) {
     const auto path = root / "events" / category / event / "id";
     std::string error;
-    const auto text = read_small_file(path, &error);
+    const auto text = read_kernel_file(path, &error);
     if (!text) {
       failures.push_back(error);
       continue;
@@ -168,13 +146,13 @@ std::optional<AmdL3Pmu> discover_amd_l3(const std::filesystem::path& sys_root, s
     if (why != nullptr) *why = std::move(message);
     return std::nullopt;
   };
-  const auto type_text = read_small_file(dir / "type", &error);
+  const auto type_text = read_kernel_file(dir / "type", &error);
   if (!type_text) return fail(error);
   const auto type = parse_number<std::uint32_t>(*type_text);
   if (!type) return fail(fmt::format("{}: not a number", (dir / "type").string()));
-  const auto event_fmt = read_small_file(dir / "format" / "event", &error);
+  const auto event_fmt = read_kernel_file(dir / "format" / "event", &error);
   if (!event_fmt) return fail(error);
-  const auto umask_fmt = read_small_file(dir / "format" / "umask", &error);
+  const auto umask_fmt = read_kernel_file(dir / "format" / "umask", &error);
   if (!umask_fmt) return fail(error);
   // L3 miss: event 0x04, umask 0x01 (AMD PPR "L3 cache miss"). Thread/slice masks are left 0: the kernel
   // fills in "all slices, all threads" when they are not given.
@@ -184,7 +162,7 @@ std::optional<AmdL3Pmu> discover_amd_l3(const std::filesystem::path& sys_root, s
     return fail(fmt::format("{}: unexpected format files (event '{}', umask '{}')", dir.string(), trim(*event_fmt),
                             trim(*umask_fmt)));
   }
-  const auto mask_text = read_small_file(dir / "cpumask", &error);
+  const auto mask_text = read_kernel_file(dir / "cpumask", &error);
   if (!mask_text) return fail(error);
   auto cpus = parse_cpu_list(*mask_text);
   if (!cpus || cpus->empty()) return fail(fmt::format("{}: bad cpumask '{}'", dir.string(), trim(*mask_text)));

@@ -40,12 +40,5 @@ PerfSyscalls& real_perf_syscalls() {
   return real;
 }
 
-std::string errno_text(int err) {
-  if (err < 0) err = -err;
-  const char* name = ::strerrorname_np(err);
-  const char* text = ::strerrordesc_np(err);
-  if (name == nullptr) return fmt::format("errno {} ({})", err, text != nullptr ? text : "unknown error");
-  return fmt::format("{} ({})", name, text != nullptr ? text : "unknown error");
-}
 
 }  // namespace zkc::harness::counters

@@ -5,6 +5,8 @@
 // unspecified; callers read the error from the return value only. A fake therefore just returns -EACCES.
 #pragma once
 
+#include "harness/system/errno_text.hpp"  // errno_text, used with every syscall result here
+
 #include <utility>
 
 #include <linux/perf_event.h>
@@ -64,7 +66,5 @@ class PerfFd {
 // The real system calls. Stateless: one shared object is safe to use from every thread.
 PerfSyscalls& real_perf_syscalls();
 
-// "EACCES (Permission denied)": the errno name and its text, for reports. `err` may be given either sign.
-std::string errno_text(int err);
 
 }  // namespace zkc::harness::counters

@@ -1,5 +1,7 @@
 #include "harness/system/proc_readers.hpp"
 
+#include "harness/system/errno_text.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,12 +11,10 @@
 #include <cstring>
 
 namespace zkc::harness {
-namespace {
 
-// /proc and /sys files report size 0: read until EOF. nullopt (and *error) when unreadable.
-std::optional<std::string> read_file(const std::filesystem::path& path, std::string* error) {
+std::optional<std::string> read_kernel_file(const std::filesystem::path& path, std::string* error) {
   const auto failed = [&](int err) -> std::optional<std::string> {
-    if (error != nullptr) *error = path.string() + ": " + std::strerror(err);
+    if (error != nullptr) *error = path.string() + ": " + errno_text(err);
     return std::nullopt;
   };
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -35,6 +35,8 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
   ::close(fd);
   return out;
 }
+
+namespace {
 
 template <typename T>
 std::optional<T> missing(const std::filesystem::path& path, std::string_view what, std::string* error) {
@@ -75,7 +77,7 @@ std::optional<T> leading_number(std::string_view s) {
 
 // A "<N> kB" field of a /proc file, in bytes.
 std::optional<std::uint64_t> kib_field(const std::filesystem::path& path, std::string_view key, std::string* error) {
-  const auto text = read_file(path, error);
+  const auto text = read_kernel_file(path, error);
   if (!text) return std::nullopt;
   const auto value = field_of(*text, key);
   const auto kib = value ? leading_number<std::uint64_t>(*value) : std::nullopt;
@@ -87,7 +89,7 @@ std::optional<std::uint64_t> kib_field(const std::filesystem::path& path, std::s
 
 std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root, std::string* error) {
   const auto path = sys_root / "kernel/mm/transparent_hugepage/enabled";
-  const auto text = read_file(path, error);
+  const auto text = read_kernel_file(path, error);
   if (!text) return std::nullopt;
   const auto open = text->find('['), close = text->find(']');
   if (open == std::string::npos || close == std::string::npos || close <= open + 1)
@@ -97,7 +99,7 @@ std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root, 
 
 std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root, std::string* error) {
   const auto path = proc_root / "sys/kernel/perf_event_paranoid";
-  const auto text = read_file(path, error);
+  const auto text = read_kernel_file(path, error);
   if (!text) return std::nullopt;
   const std::string_view t = trim(*text);
   int v = 0;
@@ -108,7 +110,7 @@ std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_ro
 
 std::optional<bool> cpu_has_flag(std::string_view flag, const std::filesystem::path& proc_root, std::string* error) {
   const auto path = proc_root / "cpuinfo";
-  const auto text = read_file(path, error);
+  const auto text = read_kernel_file(path, error);
   if (!text) return std::nullopt;
   const auto flags = field_of(*text, "flags");
   if (!flags) return missing<bool>(path, "flags line", error);

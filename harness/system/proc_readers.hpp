@@ -13,6 +13,10 @@
 
 namespace zkc::harness {
 
+// A whole /proc, /sys or tracefs file (they report size 0, so it is read until EOF); nullopt and
+// *error ("<path>: ENOENT (No such file or directory)") when it cannot be read.
+std::optional<std::string> read_kernel_file(const std::filesystem::path& path, std::string* error = nullptr);
+
 // <sys_root>/kernel/mm/transparent_hugepage/enabled: the bracketed word of "always [madvise] never".
 std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root = "/sys", std::string* error = nullptr);
 // <proc_root>/sys/kernel/perf_event_paranoid (-1 .. 4).
