@@ -8,7 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/ab_command.hpp"
+#include "harness/cli/analyze_command.hpp"
 #include "harness/cli/keys_command.hpp"
+#include "harness/cli/report_command.hpp"
+#include "harness/cli/sweep_command.hpp"
 #include "harness/cli/kernels_command.hpp"
 #include "harness/cli/probe_command.hpp"
 #include "harness/cli/run_command.hpp"
@@ -25,6 +29,23 @@ int run_app(int argc, char** argv) {
   KernelsOptions kernels_opts;
   CLI::App* kernels = app.add_subcommand("kernels", "Self-check the arithmetic kernels, then print their throughput");
   add_kernels_options(*kernels, kernels_opts);
+
+  AbOptions ab_opts;
+  CLI::App* ab = app.add_subcommand(
+      "ab", "The main job: every arm (baseline, I1, I1+I2, I1+I2+I3, split) x repeats, with statistics and a report");
+  add_ab_options(*ab, ab_opts);
+
+  SweepOptions sweep_opts;
+  CLI::App* sweep = app.add_subcommand("sweep", "A grid of configurations x arms x repeats from a spec; resumable");
+  add_sweep_options(*sweep, sweep_opts);
+
+  ReportOptions report_opts;
+  CLI::App* report = app.add_subcommand("report", "report.html / report.md / trace.json for a results folder");
+  add_report_options(*report, report_opts);
+
+  AnalyzeOptions analyze_opts;
+  CLI::App* analyze = app.add_subcommand("analyze", "Measure a real prover's log (TIMELINE, CUZK_TIMING lines)");
+  add_analyze_options(*analyze, analyze_opts);
 
   RunOptions run_opts;
   CLI::App* run = app.add_subcommand("run", "Run one batch of proofs through the pipeline; results in results/<run-id>/");
@@ -63,6 +84,10 @@ int run_app(int argc, char** argv) {
   }
   if (kernels->parsed()) return run_kernels(kernels_opts);
   if (run->parsed()) return run_run(run_opts);
+  if (ab->parsed()) return run_ab(ab_opts);
+  if (sweep->parsed()) return run_sweep(sweep_opts);
+  if (report->parsed()) return run_report(report_opts);
+  if (analyze->parsed()) return run_analyze(analyze_opts);
   if (keys->parsed()) return run_keys(keys_opts);
   if (probe->parsed()) return run_probe(probe_opts);
   return kExitUsage;

@@ -1,0 +1,300 @@
+#include "analysis/ingest/prover_log.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <system_error>
+#include <utility>
+
+namespace zkc::analysis {
+namespace {
+
+constexpr std::string_view kTimelineMarker = "TIMELINE,";
+constexpr std::string_view kTimingMarker = "CUZK_TIMING:";
+constexpr std::string_view kTimelineFormat = "TIMELINE,{offset_ms},{event},{job_id},{detail}";
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A whole-token finite number. from_chars alone would accept "12ms" as 12 (it stops early) and
+// "inf"/"nan", none of which is a duration a log should carry.
+std::optional<double> parse_number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// Upper-case identifiers: the real prover's events are [A-Z_], the harness adds BG2_START/BG2_END,
+// so digits are accepted after the first letter.
+bool is_event_name(std::string_view s) {
+  if (s.empty() || s.front() < 'A' || s.front() > 'Z') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// Quotes a piece of a log line for a message; long garbage (a line torn by a crash) is cut so the
+// report stays readable.
+std::string quoted(std::string_view s) {
+  constexpr std::size_t kMax = 60;
+  if (s.size() <= kMax) return fmt::format("\"{}\"", s);
+  return fmt::format("\"{}...\" ({} characters)", s.substr(0, kMax), s.size());
+}
+
+void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
+  const auto issue = [&](std::string message) {
+    out.issues.push_back({line, LogIssueKind::timeline, std::move(message)});
+  };
+  // offset, event, job id, then the detail: everything after the third comma here.
+  std::string_view fields[3];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::size_t comma = rest.find(',');
+    if (comma == std::string_view::npos) {
+      issue(fmt::format("TIMELINE line has {} of the 4 fields after the marker; expected {}",
+                        i + (rest.empty() ? 0 : 1), kTimelineFormat));
+      return;
+    }
+    fields[i] = rest.substr(0, comma);
+    rest.remove_prefix(comma + 1);
+  }
+  const auto [offset_text, event, job] = fields;
+  const std::optional<double> offset = parse_number(offset_text);
+  if (!offset) {
+    issue(fmt::format("TIMELINE offset {} is not a number; expected milliseconds since the run's start in {}",
+                      quoted(offset_text), kTimelineFormat));
+    return;
+  }
+  if (!is_event_name(event)) {
+    issue(fmt::format("TIMELINE event {} is not an upper-case event name (A-Z, 0-9, _; e.g. GPU_START)",
+                      quoted(event)));
+    return;
+  }
+  if (job.empty()) {
+    issue(fmt::format("TIMELINE job id is empty; expected the proof's job id after the event in {}", kTimelineFormat));
+    return;
+  }
+  out.events.push_back({*offset, std::string(event), std::string(job), std::string(rest)});
+}
+
+void parse_timing(std::string_view rest, std::size_t line, ProverLog& out) {
+  const auto issue = [&](std::string message) {
+    out.issues.push_back({line, LogIssueKind::timing, std::move(message)});
+  };
+  CuzkTiming timing{line, {}};
+  std::size_t tokens = 0;
+  while (true) {
+    while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+    if (rest.empty()) break;
+    std::size_t end = 0;
+    while (end < rest.size() && !is_space(rest[end])) ++end;
+    const std::string_view token = rest.substr(0, end);
+    rest.remove_prefix(end);
+    ++tokens;
+    const std::size_t eq = token.find('=');
+    const std::optional<double> value =
+        eq == std::string_view::npos ? std::nullopt : parse_number(token.substr(eq + 1));
+    if (eq == 0 || !value) {
+      issue(fmt::format("CUZK_TIMING token {} is not key=number; expected e.g. prep_msm_ms=1812.5", quoted(token)));
+      continue;
+    }
+    // A repeated key is a torn or concatenated line; keeping the first value keeps the line's own one.
+    if (!timing.values.emplace(std::string(token.substr(0, eq)), *value).second)
+      issue(fmt::format("CUZK_TIMING key {} appears more than once on the line; the first value is kept",
+                        quoted(token.substr(0, eq))));
+  }
+  if (tokens == 0) issue("CUZK_TIMING line has no key=value pairs after the marker");
+  if (!timing.values.empty()) out.timings.push_back(std::move(timing));
+}
+
+std::optional<int> partition_of(const TimelineEvent& e) {
+  const std::optional<double> n = detail_number(e.detail, "partition");
+  if (!n || *n < 0 || *n != std::floor(*n) || *n > 1e9) return std::nullopt;
+  return static_cast<int>(*n);
+}
+
+}  // namespace
+
+ProverLog parse_prover_log(std::string_view text) {
+  ProverLog out;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    const std::size_t number = ++out.lines;
+    // Trailing blanks and "\r" are never part of a field (a detail or a timing value).
+    line = trim_right(line);
+    const std::size_t tl = line.find(kTimelineMarker);
+    const std::size_t tm = line.find(kTimingMarker);
+    // Both markers on one line only happens with two writers interleaving; the first one owns it.
+    if (tl != std::string_view::npos && (tm == std::string_view::npos || tl < tm)) {
+      ++out.timeline_lines;
+      parse_timeline(line.substr(tl + kTimelineMarker.size()), number, out);
+    } else if (tm != std::string_view::npos) {
+      ++out.timing_lines;
+      parse_timing(line.substr(tm + kTimingMarker.size()), number, out);
+    } else {
+      ++out.ignored_lines;
+    }
+  }
+  return out;
+}
+
+ProverLog read_prover_log(const std::filesystem::path& path) {
+  // stdio rather than ifstream: a stream reports a read error (a directory, EIO) as a plain end of
+  // file, which would turn an unreadable log into an empty one; ferror and errno tell them apart.
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw std::system_error(errno, std::generic_category(), "cannot open prover log " + path.string());
+  std::string text;
+  char buffer[1 << 16];
+  while (true) {
+    errno = 0;
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get());
+    text.append(buffer, n);
+    if (n == sizeof buffer) continue;
+    if (std::ferror(file.get()))
+      throw std::system_error(errno != 0 ? errno : EIO, std::generic_category(),
+                              "cannot read prover log " + path.string());
+    break;
+  }
+  return parse_prover_log(text);
+}
+
+RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof) {
+  RunData run;
+  run.id = std::move(id);
+  run.events = log.events;
+  MetricsOptions options;
+  options.partitions_per_proof = partitions_per_proof;
+  run.metrics = compute_metrics(run.events, options);
+
+  // Proof numbers in first-appearance order of the job ids, in file order (what a reader of the log
+  // sees first is proof 0).
+  std::map<std::string, int> proof_of;
+  for (const TimelineEvent& e : log.events) proof_of.emplace(e.job_id, static_cast<int>(proof_of.size()));
+
+  // Stages: pair starts and ends per (job, partition) in time order, first start with first end, as
+  // compute_metrics does, so the waterfall shows the intervals the metrics measured.
+  std::vector<const TimelineEvent*> sorted;
+  sorted.reserve(log.events.size());
+  for (const TimelineEvent& e : log.events) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
+  struct Kind {
+    std::string_view start, start_alt, end, stage;
+  };
+  static constexpr Kind kKinds[] = {
+      {"SYNTH_START", "", "SYNTH_END", "synthesis"},
+      {"GPU_QUEUE", "CHAN_SEND", "GPU_PICKUP", "queue_wait"},  // CHAN_SEND: older name of GPU_QUEUE
+      {"GPU_START", "", "GPU_END", "gpu"},
+  };
+  struct Open {
+    double start_ms;
+    std::string worker;  // GPU_START's worker=W; synthesis and queue rows have fixed lanes
+  };
+  std::map<std::pair<std::size_t, std::string>, std::deque<Open>> open;  // (kind, job \x1f partition)
+  std::map<std::string_view, std::size_t> unmatched_starts, unmatched_ends;
+  for (const TimelineEvent* e : sorted) {
+    for (std::size_t k = 0; k < std::size(kKinds); ++k) {
+      const Kind& kind = kKinds[k];
+      const bool is_start = e->event == kind.start || (!kind.start_alt.empty() && e->event == kind.start_alt);
+      if (!is_start && e->event != kind.end) continue;
+      std::string key = e->job_id;
+      key += '\x1f';
+      key += detail_value(e->detail, "partition").value_or("");
+      auto& queue = open[{k, std::move(key)}];
+      if (is_start) {
+        queue.push_back({e->offset_ms, std::string(detail_value(e->detail, "worker").value_or(""))});
+        break;
+      }
+      if (queue.empty()) {
+        ++unmatched_ends[kind.end];
+        break;
+      }
+      const Open start = std::move(queue.front());
+      queue.pop_front();
+      StageRow row;
+      row.proof = proof_of.at(e->job_id);
+      row.partition = partition_of(*e).value_or(-1);
+      row.stage = kind.stage;
+      row.start_ms = start.start_ms;
+      row.end_ms = e->offset_ms;
+      if (kind.stage == "synthesis") {
+        row.worker = "synth";
+      } else if (kind.stage == "queue_wait") {
+        row.worker = "queue";
+      } else {
+        // The start names the worker that took the partition; the end's worker= is the fallback.
+        const std::string w = !start.worker.empty() ? start.worker
+                                                    : std::string(detail_value(e->detail, "worker").value_or("?"));
+        row.worker = "gpu" + w;
+      }
+      run.stages.push_back(std::move(row));
+      break;
+    }
+  }
+  for (const auto& [key, starts] : open)
+    if (!starts.empty()) unmatched_starts[kKinds[key.first].start] += starts.size();
+  std::stable_sort(run.stages.begin(), run.stages.end(), [](const StageRow& a, const StageRow& b) {
+    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
+  });
+
+  // CUZK_TIMING means, each over the lines that carry the key (a line missing a key does not count
+  // as a zero).
+  std::map<std::string, std::pair<double, std::size_t>> sums;
+  for (const CuzkTiming& t : log.timings)
+    for (const auto& [key, value] : t.values) {
+      auto& [sum, n] = sums[key];
+      sum += value;
+      ++n;
+    }
+  const auto add_mean = [&run](const std::string& key, const std::pair<double, std::size_t>& s) {
+    const bool ms = key.size() > 3 && key.ends_with("_ms");
+    run.extra.push_back({"cuzk_" + key + "_mean", s.first / static_cast<double>(s.second), ms ? "ms" : ""});
+  };
+  static constexpr std::string_view kKnown[] = {"prep_msm_ms", "b_g2_msm_ms", "gpu_total_ms", "async_dealloc_ms"};
+  for (const std::string_view key : kKnown)
+    if (const auto it = sums.find(std::string(key)); it != sums.end()) add_mean(it->first, it->second);
+  for (const auto& [key, s] : sums)
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) add_mean(key, s);
+  run.extra.push_back({"cuzk_timing_lines", static_cast<double>(log.timings.size()), "count"});
+
+  // Notes: what the report must say about the log's quality.
+  const auto issue_note = [&run, &log](LogIssueKind kind, std::string_view one, std::string_view many) {
+    std::size_t n = 0, first = 0;
+    for (const LogIssue& i : log.issues)
+      if (i.kind == kind && n++ == 0) first = i.line;
+    if (n == 1) run.notes.push_back(fmt::format("1 {} (line {})", one, first));
+    if (n > 1) run.notes.push_back(fmt::format("{} {} (first at line {})", n, many, first));
+  };
+  issue_note(LogIssueKind::timeline, "malformed TIMELINE line", "malformed TIMELINE lines");
+  issue_note(LogIssueKind::timing, "malformed CUZK_TIMING entry", "malformed CUZK_TIMING entries");
+  const auto count_note = [&run](const std::map<std::string_view, std::size_t>& counts, std::string_view one,
+                                 std::string_view many) {
+    if (counts.empty()) return;
+    std::size_t total = 0;
+    std::string list;
+    for (const auto& [event, n] : counts) {
+      total += n;
+      list += fmt::format("{}{} {}", list.empty() ? "" : ", ", n, event);
+    }
+    run.notes.push_back(fmt::format("{} {} ({}): not drawn in the waterfall", total, total == 1 ? one : many, list));
+  };
+  count_note(unmatched_starts, "start event without a matching end", "start events without a matching end");
+  count_note(unmatched_ends, "end event without a matching start", "end events without a matching start");
+  return run;
+}
+
+}  // namespace zkc::analysis

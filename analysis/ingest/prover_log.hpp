@@ -1,0 +1,77 @@
+// Ingestion of the real prover's log (../shared/seeds/README.md), so `zkcontend analyze` measures a
+// production run with the same code as a harness run.
+//
+// Two kinds of line matter; everything else (the prover's other log output) is ignored and counted:
+//   TIMELINE,{offset_ms},{event},{job_id},{detail}   the waterfall events; the marker may follow a log
+//                                                     prefix ("2024-05-01T10:00:00.123Z INFO cuzk: ").
+//                                                     detail is everything after the 4th comma (it is
+//                                                     itself a comma-separated key=value list).
+//   CUZK_TIMING: key=value key=value ...             the C++ side's per-partition timings.
+// A line carrying a marker but not its format becomes a LogIssue with its line number, never an
+// exception: a production log is evidence, and one torn line must not hide the rest of it.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/report/run_data.hpp"
+#include "analysis/timeline/timeline_event.hpp"
+
+namespace zkc::analysis {
+
+// One CUZK_TIMING line: prep_msm_ms, b_g2_msm_ms, gpu_total_ms, async_dealloc_ms, or any other key.
+struct CuzkTiming {
+  std::size_t line = 0;  // 1-based
+  std::map<std::string, double> values;
+};
+
+enum class LogIssueKind {
+  timeline,  // a TIMELINE line that is not TIMELINE,{offset_ms},{event},{job_id},{detail}
+  timing,    // a CUZK_TIMING token that is not key=number, or a CUZK_TIMING line without any pair
+};
+
+struct LogIssue {
+  std::size_t line = 0;  // 1-based
+  LogIssueKind kind = LogIssueKind::timeline;
+  std::string message;   // what is wrong and what was expected
+};
+
+// The parse of one log. Every line is counted exactly once:
+//   lines == timeline_lines + timing_lines + ignored_lines
+// timeline_lines and timing_lines count the lines carrying a marker, well-formed or not; `events`
+// holds the well-formed TIMELINE lines, `timings` the CUZK_TIMING lines with at least one good pair.
+struct ProverLog {
+  std::vector<TimelineEvent> events;  // in file order, exactly as logged (CHAN_SEND stays CHAN_SEND)
+  std::vector<CuzkTiming> timings;
+  std::vector<LogIssue> issues;       // in line order
+  std::size_t lines = 0, timeline_lines = 0, timing_lines = 0, ignored_lines = 0;
+};
+
+// Parses a whole log. Lines end in "\n" or "\r\n"; a final line without a newline counts.
+ProverLog parse_prover_log(std::string_view text);
+
+// Reads and parses a log file. Throws std::system_error naming the path (and the errno text) when the
+// file cannot be opened or read.
+ProverLog read_prover_log(const std::filesystem::path& path);
+
+// A RunData for the report and the metrics, from a parsed log:
+//   events   the log's events
+//   metrics  compute_metrics(events) with `partitions_per_proof` (used only without PROOF_* events,
+//            which the real prover does not log)
+//   stages   per (job, partition), pairing the first start with the first end as the metrics do:
+//              "synthesis"  SYNTH_START..SYNTH_END            worker "synth"
+//              "queue_wait" GPU_QUEUE (or CHAN_SEND)..GPU_PICKUP  worker "queue"
+//              "gpu"        GPU_START..GPU_END                worker "gpu<W>" (worker=W of GPU_START)
+//            proof = index of the job id in first-appearance order, partition = partition=N (-1 when
+//            absent); a start without an end is not drawn (counted in a note)
+//   extra    cuzk_<key>_mean for each CUZK_TIMING key (prep_msm_ms, b_g2_msm_ms, gpu_total_ms,
+//            async_dealloc_ms first, then any others by name), the mean over the lines carrying that
+//            key; unit "ms" for keys ending in _ms; and cuzk_timing_lines
+//   notes    one per issue kind ("3 malformed TIMELINE lines (first at line 17)"), and unpaired starts
+RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof = 10);
+
+}  // namespace zkc::analysis

@@ -1,0 +1,62 @@
+#include "analysis/report/sweep_points.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace zkc::analysis {
+
+std::optional<double> point_value(std::string_view label, std::string_view key) {
+  std::size_t pos = 0;
+  while (pos < label.size()) {
+    const std::size_t end = std::min(label.find_first_of(" ,", pos), label.size());
+    const std::string_view item = label.substr(pos, end - pos);
+    if (item.size() > key.size() && item.starts_with(key) && item[key.size()] == '=') {
+      const std::string_view v = item.substr(key.size() + 1);
+      double out = 0;
+      const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+      if (ec == std::errc() && ptr == v.data() + v.size() && std::isfinite(out)) return out;
+      return std::nullopt;
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+bool is_isolation_point(std::string_view label) {
+  return point_value(label, "c") == 1.0 && point_value(label, "j") == 1.0;
+}
+
+std::string point_title(std::string_view label) {
+  if (label.empty()) return "(all runs)";
+  std::string t(label);
+  if (is_isolation_point(label)) t += " (isolation)";
+  return t;
+}
+
+namespace {
+template <typename Field>
+std::vector<std::string> distinct(std::span<const ArmSummary> summaries, Field field) {
+  std::vector<std::string> out;
+  for (const auto& s : summaries)
+    if (std::find(out.begin(), out.end(), s.*field) == out.end()) out.push_back(s.*field);
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> points_of(std::span<const ArmSummary> summaries) {
+  return distinct(summaries, &ArmSummary::point);
+}
+
+std::vector<std::string> arms_of(std::span<const ArmSummary> summaries) {
+  return distinct(summaries, &ArmSummary::arm);
+}
+
+const ArmSummary* find_summary(std::span<const ArmSummary> summaries, std::string_view point, std::string_view arm,
+                               std::string_view metric) {
+  for (const auto& s : summaries)
+    if (s.point == point && s.arm == arm && s.metric == metric) return &s;
+  return nullptr;
+}
+
+}  // namespace zkc::analysis

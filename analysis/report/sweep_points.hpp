@@ -1,0 +1,29 @@
+// Sweep point labels ("c=10 j=10", "" for a plain A/B): their keys, the isolation point, and the
+// first-appearance order of points and arms that every report table follows.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/stats/arm_stats.hpp"
+
+namespace zkc::analysis {
+
+// The number after `key=` in a space- or comma-separated label; nullopt when absent or not a number.
+std::optional<double> point_value(std::string_view label, std::string_view key);
+// c=1 j=1: the seed's isolation configuration, the reference of the stage inflation table.
+bool is_isolation_point(std::string_view label);
+// How a point is named in a table: "c=1 j=1 (isolation)", "(all runs)" for "".
+std::string point_title(std::string_view label);
+
+// Distinct points and arms in order of first appearance.
+std::vector<std::string> points_of(std::span<const ArmSummary> summaries);
+std::vector<std::string> arms_of(std::span<const ArmSummary> summaries);
+// The summary of (point, arm, metric), or nullptr.
+const ArmSummary* find_summary(std::span<const ArmSummary> summaries, std::string_view point, std::string_view arm,
+                               std::string_view metric);
+
+}  // namespace zkc::analysis

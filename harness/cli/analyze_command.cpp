@@ -1,0 +1,80 @@
+#include "harness/cli/analyze_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "analysis/ingest/prover_log.hpp"
+#include "harness/cli/app.hpp"
+#include "harness/cli/report_writer.hpp"
+#include "harness/cli/run_execution.hpp"
+#include "harness/config/config_loader.hpp"
+#include "harness/results/run_directory.hpp"
+#include "harness/results/summary_writer.hpp"
+#include "harness/results/timeline_csv.hpp"
+
+namespace zkc::cli {
+
+namespace fs = std::filesystem;
+
+void add_analyze_options(CLI::App& cmd, AnalyzeOptions& opts) {
+  cmd.add_option("--timeline", opts.timeline, "The prover's log (TIMELINE,... and CUZK_TIMING: lines)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--partitions", opts.partitions, "Partitions per proof, for logs without PROOF_* events")
+      ->check(CLI::Range(1, 1000));
+  cmd.add_option("--results", opts.results_dir, "Folder for results (default: results)");
+  cmd.add_option("--id", opts.id, "Name of the output folder (default: <timestamp>-analyze-<log name>)");
+}
+
+int run_analyze(const AnalyzeOptions& opts) {
+  const fs::path log_path(opts.timeline);
+  analysis::ProverLog log;
+  try {
+    log = analysis::read_prover_log(log_path);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zkcontend analyze: {}\n", e.what());
+    return kExitUsage;
+  }
+  for (const auto& issue : log.issues) fmt::print(stderr, "{}:{}: {}\n", log_path.string(), issue.line, issue.message);
+  if (log.events.empty()) {
+    fmt::print(stderr, "zkcontend analyze: {}: no valid TIMELINE lines among {} lines (expected "
+                       "TIMELINE,<offset_ms>,<EVENT>,<job_id>,<detail>)\n",
+               log_path.string(), log.lines);
+    return kExitUsage;
+  }
+  const fs::path root(opts.results_dir);
+  const std::string id =
+      opts.id.empty() ? harness::make_run_id("analyze-" + log_path.stem().string()) : opts.id;
+  try {
+    check_run_id(id);
+    check_results_root(root);
+    if (fs::exists(root / id)) throw config::ConfigError(fmt::format("--id {}: {} already exists", id, (root / id).string()));
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "zkcontend analyze: {}\n", e.what());
+    return kExitUsage;
+  }
+
+  analysis::RunData run = analysis::run_data_from_log(log, id, static_cast<std::size_t>(opts.partitions));
+  run.label = log_path.filename().string();
+  fmt::print("zkcontend {} analyze: {}: {} lines, {} TIMELINE events, {} CUZK_TIMING lines, {} ignored, {} malformed\n",
+             ZKC_VERSION, log_path.string(), log.lines, log.events.size(), log.timings.size(), log.ignored_lines,
+             log.issues.size());
+  try {
+    harness::RunDirectory dir = harness::RunDirectory::create(root, id);
+    harness::write_timeline_csv(dir.path() / "timeline.csv", run.events);
+    harness::write_summary_csv(dir.path() / "summary.csv", run.metrics, run.extra);
+    harness::write_summary_json(dir.path() / "summary.json", run.metrics, run.extra);
+    write_reports_for(dir.path(), fmt::format("Prover log {}", log_path.filename().string()), {run}, {});
+    dir.commit();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zkcontend analyze: could not write the results: {}\n", e.what());
+    return kExitFailure;
+  }
+  fmt::print("\n{}", harness::format_summary_table(run.metrics, run.extra));
+  for (const auto& note : run.notes) fmt::print("note: {}\n", note);
+  fmt::print("results: {} (summary.csv, report.html, report.md, trace.json)\n", (root / id).string());
+  return kExitOk;
+}
+
+}  // namespace zkc::cli

@@ -1,0 +1,112 @@
+#include "harness/cli/arms.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "harness/config/config_loader.hpp"
+#include "harness/config/config_writer.hpp"
+
+namespace zkc::cli {
+
+std::vector<Arm> default_arms(unsigned cpus) {
+  const unsigned gt = std::clamp(cpus / 6, 1u, 32u);
+  const std::string i1 = "interventions.serialize_dealloc=true";
+  const std::string i2 = fmt::format("gpus.gpu_threads={}", gt);
+  const std::string i3 = "interventions.membw_throttle=true";
+  return {
+      {"baseline", {}},
+      {"I1", {i1}},
+      {"I1+I2", {i1, i2}},
+      {"I1+I2+I3", {i1, i2, i3}},
+      {"split", {"engine.finalize=\"split\""}},
+  };
+}
+
+std::vector<Arm> read_arms_file(const std::filesystem::path& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw config::ConfigError(fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description()));
+  }
+  const toml::table* arms = doc["arms"].as_table();
+  if (arms == nullptr) throw config::ConfigError(fmt::format("{}: no [arms.<name>] tables", path.string()));
+  std::vector<Arm> out;
+  for (const auto& [name, node] : *arms) {
+    const toml::table* t = node.as_table();
+    if (t == nullptr) {
+      throw config::ConfigError(fmt::format("{}:{}: arms.{} must be a table of key = value overrides", path.string(),
+                                            node.source().begin.line, name.str()));
+    }
+    Arm arm{std::string(name.str()), {}};
+    // Dotted keys ("interventions.membw_throttle" = true, or [arms.x.interventions]) flatten to one key.
+    std::vector<std::pair<std::string, const toml::node*>> stack = {{"", t}};
+    while (!stack.empty()) {
+      auto [prefix, n] = stack.back();
+      stack.pop_back();
+      for (const auto& [k, v] : *n->as_table()) {
+        const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        if (v.is_table()) {
+          stack.emplace_back(key, &v);
+        } else if (v.is_string()) {
+          arm.overrides.push_back(key + "=" + config::toml_string(*v.value<std::string>()));
+        } else if (v.is_boolean()) {
+          arm.overrides.push_back(key + "=" + config::toml_value(config::Value{*v.value<bool>()}));
+        } else if (v.is_integer()) {
+          arm.overrides.push_back(key + "=" + config::toml_value(config::Value{*v.value<std::int64_t>()}));
+        } else if (v.is_floating_point()) {
+          arm.overrides.push_back(key + "=" + config::toml_value(config::Value{*v.value<double>()}));
+        } else {
+          throw config::ConfigError(fmt::format("{}:{}: arms.{}.{}: accepted: a boolean, number or string",
+                                                path.string(), v.source().begin.line, arm.name, key));
+        }
+      }
+    }
+    out.push_back(std::move(arm));
+  }
+  return out;
+}
+
+std::vector<Arm> merge_arms(std::vector<Arm> base, const std::vector<Arm>& extra) {
+  for (const auto& a : extra) {
+    auto it = std::find_if(base.begin(), base.end(), [&](const Arm& b) { return b.name == a.name; });
+    if (it != base.end()) {
+      *it = a;
+    } else {
+      base.push_back(a);
+    }
+  }
+  return base;
+}
+
+std::vector<Arm> select_arms(const std::vector<Arm>& arms, const std::vector<std::string>& names) {
+  if (names.empty()) return arms;
+  std::vector<Arm> out;
+  for (const auto& n : names) {
+    auto it = std::find_if(arms.begin(), arms.end(), [&](const Arm& a) { return a.name == n; });
+    if (it == arms.end()) {
+      std::vector<std::string> known;
+      for (const auto& a : arms) known.push_back(a.name);
+      throw config::ConfigError(fmt::format("--arms: unknown arm '{}' (known: {})", n, fmt::join(known, ", ")));
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+std::string arm_slug(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                       c == '_' || c == '-';
+    out += plain ? c : '-';
+  }
+  return out;
+}
+
+}  // namespace zkc::cli

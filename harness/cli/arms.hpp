@@ -1,0 +1,40 @@
+// Arms of an A/B comparison: named sets of configuration overrides. The defaults are the seed's
+// interventions, cumulatively (baseline, I1, I1+I2, I1+I2+I3), and every other toggle the engine
+// has (split finalize). A TOML arms file adds or replaces arms:
+//
+//   [arms.baseline]
+//   [arms."I1+I2"]
+//   "interventions.serialize_dealloc" = true
+//   "gpus.gpu_threads" = 32
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace zkc::cli {
+
+struct Arm {
+  std::string name;                    // "I1+I2"
+  std::vector<std::string> overrides;  // "key=value", TOML literals
+};
+
+// The default arms on a machine with `cpus` online CPUs. I2 bounds the groth16 pool to the seed's
+// share, 32 of 192 threads: clamp(cpus / 6, 1, 32).
+std::vector<Arm> default_arms(unsigned cpus);
+
+// Reads `[arms.<name>]` tables of key = value; config::ConfigError naming the file (and line) for
+// bad TOML, a non-table arm or a nested value. Keys are validated later, with the arm named.
+std::vector<Arm> read_arms_file(const std::filesystem::path& path);
+
+// `base` with `extra` merged in (same name: extra wins, in base's position; new: appended).
+std::vector<Arm> merge_arms(std::vector<Arm> base, const std::vector<Arm>& extra);
+
+// The arms named in `names` ("a,b" split by the caller), in that order; ConfigError naming an
+// unknown one and listing the known. Empty `names` selects all.
+std::vector<Arm> select_arms(const std::vector<Arm>& arms, const std::vector<std::string>& names);
+
+// A folder-safe form of an arm name: "I1+I2" -> "I1-I2".
+std::string arm_slug(const std::string& name);
+
+}  // namespace zkc::cli

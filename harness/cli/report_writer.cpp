@@ -1,0 +1,113 @@
+#include "harness/cli/report_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "analysis/report/report_html.hpp"
+#include "analysis/report/report_md.hpp"
+#include "analysis/report/trace_json.hpp"
+#include "harness/results/csv.hpp"
+#include "harness/results/run_loader.hpp"
+#include "harness/results/text_file.hpp"
+
+namespace zkc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+double number(const std::string& s, const fs::path& file, std::size_t line) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    throw std::runtime_error(fmt::format("{}:{}: '{}' is not a number", file.string(), line, s));
+  }
+  return v;
+}
+
+// ab.csv: arm,repeat,metric,value,run (long format).
+std::vector<analysis::Measurement> read_ab_csv(const fs::path& path) {
+  const auto records = harness::parse_csv(harness::read_text_file(path), path.string());
+  if (records.empty() || records[0].fields.size() < 4 || records[0].fields[0] != "arm") {
+    throw std::runtime_error(fmt::format("{}:1: expected the header arm,repeat,metric,value,run", path.string()));
+  }
+  std::vector<analysis::Measurement> out;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const auto& f = records[r].fields;
+    if (f.size() < 4) throw std::runtime_error(fmt::format("{}:{}: expected 5 fields", path.string(), records[r].line));
+    out.push_back({"", f[0], static_cast<int>(number(f[1], path, records[r].line)), f[2],
+                   number(f[3], path, records[r].line)});
+  }
+  return out;
+}
+
+// sweep.csv: point,arm,repeat,run, the varied keys (dotted names), then metrics (plain names).
+std::vector<analysis::Measurement> read_sweep_csv(const fs::path& path) {
+  const auto records = harness::parse_csv(harness::read_text_file(path), path.string());
+  if (records.empty() || records[0].fields.size() < 4 || records[0].fields[0] != "point") {
+    throw std::runtime_error(fmt::format("{}:1: expected the header point,arm,repeat,run,...", path.string()));
+  }
+  const auto& h = records[0].fields;
+  std::vector<analysis::Measurement> out;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const auto& f = records[r].fields;
+    if (f.size() != h.size()) {
+      throw std::runtime_error(fmt::format("{}:{}: {} fields, the header has {}", path.string(), records[r].line,
+                                           f.size(), h.size()));
+    }
+    for (std::size_t c = 4; c < h.size(); ++c) {
+      if (h[c].find('.') != std::string::npos || f[c].empty()) continue;  // a key, or not measured
+      out.push_back({f[0], f[1], static_cast<int>(number(f[2], path, records[r].line)), h[c],
+                     number(f[c], path, records[r].line)});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<fs::path> run_folders(const fs::path& dir) {
+  if (harness::is_run_folder(dir)) return {dir};
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir / "runs", ec)) return out;
+  for (const auto& e : fs::directory_iterator(dir / "runs", ec)) {
+    if (harness::is_run_folder(e.path())) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<analysis::Measurement> read_measurements(const fs::path& dir) {
+  if (fs::exists(dir / "ab.csv")) return read_ab_csv(dir / "ab.csv");
+  if (fs::exists(dir / "sweep.csv")) return read_sweep_csv(dir / "sweep.csv");
+  return {};
+}
+
+void write_reports_for(const fs::path& out, const std::string& title, const std::vector<analysis::RunData>& runs,
+                       const std::vector<analysis::Measurement>& measurements) {
+  analysis::ReportInput input;
+  input.title = title;
+  input.runs = runs;
+  input.measurements = measurements;
+  harness::write_text_file(out / "report.html", analysis::report_html(input));
+  harness::write_text_file(out / "report.md", analysis::report_md(input));
+}
+
+void write_reports(const fs::path& dir, const std::string& title) {
+  const auto folders = run_folders(dir);
+  if (folders.empty()) {
+    throw std::runtime_error(fmt::format("{}: neither a run folder (timeline.csv, summary.csv) nor a folder with "
+                                         "runs/ of them", dir.string()));
+  }
+  std::vector<analysis::RunData> runs;
+  for (const auto& f : folders) {
+    runs.push_back(harness::load_run(f));
+    harness::write_text_file(f / "trace.json", analysis::trace_json(runs.back()));
+  }
+  write_reports_for(dir, title, runs, read_measurements(dir));
+}
+
+}  // namespace zkc::cli

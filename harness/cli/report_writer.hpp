@@ -1,0 +1,29 @@
+// Writing the reports of a results folder: a single run folder, an A/B folder (runs/ + ab.csv) or a
+// sweep folder (runs/ + sweep.csv). Writes report.html and report.md into the folder and trace.json
+// (Perfetto / chrome://tracing) into every run folder. Shared by `report`, `ab` and `sweep`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analysis/report/run_data.hpp"
+#include "analysis/stats/measurement.hpp"
+
+namespace zkc::cli {
+
+// The run folders under `dir` (itself when it is one, else dir/runs/*), in name order.
+std::vector<std::filesystem::path> run_folders(const std::filesystem::path& dir);
+
+// ab.csv or sweep.csv of `dir` as measurements (empty when neither exists).
+std::vector<analysis::Measurement> read_measurements(const std::filesystem::path& dir);
+
+// Throws std::runtime_error / std::system_error naming the file on a damaged or unwritable file.
+void write_reports(const std::filesystem::path& dir, const std::string& title);
+
+// The same for data already in memory (an ingested log): report.html/md and trace.json into `out`.
+void write_reports_for(const std::filesystem::path& out, const std::string& title,
+                       const std::vector<analysis::RunData>& runs,
+                       const std::vector<analysis::Measurement>& measurements);
+
+}  // namespace zkc::cli

@@ -1,0 +1,243 @@
+#include "harness/cli/run_execution.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "analysis/metrics/run_metrics.hpp"
+#include "harness/cli/app.hpp"
+#include "harness/cli/progress_line.hpp"
+#include "harness/config/config_writer.hpp"
+#include "harness/counters/availability.hpp"
+#include "harness/counters/counter_catalog.hpp"
+#include "harness/config/embedded_profile.hpp"
+#include "harness/config/pipeline_schema.hpp"
+#include "harness/engine/engine.hpp"
+#include "harness/engine/memory_estimate.hpp"
+#include "analysis/metrics/windowed_rate.hpp"
+#include "harness/results/counters_timeline_csv.hpp"
+#include "harness/results/meta_json.hpp"
+#include "harness/results/run_directory.hpp"
+#include "harness/results/stage_counters_csv.hpp"
+#include "harness/results/stages_csv.hpp"
+#include "harness/results/summary_writer.hpp"
+#include "harness/results/text_file.hpp"
+#include "harness/results/timeline_csv.hpp"
+#include "harness/system/proc_readers.hpp"
+#include "kernels/cuda/device_info.hpp"
+#include "workloads/gpu/vram_model.hpp"
+
+namespace zkc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using harness::RunPlan;
+
+void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
+                   const harness::EngineResult& r, const analysis::RunMetrics& metrics,
+                   const std::vector<analysis::MetricRow>& extra) {
+  harness::write_text_file(dir / "config.toml", config::resolved_config_toml(resolved));
+  nlohmann::json meta = harness::collect_meta();
+  meta["run"] = {{"gpu_backend", r.gpu_backend},
+                 {"gpu_backend_note", plan.backend_note},
+                 {"scale", plan.scale},
+                 {"setup_ms", r.setup_ms},
+                 {"pce_bytes", r.pce_bytes},
+                 {"srs_bytes", r.srs_bytes},
+                 {"srs_pinned", r.srs_pinned},
+                 {"srs_pin_note", r.srs_pin_note}};
+  meta["counters"] = harness::counters::availability_report_json(
+      harness::counters::availability_report(harness::counters::default_catalog(), harness::counters::real_perf_syscalls()));
+  for (std::size_t i = 0; i < r.running_fraction.size() && i < r.counter_names.size(); ++i) {
+    meta["counters"]["running_fraction"][r.counter_names[i]] =
+        r.running_fraction[i] ? nlohmann::json(*r.running_fraction[i]) : nlohmann::json(nullptr);
+  }
+  meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
+                                 {"samples", r.counter_rows.size()},
+                                 {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
+  harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
+  harness::write_timeline_csv(dir / "timeline.csv", r.events);
+  harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
+  if (!r.counter_names.empty()) {
+    harness::write_stage_counters_csv(dir / "stage_counters.csv",
+                                      harness::stage_counter_totals(r.spans, r.counter_names));
+  }
+  if (!r.counter_rows.empty()) harness::write_counters_timeline_csv(dir / "counters_timeline.csv", r.counter_rows);
+  harness::write_summary_csv(dir / "summary.csv", metrics, extra);
+  harness::write_summary_json(dir / "summary.json", metrics, extra);
+}
+
+// Tier 0 counter figures over the batch: shootdown IPIs (whole machine, from /proc/interrupts) inside
+// and outside dealloc windows, and the process's faults and context switches. NaN (empty in the
+// files) where the source was unavailable.
+std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
+  constexpr double kNa = std::numeric_limits<double>::quiet_NaN();
+  const auto& rows = r.counter_rows;
+  const bool tlb = !rows.empty() && rows.front().tlb_available && rows.back().tlb_available;
+  double shootdowns = kNa, in_rate = kNa, out_rate = kNa;
+  if (tlb) {
+    std::vector<analysis::CounterSample> samples;
+    for (const auto& row : rows) samples.push_back({row.t_ms, static_cast<double>(row.tlb_total)});
+    shootdowns = samples.back().value - samples.front().value;
+    const auto rate = analysis::windowed_rate(samples, analysis::dealloc_windows(r.events));
+    in_rate = rate.inside_ms > 0 ? rate.inside_per_s() : kNa;
+    out_rate = rate.outside_ms > 0 ? rate.outside_per_s() : kNa;
+  }
+  const auto delta = [&](auto field) {
+    return rows.size() < 2 ? kNa : static_cast<double>(field(rows.back()) - field(rows.front()));
+  };
+  // Tier 2: L3 misses per b_g2_msm and per SpMV (pool-wide over each stage), from stages.csv's rows.
+  const auto per_stage_mean = [&](const std::string& counter, const std::string& stage) {
+    const auto it = std::find(r.counter_names.begin(), r.counter_names.end(), counter);
+    if (it == r.counter_names.end()) return kNa;
+    const auto k = static_cast<std::size_t>(it - r.counter_names.begin());
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& span : r.spans) {
+      if (span.stage != stage || k >= span.counters.size() || !span.counters[k]) continue;
+      sum += *span.counters[k];
+      ++n;
+    }
+    return n == 0 ? kNa : sum / static_cast<double>(n);
+  };
+  return {
+      {"l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm"), "misses"},
+      {"l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv"), "misses"},
+      {"dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm"), "misses"},
+      {"dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv"), "misses"},
+      {"tlb_shootdowns", shootdowns, "IPIs"},
+      {"tlb_shootdowns_per_s_in_dealloc", in_rate, "IPIs/s"},
+      {"tlb_shootdowns_per_s_outside_dealloc", out_rate, "IPIs/s"},
+      {"minor_faults", delta([](const auto& x) { return x.usage.minor_faults; }), "faults"},
+      {"major_faults", delta([](const auto& x) { return x.usage.major_faults; }), "faults"},
+      {"voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; }), "switches"},
+      {"involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; }), "switches"},
+  };
+}
+
+
+// The peak RSS of this process resets before each run (clear_refs "5"), so every run's peak_rss_mib
+// is its own even when ab or sweep run many in one process. Returns why not, or "".
+std::string reset_peak_rss() {
+  std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+  if (f == nullptr) return fmt::format("/proc/self/clear_refs: {}", std::strerror(errno));
+  const bool ok = std::fputs("5", f) >= 0;
+  const int err = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!ok || !closed) return fmt::format("/proc/self/clear_refs: {}", std::strerror(ok ? errno : err));
+  return "";
+}
+
+}  // namespace
+
+harness::MachineFacts machine_facts() {
+  harness::MachineFacts m;
+  m.online_cpus = std::max(1u, std::thread::hardware_concurrency());
+  m.mem_available_bytes = harness::read_mem_available_bytes().value_or(0);
+  const gpu::Probe probe = gpu::probe_devices();
+  m.cuda_device_present = !probe.devices.empty();
+  m.cuda_note = probe.devices.empty() ? probe.status : "";
+  return m;
+}
+
+std::string describe_plan(const RunPlan& p) {
+  return fmt::format(
+      "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
+      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {}",
+      p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
+      p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2,
+      p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
+      p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note);
+}
+
+void check_results_root(const fs::path& root) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) throw config::ConfigError(fmt::format("--results {}: cannot create it: {}", root.string(), ec.message()));
+  if (access(root.c_str(), W_OK | X_OK) != 0) {
+    throw config::ConfigError(fmt::format("--results {}: not writable: {}", root.string(), std::strerror(errno)));
+  }
+}
+
+
+void check_run_id(const std::string& run_id) {
+  if (run_id.empty() || run_id == "." || run_id == ".." || harness::sanitize_label(run_id) != run_id) {
+    throw config::ConfigError(
+        fmt::format("--run-id '{}': accepted: a plain name of letters, digits, '.', '_', '-'", run_id));
+  }
+}
+
+PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine) {
+  const auto& schema = config::pipeline_schema();
+  PreparedRun out;
+  if (input.files.empty()) {
+    out.config = config::load_config(
+        schema, {{std::string(config::kDefaultProfileName), std::string(config::default_profile_toml())}},
+        input.overrides);
+  } else {
+    std::vector<fs::path> files(input.files.begin(), input.files.end());
+    out.config = config::load_config_files(schema, files, input.overrides);
+  }
+  out.plan = harness::make_run_plan(out.config, machine);
+  for (const auto& r : out.plan.resolved) out.config.set_resolved(r.key, r.value, "auto: " + r.why);
+  return out;
+}
+
+RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::string& run_id,
+                       ProgressLine* progress) {
+  const RunPlan& plan = run.plan;
+  const std::string rss_note = reset_peak_rss();
+  harness::EngineCallbacks cb;
+  if (progress != nullptr) {
+    cb.on_setup_step = [&](const std::string& s) { progress->step(s); };
+    cb.on_tick = [&](const harness::PipelineProgress& p, double elapsed) {
+      progress->update(p, plan.proofs, plan.proofs * plan.partitions, elapsed);
+    };
+  }
+  harness::EngineResult result;
+  try {
+    result = harness::run_engine(plan, cb);
+  } catch (...) {
+    if (progress != nullptr) progress->clear();
+    throw;
+  }
+  if (progress != nullptr) progress->clear();
+
+  analysis::MetricsOptions mo;
+  mo.idle_gap_min_ms = plan.idle_gap_min_ms;
+  mo.partitions_per_proof = plan.partitions;
+  RunOutcome out;
+  out.metrics = analysis::compute_metrics(result.events, mo);
+  const auto& metrics = out.metrics;
+  std::vector<analysis::MetricRow> extra = {
+      {"peak_rss_mib",
+       rss_note.empty() ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
+                        : std::numeric_limits<double>::quiet_NaN(),
+       "MiB"},
+      {"vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20), "MiB"},
+      {"throttle_checks", static_cast<double>(result.totals.throttle_checks), "checks"},
+      {"spmv_chunks", static_cast<double>(result.totals.spmv_chunks), "chunks"},
+      {"b_g2_points_per_partition",
+       metrics.partitions_completed == 0
+           ? 0.0
+           : static_cast<double>(result.totals.b_g2_points_total) / static_cast<double>(metrics.partitions_completed),
+       "points"},
+      {"b_g2_window", static_cast<double>(result.totals.b_g2_plan.window), "bits"},
+      {"setup_ms", result.setup_ms, "ms"},
+  };
+  for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
+  out.extra = extra;
+  harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
+  write_results(dir.path(), run.config, plan, result, metrics, extra);
+  out.dir = dir.commit();
+  return out;
+}
+
+}  // namespace zkc::cli

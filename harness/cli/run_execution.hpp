@@ -1,0 +1,50 @@
+// What `run`, `ab` and `sweep` share: loading a profile into a validated plan, the memory check, and
+// executing one plan into a complete results folder (written to a temporary folder, renamed when
+// complete: a failed run leaves nothing).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analysis/metrics/run_metrics.hpp"
+#include "harness/cli/progress_line.hpp"
+#include "harness/config/config_loader.hpp"
+#include "harness/engine/run_plan.hpp"
+
+namespace zkc::cli {
+
+// Where a configuration comes from: files in order (none: the embedded default profile), then
+// overrides ("key=value", in order).
+struct ConfigInput {
+  std::vector<std::string> files;
+  std::vector<std::string> overrides;
+};
+
+struct PreparedRun {
+  config::Config config;  // with the plan's automatic values recorded (set_resolved)
+  harness::RunPlan plan;
+};
+
+harness::MachineFacts machine_facts();
+// Throws config::ConfigError (exit code 2) for any invalid input.
+PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine);
+// One line: c, j, P, pw, gw, gt, scale, sizes, interventions, GPU backend.
+std::string describe_plan(const harness::RunPlan& plan);
+// Creates the results root if needed; ConfigError when it cannot be created or written.
+void check_results_root(const std::filesystem::path& root);
+// ConfigError unless `run_id` is a plain folder name.
+void check_run_id(const std::string& run_id);
+
+struct RunOutcome {
+  analysis::RunMetrics metrics;
+  std::vector<analysis::MetricRow> extra;  // peak RSS, counters, ...: summary rows beyond metrics
+  std::filesystem::path dir;               // the committed results folder
+};
+
+// Runs the plan and writes <root>/<run_id>/. Throws what the run throws (nothing is written then)
+// and std::system_error when the results cannot be written. `progress` may be null.
+RunOutcome execute_run(const PreparedRun& run, const std::filesystem::path& root, const std::string& run_id,
+                       ProgressLine* progress);
+
+}  // namespace zkc::cli

@@ -1,0 +1,34 @@
+// `zkcontend sweep --spec configs/sweeps/<name>.toml`: every point of the spec x arms x repeats, into
+// results/<sweep-id>/runs/<config-hash>-<arm>-r<k>/ plus sweep.csv and the reports. Resumable: a
+// run is identified by the hash of its resolved configuration and its repeat, so running the same
+// command again skips every completed run and redoes an interrupted one. Ctrl-C stops cleanly after
+// the current run, keeping every completed one.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "harness/config/config_loader.hpp"
+
+namespace zkc::cli {
+
+struct SweepOptions {
+  std::string spec;
+  std::vector<std::string> overrides;  // applied to every run, after the spec's
+  std::string results_dir = "results";
+  std::string id;  // "" = sweep-<name>
+  bool quiet = false;
+  bool force = false;
+  bool dry_run = false;  // list the runs (and which are done), run nothing
+};
+
+void add_sweep_options(CLI::App& cmd, SweepOptions& opts);
+int run_sweep(const SweepOptions& opts);
+
+// The identity of a run: FNV-1a 64 of every resolved setting ("key=value" lines in key order, no
+// origins) and the repeat, as 16 hex digits. Stable across builds and machines for equal settings.
+std::string run_identity(const config::Config& resolved, int repeat);
+
+}  // namespace zkc::cli

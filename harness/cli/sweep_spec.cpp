@@ -1,0 +1,150 @@
+#include "harness/cli/sweep_spec.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+
+#include "harness/config/config_loader.hpp"
+#include "harness/config/config_writer.hpp"
+
+namespace zkc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const fs::path& file, const toml::node& at, const std::string& what) {
+  throw config::ConfigError(fmt::format("{}:{}: {}", file.string(), at.source().begin.line, what));
+}
+
+// A scalar as a TOML literal; anything else is an error naming the key.
+std::string literal(const fs::path& file, const std::string& key, const toml::node& v) {
+  if (v.is_string()) return config::toml_string(*v.value<std::string>());
+  if (v.is_boolean()) return config::toml_value(config::Value{*v.value<bool>()});
+  if (v.is_integer()) return config::toml_value(config::Value{*v.value<std::int64_t>()});
+  if (v.is_floating_point()) return config::toml_value(config::Value{*v.value<double>()});
+  fail(file, v, fmt::format("{}: accepted: a boolean, number or string", key));
+}
+
+std::vector<std::string> string_list(const fs::path& file, const toml::table& t, const char* key) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return out;
+  const toml::array* a = n->as_array();
+  if (a == nullptr) fail(file, *n, fmt::format("sweep.{}: accepted: an array of strings", key));
+  for (const auto& e : *a) {
+    if (!e.is_string()) fail(file, e, fmt::format("sweep.{}: accepted: an array of strings", key));
+    out.push_back(*e.value<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string point_label(const std::vector<std::pair<std::string, std::string>>& settings) {
+  static const std::map<std::string, std::string> kShort = {
+      {"batch.count", "c"},
+      {"batch.concurrency", "j"},
+      {"workload.partitions", "P"},
+      {"synthesis.partition_workers", "pw"},
+      {"gpus.gpu_workers_per_device", "gw"},
+      {"gpus.gpu_threads", "gt"}};
+  std::string out;
+  for (const auto& [k, v] : settings) {
+    const auto it = kShort.find(k);
+    if (!out.empty()) out += ' ';
+    out += (it != kShort.end() ? it->second : k) + "=" + v;
+  }
+  return out;
+}
+
+SweepSpec read_sweep_spec(const fs::path& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw config::ConfigError(fmt::format("{}:{}: {}", path.string(), e.source().begin.line, e.description()));
+  }
+  SweepSpec spec;
+  spec.name = path.stem().string();
+  for (const auto& [key, node] : doc) {
+    const std::string k(key.str());
+    if (k != "sweep" && k != "point" && k != "grid" && k != "arms") {
+      fail(path, node, fmt::format("unknown table '{}' (accepted: sweep, point, grid, arms)", k));
+    }
+  }
+  if (const toml::table* s = doc["sweep"].as_table()) {
+    for (const auto& [key, node] : *s) {
+      const std::string k(key.str());
+      if (k == "name") {
+        if (!node.is_string()) fail(path, node, "sweep.name: accepted: a string");
+        spec.name = *node.value<std::string>();
+      } else if (k == "repeats") {
+        if (!node.is_integer() || *node.value<std::int64_t>() < 1 || *node.value<std::int64_t>() > 1000) {
+          fail(path, node, "sweep.repeats: accepted: an integer in [1, 1000]");
+        }
+        spec.repeats = static_cast<int>(*node.value<std::int64_t>());
+      } else if (k != "profile" && k != "set" && k != "arms") {
+        fail(path, node, fmt::format("unknown key sweep.{} (accepted: name, profile, set, arms, repeats)", k));
+      }
+    }
+    spec.profile = string_list(path, *s, "profile");
+    spec.overrides = string_list(path, *s, "set");
+    if (s->contains("arms")) spec.arms = string_list(path, *s, "arms");
+  }
+  for (auto& p : spec.profile) {
+    if (!fs::exists(p) && fs::exists(path.parent_path() / p)) p = (path.parent_path() / p).string();
+  }
+
+  std::vector<std::vector<std::pair<std::string, std::string>>> explicit_points;
+  if (const toml::node* pts = doc.get("point")) {
+    const toml::array* a = pts->as_array();
+    if (a == nullptr) fail(path, *pts, "point: accepted: [[point]] tables");
+    for (const auto& e : *a) {
+      const toml::table* t = e.as_table();
+      if (t == nullptr) fail(path, e, "point: accepted: [[point]] tables");
+      std::vector<std::pair<std::string, std::string>> settings;
+      for (const auto& [k, v] : *t) settings.emplace_back(std::string(k.str()), literal(path, std::string(k.str()), v));
+      explicit_points.push_back(std::move(settings));
+    }
+  }
+  std::vector<std::vector<std::pair<std::string, std::string>>> grid = {{}};
+  if (const toml::node* g = doc.get("grid")) {
+    const toml::table* t = g->as_table();
+    if (t == nullptr) fail(path, *g, "grid: accepted: a table of key = [values]");
+    for (const auto& [k, v] : *t) {
+      const toml::array* values = v.as_array();
+      if (values == nullptr || values->empty()) fail(path, v, fmt::format("grid.{}: accepted: a non-empty array", k.str()));
+      std::vector<std::vector<std::pair<std::string, std::string>>> next;
+      for (const auto& combo : grid) {
+        for (const auto& value : *values) {
+          auto c = combo;
+          c.emplace_back(std::string(k.str()), literal(path, std::string(k.str()), value));
+          next.push_back(std::move(c));
+        }
+      }
+      grid = std::move(next);
+    }
+  }
+  if (explicit_points.empty()) explicit_points.push_back({});
+  for (const auto& p : explicit_points) {
+    for (const auto& g : grid) {
+      SweepPoint point;
+      point.settings = p;
+      point.settings.insert(point.settings.end(), g.begin(), g.end());
+      point.label = point_label(point.settings);
+      for (const auto& [k, v] : point.settings) {
+        if (std::find(spec.varied_keys.begin(), spec.varied_keys.end(), k) == spec.varied_keys.end()) {
+          spec.varied_keys.push_back(k);
+        }
+      }
+      spec.points.push_back(std::move(point));
+    }
+  }
+  if (doc.contains("arms")) spec.extra_arms = read_arms_file(path);
+  return spec;
+}
+
+}  // namespace zkc::cli
