@@ -102,8 +102,7 @@ int run_ab(const AbOptions& opts) {
     if (!opts.arms_file.empty()) known = merge_arms(known, read_arms_file(opts.arms_file));
     for (auto& arm : select_arms(known, opts.arms)) {
       ConfigInput input{opts.config_files, opts.overrides};
-      if (opts.count > 0) input.overrides.push_back(fmt::format("batch.count={}", opts.count));
-      if (opts.concurrency > 0) input.overrides.push_back(fmt::format("batch.concurrency={}", opts.concurrency));
+      add_batch_overrides(input, opts.count, opts.concurrency);
       input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
       try {
         arms.push_back({arm, prepare_run(input, machine)});
@@ -111,22 +110,17 @@ int run_ab(const AbOptions& opts) {
         throw config::ConfigError(fmt::format("arm '{}': {}", arm.name, e.what()));
       }
     }
-    check_run_id(id);
-    check_results_root(root);
-    if (fs::exists(root / id)) throw config::ConfigError(fmt::format("--id {}: {} already exists", id, (root / id).string()));
+    check_new_folder(root, id, "--id");
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend ab: invalid configuration:\n{}\n", e.what());
     return kExitUsage;
   }
   for (const auto& a : arms) {
-    const auto estimate = harness::estimate_memory(a.run.plan);
-    if (static_cast<double>(estimate.total()) >
-            harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes) &&
-        !opts.force) {
+    if (over_memory_limit(a.run.plan, machine) && !opts.force) {
       fmt::print(stderr, "zkcontend ab: arm '{}': refusing to run: the estimated peak memory exceeds {:.0f}% of "
                          "available memory:\n{}Lower workload.scale or batch.concurrency, or pass --force\n",
                  a.arm.name, harness::kMemoryLimitFraction * 100,
-                 harness::format_estimate(estimate, machine.mem_available_bytes));
+                 harness::format_estimate(harness::estimate_memory(a.run.plan), machine.mem_available_bytes));
       return kExitUsage;
     }
   }

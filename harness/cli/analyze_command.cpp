@@ -47,9 +47,7 @@ int run_analyze(const AnalyzeOptions& opts) {
   const std::string id =
       opts.id.empty() ? harness::make_run_id("analyze-" + log_path.stem().string()) : opts.id;
   try {
-    check_run_id(id);
-    check_results_root(root);
-    if (fs::exists(root / id)) throw config::ConfigError(fmt::format("--id {}: {} already exists", id, (root / id).string()));
+    check_new_folder(root, id, "--id");
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend analyze: {}\n", e.what());
     return kExitUsage;

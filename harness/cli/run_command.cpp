@@ -33,8 +33,7 @@ void add_run_options(CLI::App& cmd, RunOptions& opts) {
 int run_run(const RunOptions& opts) {
   const harness::MachineFacts machine = machine_facts();
   ConfigInput input{opts.config_files, opts.overrides};
-  if (opts.count > 0) input.overrides.push_back(fmt::format("batch.count={}", opts.count));
-  if (opts.concurrency > 0) input.overrides.push_back(fmt::format("batch.concurrency={}", opts.concurrency));
+  add_batch_overrides(input, opts.count, opts.concurrency);
   PreparedRun run;
   try {
     run = prepare_run(input, machine);
@@ -44,11 +43,10 @@ int run_run(const RunOptions& opts) {
   }
   const harness::RunPlan& plan = run.plan;
   fmt::print("zkcontend {} run: {}\n", ZKC_VERSION, describe_plan(plan));
-  const harness::MemoryEstimate estimate = harness::estimate_memory(plan);
-  const double limit = harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes);
-  const bool too_big = static_cast<double>(estimate.total()) > limit;
+  const bool too_big = over_memory_limit(plan, machine);
   if (opts.dry_run || too_big) {
-    fmt::print("memory estimate:\n{}", harness::format_estimate(estimate, machine.mem_available_bytes));
+    fmt::print("memory estimate:\n{}",
+               harness::format_estimate(harness::estimate_memory(plan), machine.mem_available_bytes));
   }
   std::fflush(stdout);  // the breakdown before the refusal, also when both go to one pipe
   if (too_big && !opts.force) {
@@ -65,11 +63,7 @@ int run_run(const RunOptions& opts) {
   const std::string run_id =
       opts.run_id.empty() ? harness::make_run_id(fmt::format("c{}j{}", plan.proofs, plan.concurrency)) : opts.run_id;
   try {
-    check_run_id(run_id);
-    check_results_root(root);
-    if (fs::exists(root / run_id)) {
-      throw config::ConfigError(fmt::format("--run-id {}: {} already exists", run_id, (root / run_id).string()));
-    }
+    check_new_folder(root, run_id, "--run-id");
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend run: {}\n", e.what());
     return kExitUsage;

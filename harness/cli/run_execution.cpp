@@ -174,6 +174,29 @@ void check_run_id(const std::string& run_id) {
   }
 }
 
+void check_new_folder(const fs::path& root, const std::string& id, const std::string& option) {
+  try {
+    check_run_id(id);
+  } catch (const config::ConfigError&) {
+    throw config::ConfigError(
+        fmt::format("{} '{}': accepted: a plain name of letters, digits, '.', '_', '-'", option, id));
+  }
+  check_results_root(root);
+  if (fs::exists(root / id)) {
+    throw config::ConfigError(fmt::format("{} {}: {} already exists", option, id, (root / id).string()));
+  }
+}
+
+void add_batch_overrides(ConfigInput& input, int count, int concurrency) {
+  if (count > 0) input.overrides.push_back(fmt::format("batch.count={}", count));
+  if (concurrency > 0) input.overrides.push_back(fmt::format("batch.concurrency={}", concurrency));
+}
+
+bool over_memory_limit(const RunPlan& plan, const harness::MachineFacts& machine) {
+  return static_cast<double>(harness::estimate_memory(plan).total()) >
+         harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes);
+}
+
 PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine) {
   const auto& schema = config::pipeline_schema();
   PreparedRun out;

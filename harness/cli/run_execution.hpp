@@ -10,6 +10,7 @@
 #include "analysis/metrics/run_metrics.hpp"
 #include "harness/cli/progress_line.hpp"
 #include "harness/config/config_loader.hpp"
+#include "harness/engine/memory_estimate.hpp"
 #include "harness/engine/run_plan.hpp"
 
 namespace zkc::cli {
@@ -35,6 +36,15 @@ std::string describe_plan(const harness::RunPlan& plan);
 void check_results_root(const std::filesystem::path& root);
 // ConfigError unless `run_id` is a plain folder name.
 void check_run_id(const std::string& run_id);
+// The checks before writing <root>/<id>/: a plain name, a usable root, no such folder yet.
+// ConfigError naming `option` (e.g. "--id") otherwise.
+void check_new_folder(const std::filesystem::path& root, const std::string& id, const std::string& option);
+
+// -c / -j on the command line: appended to the overrides, so they win over files and --set.
+void add_batch_overrides(ConfigInput& input, int count, int concurrency);
+
+// True when the plan's estimated peak memory exceeds the refusal threshold (90% of available).
+bool over_memory_limit(const harness::RunPlan& plan, const harness::MachineFacts& machine);
 
 struct RunOutcome {
   analysis::RunMetrics metrics;

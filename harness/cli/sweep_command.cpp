@@ -146,14 +146,11 @@ int run_sweep(const SweepOptions& opts) {
     return kExitUsage;
   }
   for (const auto& r : planned) {
-    const auto estimate = harness::estimate_memory(r.run.plan);
-    if (static_cast<double>(estimate.total()) >
-            harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes) &&
-        !opts.force) {
+    if (over_memory_limit(r.run.plan, machine) && !opts.force) {
       fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}': refusing to run: the estimated peak memory "
                          "exceeds {:.0f}% of available memory:\n{}Lower workload.scale, or pass --force\n",
                  r.point->label, r.arm, harness::kMemoryLimitFraction * 100,
-                 harness::format_estimate(estimate, machine.mem_available_bytes));
+                 harness::format_estimate(harness::estimate_memory(r.run.plan), machine.mem_available_bytes));
       return kExitUsage;
     }
   }
