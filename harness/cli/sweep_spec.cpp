@@ -51,8 +51,19 @@ std::string point_label(const std::vector<std::pair<std::string, std::string>>& 
       {"synthesis.partition_workers", "pw"},
       {"gpus.gpu_workers_per_device", "gw"},
       {"gpus.gpu_threads", "gt"}};
+  // The short keys first, in the order people say them ("c=20 j=15"), then the others as given.
+  static const std::vector<std::string> kOrder = {"batch.count", "batch.concurrency", "workload.partitions",
+                                                  "synthesis.partition_workers", "gpus.gpu_workers_per_device",
+                                                  "gpus.gpu_threads"};
+  auto ordered = settings;
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    const auto rank = [](const std::string& k) {
+      return static_cast<std::size_t>(std::find(kOrder.begin(), kOrder.end(), k) - kOrder.begin());
+    };
+    return rank(a.first) < rank(b.first);
+  });
   std::string out;
-  for (const auto& [k, v] : settings) {
+  for (const auto& [k, v] : ordered) {
     const auto it = kShort.find(k);
     if (!out.empty()) out += ' ';
     out += (it != kShort.end() ? it->second : k) + "=" + v;
