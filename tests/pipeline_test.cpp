@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -286,6 +287,51 @@ TEST(Pipeline, CountersDisabledMeansNoCounterColumnsAndNoSamples) {
   EXPECT_TRUE(r.counter_rows.empty());
   EXPECT_EQ(r.counter_status, "counters.enabled = false");
   for (const auto& s : r.spans) EXPECT_TRUE(s.counters.empty()) << s.stage;
+}
+
+}  // namespace
+}  // namespace zkc::harness
+
+namespace zkc::harness {
+namespace {
+
+TEST(Pipeline, PinnedPoolsRunWhereThePlanSays) {
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs 2 CPUs";
+  const RunPlan plan = plan_for({"batch.count=1", "pinning.synthesis=\"pu:0\"", "pinning.groth16=\"pu:1\"",
+                                 "pinning.prep=\"pu:1\"", "memory.numa=\"node:0\""});
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  EXPECT_TRUE(r.numa_note.empty()) << r.numa_note;
+  std::size_t checked = 0;
+  for (const auto& row : r.placement) {
+    if (row.pool != "synthesis" && row.pool != "groth16") continue;
+    if (row.cpus.empty()) continue;  // exited before any sample
+    const unsigned want = row.pool == "synthesis" ? 0 : 1;
+    EXPECT_EQ(row.cpus, std::vector<unsigned>{want}) << row.pool << " " << row.name;
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);  // 2 synthesis workers + 2 pool threads at least
+  for (const auto& b : r.bindings) {
+    if (!b.plan.pus.empty()) {
+      EXPECT_EQ(b.result, "bound") << topology::pool_key(b.plan.kind);
+    }
+  }
+}
+
+TEST(Pipeline, WhatIfTopologyPlansButOnlySimulatesBinding) {
+  const RunPlan plan = plan_for({"batch.count=1", "topology.synthetic=\"package:1 l3:12 core:8 pu:2(indexes=core)\"",
+                                 "pinning.policy=\"split\""});
+  EXPECT_TRUE(plan.binding_simulated);
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  bool groth16 = false;
+  for (const auto& b : r.bindings) {
+    if (b.plan.kind != topology::PoolKind::kGroth16) continue;
+    groth16 = true;
+    EXPECT_EQ(topology::format_index_list(b.plan.pus), "80-95,176-191");  // CCDs 10-11 of the seed machine
+    EXPECT_NE(b.result.find("simulated"), std::string::npos) << b.result;
+  }
+  EXPECT_TRUE(groth16);
 }
 
 }  // namespace

@@ -163,7 +163,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"--set gpu.backend=\\\"cuda\\\"", "gpu.backend"},
         BadConfig{"--set workload.scale=1", "refusing to run"},
         BadConfig{"-j 0", "--concurrency"},
-        BadConfig{"--run-id a+b", "--run-id 'a+b'"}));
+        BadConfig{"--run-id a+b", "--run-id 'a+b'"},
+        BadConfig{"--set pinning.groth16=\\\"l3:5\\\"", "pinning.groth16"},
+        BadConfig{"--set memory.numa=\\\"node:x\\\"", "accepted forms"},
+        BadConfig{"--set topology.xml=\\\"/nonexistent.xml\\\"", "topology.xml"}));
 
 TEST_F(RunCommand, UnknownKeyInAFileNamesFileAndLine) {
   fs::create_directories(root_.parent_path());

@@ -16,6 +16,7 @@
 #include "harness/cli/kernels_command.hpp"
 #include "harness/cli/probe_command.hpp"
 #include "harness/cli/run_command.hpp"
+#include "harness/cli/topo_command.hpp"
 
 namespace zkc::cli {
 
@@ -59,6 +60,10 @@ int run_app(int argc, char** argv) {
   CLI::App* probe = app.add_subcommand("probe", "Which contention counters this machine can measure, and why not");
   add_probe_options(*probe, probe_opts);
 
+  TopoOptions topo_opts;
+  CLI::App* topo = app.add_subcommand("topo", "L3 domains, SMT siblings and the pool pin plan of this or a what-if machine");
+  add_topo_options(*topo, topo_opts);
+
   // CLI11 reports an unknown first word only as "a subcommand is required": name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;
@@ -90,6 +95,7 @@ int run_app(int argc, char** argv) {
   if (analyze->parsed()) return run_analyze(analyze_opts);
   if (keys->parsed()) return run_keys(keys_opts);
   if (probe->parsed()) return run_probe(probe_opts);
+  if (topo->parsed()) return run_topo(topo_opts);
   return kExitUsage;
 }
 

@@ -24,6 +24,7 @@
 #include "analysis/metrics/windowed_rate.hpp"
 #include "harness/results/counters_timeline_csv.hpp"
 #include "harness/results/meta_json.hpp"
+#include "harness/results/placement_csv.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/stage_counters_csv.hpp"
 #include "harness/results/stages_csv.hpp"
@@ -59,12 +60,28 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
     meta["counters"]["running_fraction"][r.counter_names[i]] =
         r.running_fraction[i] ? nlohmann::json(*r.running_fraction[i]) : nlohmann::json(nullptr);
   }
+  // Where threads were to run and where they did; never claims a binding that did not happen.
+  nlohmann::json pools = nlohmann::json::array();
+  for (const auto& b : r.bindings) {
+    pools.push_back({{"pool", harness::topology::pool_key(b.plan.kind)},
+                     {"cpus", harness::topology::format_index_list(b.plan.pus)},
+                     {"how", b.plan.how},
+                     {"threads", b.threads},
+                     {"result", b.result}});
+  }
+  meta["placement"] = {{"topology", plan.topology_summary},
+                       {"binding", plan.binding_simulated ? "simulated" : "real"},
+                       {"policy", plan.pinning.policy},
+                       {"pools", pools},
+                       {"numa", workloads::to_string(plan.numa)},
+                       {"numa_result", r.numa_note.empty() ? "ok" : r.numa_note}};
   meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
                                  {"samples", r.counter_rows.size()},
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
+  harness::write_placement_csv(dir / "placement.csv", r.placement);
   if (!r.counter_names.empty()) {
     harness::write_stage_counters_csv(dir / "stage_counters.csv",
                                       harness::stage_counter_totals(r.spans, r.counter_names));
@@ -150,11 +167,12 @@ harness::MachineFacts machine_facts() {
 std::string describe_plan(const RunPlan& p) {
   return fmt::format(
       "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
-      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {}",
+      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | {}",
       p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
       p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2,
       p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
-      p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note);
+      p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note, p.pinning.policy,
+      workloads::to_string(p.numa), p.topology_summary);
 }
 
 void check_results_root(const fs::path& root) {

@@ -116,6 +116,31 @@ void add_counters(ConfigSchema& s) {
          .max = 60000.0, .unit = "ms", .doc = "Sampler period of counters_timeline.csv (/proc/interrupts TLB row, faults, RSS)."});
 }
 
+void add_topology_and_memory(ConfigSchema& s) {
+  s.add({.key = "pinning.policy", .type = VT::kEnum, .default_value = std::string("none"),
+         .choices = {"none", "compact", "scatter", "split"},
+         .doc = "Where pools run: none (unbound), compact (fewest L3 domains), scatter (all PUs), split "
+                "(groth16 on the last max(1, L3 domains / 6) domains, the rest on the others)."});
+  const auto spec = [&](const char* key, const char* what) {
+    s.add({.key = key, .type = VT::kString, .default_value = std::string(""),
+           .doc = std::string("Explicit placement of ") + what +
+                  ": \"l3:<list>\" (L3 domains) or \"pu:<list>\" (OS CPU numbers), lists like 0-9,12; "
+                  "\"\" = the policy's."});
+  };
+  spec("pinning.synthesis", "the synthesis pool and workers");
+  spec("pinning.groth16", "the groth16 pool (b_g2_msm)");
+  spec("pinning.prep", "the prep_msm threads");
+  spec("pinning.gpu_workers", "the GPU workers and the finalizer");
+  spec("pinning.dealloc", "the dealloc threads");
+  s.add({.key = "topology.synthetic", .type = VT::kString, .default_value = std::string(""),
+         .doc = "Plan for this hwloc synthetic topology instead of the machine (binding is then simulated), "
+                "e.g. \"package:1 l3:12 core:8 pu:2\"."});
+  s.add({.key = "topology.xml", .type = VT::kString, .default_value = std::string(""),
+         .doc = "Plan for the topology in this lstopo XML export (binding is then simulated)."});
+  s.add({.key = "memory.numa", .type = VT::kString, .default_value = std::string("none"),
+         .doc = "NUMA placement of the large buffers: none, local, interleave or node:N (mbind)."});
+}
+
 ConfigSchema build() {
   ConfigSchema s;
   add_workload(s);
@@ -123,6 +148,7 @@ ConfigSchema build() {
   add_gpus(s);
   add_interventions_and_engine(s);
   add_counters(s);
+  add_topology_and_memory(s);
   return s;
 }
 

@@ -19,7 +19,12 @@ void DeallocCrew::spawn(DeallocSide side, int proof, int partition, std::functio
   try {
     std::thread([this, side, proof, partition, free_fn = std::move(free_fn), after_fn = std::move(after_fn)] {
       pthread_setname_np(pthread_self(), side == DeallocSide::kCpp ? "dealloc-cpp" : "dealloc-rust");
+      if (placer_ != nullptr) {
+        placer_->on_thread_start(topology::PoolKind::kDealloc,
+                                 fmt::format("dealloc-{}-{}.{}", side_name(side), proof, partition));
+      }
       run_one(side, proof, partition, free_fn, after_fn);
+      if (placer_ != nullptr) placer_->on_thread_exit();
       std::lock_guard lock(live_mutex_);
       if (--live_ == 0) idle_cv_.notify_all();
     }).detach();

@@ -12,6 +12,7 @@
 
 #include "harness/counters/perf_counters.hpp"
 #include "harness/engine/stage_counters.hpp"
+#include "harness/engine/thread_placer.hpp"
 #include "harness/recorder/recorder.hpp"
 
 namespace zkc::harness {
@@ -25,8 +26,10 @@ class DeallocCrew {
   // engine.dealloc_linger_ms key).
   // counters: each dealloc thread opens its own Tier 1/2 group from it (nullptr: none).
   DeallocCrew(Recorder& recorder, bool serialize, double linger_ms = 0,
-              const counters::PreparedCounters* counters = nullptr, const InterruptsTlbReader* tlb = nullptr)
-      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters), tlb_(tlb) {}
+              const counters::PreparedCounters* counters = nullptr, const InterruptsTlbReader* tlb = nullptr,
+              ThreadPlacer* placer = nullptr)
+      : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters), tlb_(tlb),
+        placer_(placer) {}
   ~DeallocCrew() { wait_idle(); }
   DeallocCrew(const DeallocCrew&) = delete;
   DeallocCrew& operator=(const DeallocCrew&) = delete;
@@ -47,6 +50,7 @@ class DeallocCrew {
   double linger_ms_;
   const counters::PreparedCounters* counters_;
   const InterruptsTlbReader* tlb_;
+  ThreadPlacer* placer_;
   std::mutex side_mutex_[2];  // I1
   std::mutex live_mutex_;
   std::condition_variable idle_cv_;

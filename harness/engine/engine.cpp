@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 #include <future>
 #include <memory>
 #include <optional>
@@ -11,6 +15,7 @@
 
 #include "harness/counters/counter_catalog.hpp"
 #include "harness/engine/stage_counters.hpp"
+#include "harness/engine/thread_placer.hpp"
 #include "kernels/pool/thread_pool.hpp"
 #include "workloads/gpu/sim_gpu.hpp"
 #include "workloads/pce/shared_pce.hpp"
@@ -46,6 +51,11 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   const auto t0 = Clock::now();
   step(fmt::format("starting pools: synthesis {} threads, groth16 {} threads", plan.synthesis_threads,
                    plan.gpu_threads));
+  // Threads bind themselves per the pin plan as they start and are sampled where they run.
+  const topology::Topology topo = topology::Topology::load(plan.topology_source);
+  topology::PlacementRecorder placement;
+  ThreadPlacer placer(topo, plan.pin_plan, placement);
+
   // Tier 1/2 counters are resolved once (tracepoint ids, libpfm4 encodings); every thread of the run
   // opens its own group from them, pool workers as they start.
   std::optional<counters::PreparedCounters> prepared;
@@ -55,10 +65,16 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   const InterruptsTlbReader* tlb_ptr = plan.counters ? &tlb_reader : nullptr;
   PoolCounters synthesis_counters(prepared_ptr, plan.synthesis_threads, tlb_ptr);
   PoolCounters groth16_counters(prepared_ptr, plan.gpu_threads, tlb_ptr);
-  ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads,
-                                                [&](unsigned i) { synthesis_counters.open_on_worker(i); }});
-  ThreadPool groth16_pool(
-      ThreadPool::Options{"groth16", plan.gpu_threads, [&](unsigned i) { groth16_counters.open_on_worker(i); }});
+  ThreadPool synthesis_pool(ThreadPool::Options{"synth-pool", plan.synthesis_threads, [&](unsigned i) {
+                                                  placer.on_thread_start(topology::PoolKind::kSynthesis,
+                                                                         fmt::format("synth-pool-{}", i));
+                                                  synthesis_counters.open_on_worker(i);
+                                                }});
+  ThreadPool groth16_pool(ThreadPool::Options{"groth16", plan.gpu_threads, [&](unsigned i) {
+                                                placer.on_thread_start(topology::PoolKind::kGroth16,
+                                                                       fmt::format("groth16-{}", i));
+                                                groth16_counters.open_on_worker(i);
+                                              }});
   synthesis_counters.wait_ready();
   groth16_counters.wait_ready();
 
@@ -82,13 +98,30 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
   Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder, prepared_ptr,
-                                      tlb_ptr, &synthesis_counters, &groth16_counters});
+                                      tlb_ptr, &synthesis_counters, &groth16_counters, &placer});
+  // Where every registered thread runs, sampled with the counters' period.
+  std::jthread placement_sampler([&](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    // wait_for returns at once after a stop request, so the loop must test the token itself.
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, std::chrono::milliseconds(plan.counter_interval_ms), [] { return false; });
+      if (!stop.stop_requested()) placement.sample_all(false);
+    }
+  });
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
   while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
   }
   out.totals = done.get();
   sampler.stop();
+  placement_sampler.request_stop();
+  placement_sampler.join();
+  placement.sample_all();
+  out.placement = placement.rows();
+  out.bindings = placer.bindings();
+  out.numa_note = pipeline.numa_note();
   const auto synthesis_after = synthesis_counters.snapshot();
   const auto groth16_after = groth16_counters.snapshot();
   out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after);

@@ -9,6 +9,7 @@
 
 #include "harness/counters/counter_sampler.hpp"
 #include "harness/engine/pipeline.hpp"
+#include "harness/engine/thread_placer.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/recorder/recorder.hpp"
 
@@ -37,6 +38,11 @@ struct EngineResult {
   // Per counter, the smallest share of the batch any pool worker's counter was on the PMU (1 = never
   // multiplexed; tier 2 counters below 1 were scaled up from a sample). nullopt where unavailable.
   std::vector<std::optional<double>> running_fraction;
+  // Placement: per pool the pin plan and what binding did; per thread where it ran; how the NUMA
+  // policy went ("" = applied or none asked).
+  std::vector<ThreadPlacer::PoolBinding> bindings;
+  std::vector<topology::PlacementRow> placement;
+  std::string numa_note;
 };
 
 struct EngineCallbacks {

@@ -15,6 +15,7 @@
 #include "harness/engine/stage_counters.hpp"
 #include "kernels/random/splitmix.hpp"
 #include "workloads/memory/host_array.hpp"
+#include "workloads/memory/numa_policy.hpp"
 #include "workloads/prover/prep_msm.hpp"
 #include "workloads/prover/split_vectors.hpp"
 #include "workloads/synthesis/synthesis_steps.hpp"
@@ -121,7 +122,7 @@ struct Pipeline::Impl {
         synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
         gpu_queue(r.plan.gpu_queue_capacity),
         finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
-        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb),
+        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb, r.placer),
         synthesis_pool_counters(*r.synthesis_pool_counters),
         groth16_pool_counters(*r.groth16_pool_counters),
         proof_remaining(r.plan.proofs, r.plan.partitions),
@@ -156,6 +157,7 @@ struct Pipeline::Impl {
   std::exception_ptr first_error;
   bool aborted = false;
   PipelineTotals totals;
+  std::string numa_failure;  // first reason memory.numa could not be applied
 
   void fail(std::exception_ptr e) {
     {
@@ -172,6 +174,21 @@ struct Pipeline::Impl {
   bool is_aborted() {
     std::lock_guard lock(state_mutex);
     return aborted;
+  }
+
+  // A large buffer, placed per memory.numa before anything touches it.
+  template <class T>
+  HostArray<T> buffer(std::size_t count, const char* what) {
+    HostArray<T> a(count, what);
+    place(a.data(), a.bytes());
+    return a;
+  }
+  void place(void* data, std::size_t bytes) {
+    if (plan.numa.mode == workloads::NumaMode::kNone || bytes == 0) return;
+    const std::string why = workloads::apply_numa_policy(data, bytes, plan.numa);
+    if (why.empty()) return;
+    std::lock_guard lock(state_mutex);
+    if (numa_failure.empty()) numa_failure = why;
   }
 
   // Records the stage that began at `begin` and ends now, with the counter deltas of `src`; returns
@@ -193,19 +210,19 @@ struct Pipeline::Impl {
     const Mark start = mark(mine);
     rec.event(start.t, "SYNTH_START", job, fmt::format("partition={}", t.partition));
 
-    w->inputs = HostArray<Fr>(shape.inputs, "input assignment");
-    w->aux = HostArray<Fr>(shape.aux, "aux assignment");
+    w->inputs = buffer<Fr>(shape.inputs, "input assignment");
+    w->aux = buffer<Fr>(shape.aux, "aux assignment");
     workloads::generate_witness(plan.witness, partition_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
                                 w->aux.span());
     const Mark t_wit = stage(t.proof, t.partition, "witness_gen", start, mine, worker);
 
-    HostArray<Fr> unified(shape.witness_len(), "unified witness");
+    HostArray<Fr> unified = buffer<Fr>(shape.witness_len(), "unified witness");
     workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
     const Mark t_copy = stage(t.proof, t.partition, "witness_copy", t_wit, mine, worker);
 
-    w->a = HostArray<Fr>(shape.constraints, "a = A*w");
-    w->b = HostArray<Fr>(shape.constraints, "b = B*w");
-    w->c = HostArray<Fr>(shape.constraints, "c = C*w");
+    w->a = buffer<Fr>(shape.constraints, "a = A*w");
+    w->b = buffer<Fr>(shape.constraints, "b = B*w");
+    w->c = buffer<Fr>(shape.constraints, "c = C*w");
     const Mark spmv_start = mark(synthesis_pool_counters);
     workloads::ThrottleCheck throttle;
     if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
@@ -217,8 +234,8 @@ struct Pipeline::Impl {
     const Mark t_spmv = mark(mine);
 
     const std::size_t words = workloads::density_words(shape.aux);
-    w->a_density = HostArray<std::uint64_t>(words, "a_aux_density");
-    w->b_density = HostArray<std::uint64_t>(words, "b_aux_density");
+    w->a_density = buffer<std::uint64_t>(words, "a_aux_density");
+    w->b_density = buffer<std::uint64_t>(words, "b_aux_density");
     workloads::build_density(shape, w->a_density.span(), w->b_density.span());
     const Mark end = stage(t.proof, t.partition, "density", t_spmv, mine, worker);
     rec.event(end.t, "SYNTH_END", job,
@@ -237,6 +254,7 @@ struct Pipeline::Impl {
   void synthesis_worker(unsigned index) {
     const std::string worker = fmt::format("synth-{}", index);
     pthread_setname_np(pthread_self(), worker.c_str());
+    res.placer->on_thread_start(topology::PoolKind::kSynthesis, worker);
     const ThreadCounters mine(res.counters, res.tlb);
     while (auto task = synth_queue.pop()) {
       try {
@@ -260,10 +278,17 @@ struct Pipeline::Impl {
     auto job = std::make_unique<PrepJob>();
     const Mark t0 = mark(worker_counters);
     job->split = workloads::allocate_split_vectors(plan.shape);
+    for (const workloads::HostRegion* r :
+         {&job->split.one_bits.region(), &job->split.tail_bits.region(), &job->split.a_tail_scalars.region(),
+          &job->split.a_tail_bases.region(), &job->split.b_tail_scalars.region(), &job->split.b_g1_tail_bases.region(),
+          &job->split.b_g2_tail_bases.region()}) {
+      place(r->data(), r->bytes());
+    }
     stage(w.proof, w.partition, "split_alloc", t0, worker_counters, worker_label(gpu.device->index(), worker_id));
     PrepJob* j = job.get();
     job->thread = std::thread([this, j, &w, &gpu, worker_id] {
       pthread_setname_np(pthread_self(), "prep");
+      res.placer->on_thread_start(topology::PoolKind::kPrep, fmt::format("prep-{}.{}", w.proof, w.partition));
       const ThreadCounters mine(res.counters, res.tlb);
       const std::string job_name = job_id(w.proof);
       const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
@@ -276,6 +301,7 @@ struct Pipeline::Impl {
         j->prep_done.set_value();
       } catch (...) {
         j->prep_done.set_exception(std::current_exception());
+        res.placer->on_thread_exit();
         return;
       }
       try {
@@ -291,6 +317,7 @@ struct Pipeline::Impl {
       } catch (...) {
         j->b_g2_error = std::current_exception();
       }
+      res.placer->on_thread_exit();
     });
     return job;
   }
@@ -300,6 +327,7 @@ struct Pipeline::Impl {
     const std::string worker = worker_label(device, index);
     pthread_setname_np(pthread_self(), worker.c_str());
     workloads::GpuResources& gpu = *res.gpus[device];
+    res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, worker);
     const ThreadCounters mine(res.counters, res.tlb);
     while (auto item = gpu_queue.pop()) {
       try {
@@ -414,6 +442,7 @@ struct Pipeline::Impl {
 
   void finalizer() {
     pthread_setname_np(pthread_self(), "finalizer");
+    res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, "finalizer");
     const ThreadCounters mine(res.counters, res.tlb);
     while (auto job = finalize_queue.pop()) {
       try {
@@ -469,5 +498,9 @@ Pipeline::Pipeline(const PipelineResources& resources) : impl_(std::make_unique<
 Pipeline::~Pipeline() = default;
 PipelineTotals Pipeline::run() { return impl_->run(); }
 const PipelineProgress& Pipeline::progress() const { return impl_->progress; }
+std::string Pipeline::numa_note() const {
+  std::lock_guard lock(impl_->state_mutex);
+  return impl_->numa_failure;
+}
 
 }  // namespace zkc::harness

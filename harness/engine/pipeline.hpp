@@ -15,6 +15,7 @@
 
 #include "harness/engine/run_plan.hpp"
 #include "harness/engine/stage_counters.hpp"
+#include "harness/engine/thread_placer.hpp"
 #include "harness/recorder/recorder.hpp"
 #include "kernels/msm/msm_plan.hpp"
 #include "kernels/pool/thread_pool.hpp"
@@ -39,6 +40,7 @@ struct PipelineResources {
   const InterruptsTlbReader* tlb;  // machine TLB IPIs at stage boundaries (nullptr: none)
   const CounterSource* synthesis_pool_counters;
   const CounterSource* groth16_pool_counters;
+  ThreadPlacer* placer;  // every pipeline thread binds and registers itself through it
 };
 
 // Live counters for a progress line (read from another thread).
@@ -67,6 +69,8 @@ class Pipeline {
   // first error of any thread (e.g. workloads::GpuOutOfMemory) stops the others and is rethrown.
   PipelineTotals run();
   const PipelineProgress& progress() const;
+  // Why the NUMA policy could not be applied to some buffer (the first reason), or "".
+  std::string numa_note() const;
 
  private:
   struct Impl;

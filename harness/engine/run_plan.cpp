@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "harness/engine/memory_estimate.hpp"
@@ -38,6 +39,50 @@ unsigned all_cpus_if_zero(const Config& cfg, const char* key, const MachineFacts
   const unsigned n = std::max(1u, m.online_cpus);
   plan.resolved.push_back({key, std::int64_t{n}, "0 = all online CPUs"});
   return n;
+}
+
+// Topology, pin plan and NUMA policy; every spec is checked against the topology it is for.
+void plan_placement(const Config& cfg, RunPlan& p) {
+  p.topology_source = {cfg.get_string("topology.synthetic"), cfg.get_string("topology.xml")};
+  if (!p.topology_source.synthetic.empty() && !p.topology_source.xml.empty()) {
+    throw ConfigError("topology.synthetic and topology.xml are both set: accepted: at most one of them");
+  }
+  std::optional<topology::Topology> topo;
+  try {
+    topo.emplace(topology::Topology::load(p.topology_source));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("{}: {}", p.topology_source.xml.empty() ? "topology.synthetic" : "topology.xml",
+                                  e.what()));
+  }
+  const auto& info = topo->info();
+  p.binding_simulated = !info.is_this_system;
+  p.topology_summary = fmt::format("{}: {} L3 domain(s), {} cores, {} PUs{}", info.source, info.l3.size(), info.cores,
+                                   info.pus, p.binding_simulated ? " (binding simulated)" : "");
+  p.pinning.policy = cfg.get_string("pinning.policy");
+  // On a what-if topology "0 = all CPUs" means that machine's CPUs for the plan (the run itself, on
+  // this machine, keeps this machine's pool sizes).
+  const auto planned = [&](const char* key, unsigned here) {
+    return p.binding_simulated && cfg.get_int(key) == 0 ? info.pus : here;
+  };
+  p.pinning.synthesis_threads = planned("synthesis.threads", p.synthesis_threads);
+  p.pinning.groth16_threads = planned("gpus.gpu_threads", p.gpu_threads);
+  for (const auto kind : topology::all_pools()) {
+    const std::string key = std::string("pinning.") + topology::pool_key(kind);
+    const std::string& spec = cfg.get_string(key);
+    if (spec.empty()) continue;
+    try {
+      topology::resolve_spec(info, spec);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(fmt::format("{} = {}", key, e.what()));  // the message quotes the spec
+    }
+    p.pinning.explicit_spec[kind] = spec;
+  }
+  p.pin_plan = topology::plan_pinning(info, p.pinning);
+  try {
+    p.numa = workloads::parse_numa_policy(cfg.get_string("memory.numa"));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("memory.numa = \"{}\": {}", cfg.get_string("memory.numa"), e.what()));
+  }
 }
 
 // The plan at a given scale (everything but the automatic scale itself).
@@ -132,6 +177,7 @@ RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {
   const bool automatic = scale == 0;
   if (automatic) scale = auto_scale(cfg, m);
   RunPlan plan = plan_at_scale(cfg, m, scale);
+  plan_placement(cfg, plan);  // once: it loads the topology
   if (automatic) {
     plan.resolved.insert(plan.resolved.begin(),
                          {"workload.scale", scale,

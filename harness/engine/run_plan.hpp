@@ -8,6 +8,9 @@
 #include <string>
 
 #include "harness/config/config_loader.hpp"
+#include "harness/topology/pin_plan.hpp"
+#include "harness/topology/topology.hpp"
+#include "workloads/memory/numa_policy.hpp"
 #include "workloads/pce/shared_pce.hpp"
 #include "workloads/shape/partition_shape.hpp"
 #include "workloads/synthesis/witness_gen.hpp"
@@ -59,6 +62,14 @@ struct RunPlan {
   double idle_gap_min_ms = 1.0;
   bool counters = true;
   unsigned counter_interval_ms = 100;
+  // Where threads and memory go: the topology to plan for (empty: this machine), the per-pool CPU
+  // sets (validated against that topology), and the NUMA policy of the large buffers.
+  topology::TopologySource topology_source;
+  topology::PinningConfig pinning;
+  std::vector<topology::PoolPlan> pin_plan;
+  std::string topology_summary;  // "this machine: 1 L3 domain, 2 PUs" / "synthetic: ...: simulated binding"
+  bool binding_simulated = false;
+  workloads::NumaPolicy numa;
   std::uint64_t seed = 1;
   workloads::PceParams pce;
   workloads::WitnessParams witness;
