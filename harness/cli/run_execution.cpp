@@ -69,7 +69,18 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                      {"threads", b.threads},
                      {"result", b.result}});
   }
+  nlohmann::json ran = nlohmann::json::array();
+  for (const auto& pool : r.placement_by_pool) {
+    ran.push_back({{"pool", pool.pool},
+                   {"threads", pool.threads},
+                   {"samples", pool.samples},
+                   {"cpus", harness::topology::format_index_list(pool.cpus)},
+                   {"migrations", pool.migrations},
+                   {"migrations_source", pool.migrations_source}});
+  }
   meta["placement"] = {{"topology", plan.topology_summary},
+                       {"ran_on", ran},
+                       {"sampling_errors", r.placement_errors},
                        {"binding", plan.binding_simulated ? "simulated" : "real"},
                        {"policy", plan.pinning.policy},
                        {"pools", pools},

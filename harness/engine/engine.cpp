@@ -120,6 +120,8 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   placement_sampler.join();
   placement.sample_all();
   out.placement = placement.rows();
+  out.placement_by_pool = placement.by_pool();
+  out.placement_errors = placement.errors();
   out.bindings = placer.bindings();
   out.numa_note = pipeline.numa_note();
   const auto synthesis_after = synthesis_counters.snapshot();

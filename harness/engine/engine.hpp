@@ -42,6 +42,8 @@ struct EngineResult {
   // policy went ("" = applied or none asked).
   std::vector<ThreadPlacer::PoolBinding> bindings;
   std::vector<topology::PlacementRow> placement;
+  std::vector<topology::PoolPlacement> placement_by_pool;
+  std::vector<std::string> placement_errors;
   std::string numa_note;
 };
 
