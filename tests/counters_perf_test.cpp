@@ -2,6 +2,8 @@
 // catalog (tracepoint ids, amd_l3 discovery), the availability matrix, the shootdown test, `zkcontend probe`.
 #include <gtest/gtest.h>
 
+#include "tests/support/temp_dir.hpp"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -29,26 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace zkc::harness::counters;
 
-// A temporary directory tree removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "zkc-counters-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  void write(const fs::path& rel, const std::string& text) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel) << text;
-  }
-
- private:
-  fs::path path_;
-};
+using zkc::test_support::TempDir;
 
 // Records every call; fails perf_event_open or one ioctl with a chosen errno; reads back fixed values.
 class FakeSyscalls : public PerfSyscalls {

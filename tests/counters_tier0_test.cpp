@@ -3,6 +3,8 @@
 // getrusage figures, the sampler on fixtures and on the real /proc under a munmap storm, and
 // counters_timeline.csv.
 #include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.hpp"
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -38,27 +40,7 @@ fs::path fixture(const char* name) { return fs::path(ZKC_SOURCE_DIR) / "tests/fi
 
 std::string fixture_text(const char* name) { return read_text_file(fixture(name)); }
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("zkc-counters-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using zkc::test_support::TempDir;
 
 // The message of the exception `f` throws as E (empty and a test failure when it throws nothing).
 template <typename E, typename F>

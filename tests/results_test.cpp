@@ -2,6 +2,8 @@
 // reading, summary rows, /proc readers on fixture files, meta.json keys, and the resolved config
 // reading back as the same configuration.
 #include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <atomic>
@@ -34,29 +36,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("zkc-results-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-             (info != nullptr ? std::string(info->name()) : std::string("x")));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using zkc::test_support::TempDir;
 
 void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
