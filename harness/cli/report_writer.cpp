@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 #include "analysis/report/report_html.hpp"
@@ -19,12 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 double number(const std::string& s, const fs::path& file, std::size_t line) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) {
-    throw std::runtime_error(fmt::format("{}:{}: '{}' is not a number", file.string(), line, s));
-  }
-  return v;
+  if (const auto v = harness::csv_number(s)) return *v;
+  throw std::runtime_error(fmt::format("{}:{}: '{}' is not a number", file.string(), line, s));
 }
 
 // ab.csv: arm,repeat,metric,value,run (long format).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <stdexcept>
 
 namespace zkc::harness {
@@ -67,6 +68,13 @@ std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source)
     records.push_back(std::move(record));
   }
   return records;
+}
+
+std::optional<double> csv_number(std::string_view field) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+  if (field.empty() || ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  return v;
 }
 
 }  // namespace zkc::harness

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ struct CsvRecord {
   std::size_t line = 0;  // 1-based line where the record starts
   std::vector<std::string> fields;
 };
+
+// A numeric field: its whole text must be a number (std::from_chars, so no locale and no leading
+// space); nullopt otherwise, the empty field included. Callers say which file and line was bad.
+std::optional<double> csv_number(std::string_view field);
 
 // Parses a whole CSV text strictly: a stray quote, text after a closing quote or an unterminated quote
 // is a std::runtime_error naming `source:line`. A final empty line is not a record.

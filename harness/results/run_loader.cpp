@@ -5,7 +5,6 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,13 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 
 double parse_number(const std::string& s, const fs::path& file, std::size_t line) {
-  if (s.empty()) return std::numeric_limits<double>::quiet_NaN();
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) {
-    throw std::runtime_error(fmt::format("{}:{}: '{}' is not a number", file.string(), line, s));
-  }
-  return v;
+  if (s.empty()) return std::numeric_limits<double>::quiet_NaN();  // not measured
+  if (const auto v = csv_number(s)) return *v;
+  throw std::runtime_error(fmt::format("{}:{}: '{}' is not a number", file.string(), line, s));
 }
 
 // Every setting of config.toml as text, by dotted key.

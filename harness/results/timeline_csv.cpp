@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <stdexcept>
 #include <string>
 
@@ -38,12 +37,10 @@ std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::pa
     const CsvRecord& rec = records[r];
     if (rec.fields.size() != 4) throw fail(rec.line, fmt::format("expected 4 fields, found {}", rec.fields.size()));
     const std::string& offset = rec.fields[0];
-    double ms = 0;
-    const auto [end, ec] = std::from_chars(offset.data(), offset.data() + offset.size(), ms);
-    if (offset.empty() || ec != std::errc() || end != offset.data() + offset.size())
-      throw fail(rec.line, fmt::format("offset_ms '{}' is not a number", offset));
+    const auto ms = csv_number(offset);
+    if (!ms) throw fail(rec.line, fmt::format("offset_ms '{}' is not a number", offset));
     if (rec.fields[1].empty()) throw fail(rec.line, "empty event name");
-    events.push_back({ms, rec.fields[1], rec.fields[2], rec.fields[3]});
+    events.push_back({*ms, rec.fields[1], rec.fields[2], rec.fields[3]});
   }
   return events;
 }
