@@ -75,12 +75,7 @@ std::string format_table(const std::vector<analysis::ArmSummary>& summaries,
 }  // namespace
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
-  cmd.add_option("--config", opts.config_files, "Profile TOML file(s); later files win (default: embedded default)")
-      ->check(CLI::ExistingFile);
-  cmd.add_option("--set", opts.overrides, "Override a key for every arm (repeatable)");
-  cmd.add_option("-c,--count", opts.count, "Proofs in the batch (batch.count)")->check(CLI::Range(1, 100000));
-  cmd.add_option("-j,--concurrency", opts.concurrency, "Proofs in flight (batch.concurrency)")
-      ->check(CLI::Range(1, 10000));
+  add_profile_options(cmd, opts.profile);
   cmd.add_option("--arms", opts.arms, "Arms to run, by name (default: all)")->delimiter(',');
   cmd.add_option("--arms-file", opts.arms_file, "TOML file of [arms.<name>] override tables")->check(CLI::ExistingFile);
   cmd.add_option("--repeats", opts.repeats, "Runs per arm")->check(CLI::Range(1, 1000));
@@ -101,8 +96,7 @@ int run_ab(const AbOptions& opts) {
     std::vector<Arm> known = default_arms(machine.online_cpus);
     if (!opts.arms_file.empty()) known = merge_arms(known, read_arms_file(opts.arms_file));
     for (auto& arm : select_arms(known, opts.arms)) {
-      ConfigInput input{opts.config_files, opts.overrides};
-      add_batch_overrides(input, opts.count, opts.concurrency);
+      ConfigInput input = config_input(opts.profile);
       input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
       try {
         arms.push_back({arm, prepare_run(input, machine)});

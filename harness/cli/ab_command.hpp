@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/run_execution.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,10 +16,7 @@
 namespace zkc::cli {
 
 struct AbOptions {
-  std::vector<std::string> config_files;
-  std::vector<std::string> overrides;
-  int count = 0;
-  int concurrency = 0;
+  ProfileOptions profile;         // --config, --set (for every arm), -c, -j
   std::vector<std::string> arms;  // names; empty = all
   std::string arms_file;
   int repeats = 3;

@@ -17,12 +17,7 @@ namespace zkc::cli {
 namespace fs = std::filesystem;
 
 void add_run_options(CLI::App& cmd, RunOptions& opts) {
-  cmd.add_option("--config", opts.config_files, "Profile TOML file(s); later files win (default: embedded default)")
-      ->check(CLI::ExistingFile);
-  cmd.add_option("--set", opts.overrides, "Override a key: --set batch.count=10 (repeatable, applied last)");
-  cmd.add_option("-c,--count", opts.count, "Proofs in the batch (batch.count)")->check(CLI::Range(1, 100000));
-  cmd.add_option("-j,--concurrency", opts.concurrency, "Proofs in flight (batch.concurrency)")
-      ->check(CLI::Range(1, 10000));
+  add_profile_options(cmd, opts.profile);
   cmd.add_flag("--force", opts.force, "Run even when the memory estimate exceeds 90% of available memory");
   cmd.add_flag("--dry-run", opts.dry_run, "Print the plan and the memory estimate, run nothing");
   cmd.add_flag("-q,--quiet", opts.quiet, "No progress line");
@@ -32,8 +27,7 @@ void add_run_options(CLI::App& cmd, RunOptions& opts) {
 
 int run_run(const RunOptions& opts) {
   const harness::MachineFacts machine = machine_facts();
-  ConfigInput input{opts.config_files, opts.overrides};
-  add_batch_overrides(input, opts.count, opts.concurrency);
+  const ConfigInput input = config_input(opts.profile);
   PreparedRun run;
   try {
     run = prepare_run(input, machine);

@@ -3,16 +3,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/run_execution.hpp"
+
 #include <string>
 #include <vector>
 
 namespace zkc::cli {
 
 struct RunOptions {
-  std::vector<std::string> config_files;  // --config, in order; none = the embedded default profile
-  std::vector<std::string> overrides;     // --set key=value, in order
-  int count = 0;                          // -c (0 = from config)
-  int concurrency = 0;                    // -j (0 = from config)
+  ProfileOptions profile;  // --config, --set, -c, -j
   bool force = false;                     // run even when the memory estimate exceeds the limit
   bool dry_run = false;                   // plan and estimate only
   bool quiet = false;                     // no progress line

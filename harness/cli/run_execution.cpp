@@ -216,9 +216,21 @@ void check_new_folder(const fs::path& root, const std::string& id, const std::st
   }
 }
 
-void add_batch_overrides(ConfigInput& input, int count, int concurrency) {
-  if (count > 0) input.overrides.push_back(fmt::format("batch.count={}", count));
-  if (concurrency > 0) input.overrides.push_back(fmt::format("batch.concurrency={}", concurrency));
+void add_profile_options(CLI::App& cmd, ProfileOptions& opts, bool with_batch) {
+  cmd.add_option("--config", opts.files, "Profile TOML file(s); later files win (default: embedded default)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--set", opts.overrides, "Override a key: --set batch.count=10 (repeatable, after the files)");
+  if (!with_batch) return;
+  cmd.add_option("-c,--count", opts.count, "Proofs in the batch (batch.count)")->check(CLI::Range(1, 100000));
+  cmd.add_option("-j,--concurrency", opts.concurrency, "Proofs in flight (batch.concurrency)")
+      ->check(CLI::Range(1, 10000));
+}
+
+ConfigInput config_input(const ProfileOptions& opts) {
+  ConfigInput input{opts.files, opts.overrides};
+  if (opts.count > 0) input.overrides.push_back(fmt::format("batch.count={}", opts.count));
+  if (opts.concurrency > 0) input.overrides.push_back(fmt::format("batch.concurrency={}", opts.concurrency));
+  return input;
 }
 
 bool over_memory_limit(const RunPlan& plan, const harness::MachineFacts& machine) {

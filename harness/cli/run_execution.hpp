@@ -3,6 +3,8 @@
 // complete: a failed run leaves nothing).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -40,8 +42,17 @@ void check_run_id(const std::string& run_id);
 // ConfigError naming `option` (e.g. "--id") otherwise.
 void check_new_folder(const std::filesystem::path& root, const std::string& id, const std::string& option);
 
-// -c / -j on the command line: appended to the overrides, so they win over files and --set.
-void add_batch_overrides(ConfigInput& input, int count, int concurrency);
+// The configuration options a command shares: --config F (repeatable), --set k=v (repeatable) and,
+// for commands that run a batch, -c / -j.
+struct ProfileOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> overrides;
+  int count = 0;        // -c, 0 = from the configuration
+  int concurrency = 0;  // -j, 0 = from the configuration
+};
+void add_profile_options(CLI::App& cmd, ProfileOptions& opts, bool with_batch = true);
+// Files, then --set, then -c / -j (so they win over both).
+ConfigInput config_input(const ProfileOptions& opts);
 
 // True when the plan's estimated peak memory exceeds the refusal threshold (90% of available).
 bool over_memory_limit(const harness::RunPlan& plan, const harness::MachineFacts& machine);

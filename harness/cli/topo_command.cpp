@@ -101,9 +101,7 @@ void print_plan(const harness::RunPlan& plan) {
 }  // namespace
 
 void add_topo_options(CLI::App& cmd, TopoOptions& opts) {
-  cmd.add_option("--config", opts.config_files, "Profile TOML file(s); later files win (default: embedded default)")
-      ->check(CLI::ExistingFile);
-  cmd.add_option("--set", opts.overrides, "Override a key: --set pinning.groth16=l3:10-11 (repeatable, applied last)");
+  add_profile_options(cmd, opts.profile, /*with_batch=*/false);
   auto* synthetic = cmd.add_option("--synthetic", opts.synthetic,
                                    "Plan for this hwloc synthetic topology (topology.synthetic), e.g. "
                                    "\"package:1 l3:12(size=32MiB) core:8 pu:2(indexes=core)\"");
@@ -117,7 +115,7 @@ void add_topo_options(CLI::App& cmd, TopoOptions& opts) {
 }
 
 int run_topo(const TopoOptions& opts) {
-  ConfigInput input{opts.config_files, opts.overrides};
+  ConfigInput input = config_input(opts.profile);
   // The command line's topology replaces the configuration's, which may name the other kind.
   if (!opts.synthetic.empty()) {
     input.overrides.push_back("topology.synthetic=" + opts.synthetic);

@@ -7,14 +7,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/run_execution.hpp"
+
 #include <string>
 #include <vector>
 
 namespace zkc::cli {
 
 struct TopoOptions {
-  std::vector<std::string> config_files;
-  std::vector<std::string> overrides;
+  ProfileOptions profile;  // --config, --set
   std::string synthetic;  // --synthetic: topology.synthetic, wins over the configuration
   std::string xml;        // --xml: topology.xml, wins over the configuration
   std::string policy;     // --policy: pinning.policy, wins over the configuration
