@@ -180,6 +180,23 @@ TEST(RunMetrics, DistributionsFromDetailValuesAndQueuePairs) {
   EXPECT_EQ(m.throttle_yields, 5u);
 }
 
+TEST(RunMetrics, DeviceStageTimesFromGpuTimingEvents) {
+  Events ev;
+  ev.push_back({10, "GPU_TIMING", "p0", "worker=0," + part(0) + ",device=0,upload_ms=1,ntt_msm_h_ms=690,"
+                                                                 "batch_add_ms=650,tail_msm_ms=83,gpu_total_ms=1800"});
+  ev.push_back({20, "GPU_TIMING", "p0", "worker=1," + part(1) + ",device=0,upload_ms=1,ntt_msm_h_ms=710,"
+                                                                 "batch_add_ms=630,tail_msm_ms=85,gpu_total_ms=1900"});
+  ev.push_back({30, "GPU_TIMING", "p0", "worker=1," + part(2) + ",device=0,ntt_msm_h_ms=oops"});  // not a number
+  const RunMetrics m = compute_metrics(ev);
+  EXPECT_EQ(m.ntt_msm_h_ms.count, 2u);
+  EXPECT_DOUBLE_EQ(m.ntt_msm_h_ms.p50, 700.0);
+  EXPECT_DOUBLE_EQ(m.batch_add_ms.max, 650.0);
+  EXPECT_DOUBLE_EQ(m.tail_msm_ms.mean, 84.0);
+  EXPECT_EQ(m.gpu_total_ms.count, 2u);
+  EXPECT_DOUBLE_EQ(m.gpu_total_ms.p50, 1850.0);
+  EXPECT_DOUBLE_EQ(row(metric_rows(m), "gpu_total_ms_p50"), 1850.0);
+}
+
 TEST(RunMetrics, QueueWaitPairsPartitionsOfTheSameJobSeparately) {
   Events ev;
   ev.push_back({0, "GPU_QUEUE", "p0", part(0)});
@@ -255,7 +272,7 @@ TEST(RunMetrics, UnorderedInputGivesTheSameMetrics) {
 
 TEST(MetricRows, FixedOrderNamesAndUnits) {
   const auto rows = metric_rows(RunMetrics{});
-  ASSERT_GE(rows.size(), 11u + 6u * 5u + 4u);
+  ASSERT_GE(rows.size(), 11u + 10u * 5u + 4u);
   EXPECT_EQ(rows[0].name, "s_per_proof");
   EXPECT_EQ(rows[0].unit, "s");
   EXPECT_EQ(rows[6].name, "gpu_util");
@@ -266,7 +283,8 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
                            "idle_gap_longest_ms", "max_concurrent_dealloc", "max_concurrent_dealloc_cpp",
                            "max_concurrent_dealloc_rust"})
     EXPECT_EQ(row(rows, name), 0.0);
-  for (const char* dist : {"synthesis_ms", "queue_wait_ms", "lock_wait_ms", "prep_msm_ms", "b_g2_msm_ms", "dealloc_ms"})
+  for (const char* dist : {"synthesis_ms", "queue_wait_ms", "lock_wait_ms", "prep_msm_ms", "b_g2_msm_ms", "dealloc_ms",
+                           "ntt_msm_h_ms", "batch_add_ms", "tail_msm_ms", "gpu_total_ms"})
     for (const char* stat : {"_count", "_mean", "_p50", "_p95", "_max"}) EXPECT_EQ(row(rows, std::string(dist) + stat), 0.0);
   std::vector<std::string> names;
   for (const auto& r : rows) names.push_back(r.name);

@@ -222,6 +222,83 @@ TEST(Pipeline, ThrottleFlagOnlyDuringBg2AndYieldsOnlyWhenSpmvOverlapsIt) {
   EXPECT_EQ(total_yields, r.totals.throttle_yields);
 }
 
+// Buffers each partition takes from its source: inputs, aux, unified witness, a, b, c, two densities,
+// and the seven split vectors.
+constexpr std::uint64_t kBuffersPerPartition = 15;
+
+// Every memory strategy keeps the engine's invariants and gives every buffer back.
+class MemoryStrategy : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(MemoryStrategy, KeepsEveryInvariantAndReturnsEveryBuffer) {
+  auto overrides = GetParam();
+  overrides.push_back("batch.count=4");
+  const RunPlan plan = plan_for(overrides);
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  const std::uint64_t buffers = kBuffersPerPartition * plan.proofs * plan.partitions;
+  const auto& b = r.memory.regions;
+  EXPECT_EQ(b.acquired, buffers);
+  EXPECT_EQ(b.released, buffers) << "a buffer was never given back";
+  EXPECT_EQ(b.fresh + b.recycled, b.acquired);
+  EXPECT_EQ(r.thp_note, "") << "memory.thp advice failed";
+  switch (plan.memory.release) {
+    case workloads::ReleaseMethod::kMunmap:
+      EXPECT_EQ(r.memory.source, "munmap");
+      EXPECT_EQ(b.release_calls, buffers) << "one munmap per buffer";
+      EXPECT_EQ(b.recycled, 0u);
+      break;
+    case workloads::ReleaseMethod::kMadvDontneed:
+    case workloads::ReleaseMethod::kMadvFree:
+      EXPECT_EQ(b.release_calls, buffers) << "one madvise per buffer";
+      EXPECT_GT(b.recycled, 0u) << "later partitions reuse released ranges";
+      break;
+    case workloads::ReleaseMethod::kReuse:
+      EXPECT_EQ(b.release_calls, 0u) << "reuse makes no release call";
+      EXPECT_GT(b.recycled, 0u);
+      break;
+  }
+  if (plan.memory.arena) {
+    ASSERT_TRUE(r.memory.arena.has_value());
+    EXPECT_EQ(r.memory.source, "arena");
+    EXPECT_EQ(r.memory.arena->leases, std::uint64_t{plan.proofs} * plan.partitions) << "one slot per partition";
+    EXPECT_EQ(r.memory.arena->overflow.count, 0u) << "the auto slab holds a partition";
+    EXPECT_GT(r.memory.arena->arena_blocks, 0u);
+    const auto slot_waits = std::count_if(r.spans.begin(), r.spans.end(), [](const StageSpan& s) { return s.stage == "slot_wait"; });
+    EXPECT_EQ(static_cast<std::uint64_t>(slot_waits), std::uint64_t{plan.proofs} * plan.partitions);
+  } else {
+    EXPECT_FALSE(r.memory.arena.has_value());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Pipeline, MemoryStrategy,
+    ::testing::Values(std::vector<std::string>{}, std::vector<std::string>{"memory.release=\"madv_dontneed\""},
+                      std::vector<std::string>{"memory.release=\"madv_free\""},
+                      std::vector<std::string>{"memory.release=\"reuse\""},
+                      std::vector<std::string>{"memory.allocator=\"arena\""},
+                      std::vector<std::string>{"memory.allocator=\"arena\"", "engine.finalize=\"split\"",
+                                               "gpus.devices=2", "interventions.serialize_dealloc=true"},
+                      std::vector<std::string>{"memory.thp=\"always\""},
+                      std::vector<std::string>{"memory.thp=\"never\"", "memory.allocator=\"arena\""}));
+
+// A slot is held from synthesis until the partition's last buffer holder (a dealloc thread) lets go:
+// with one slot, partitions run one after another through the whole pipeline, waiting for it.
+TEST(Pipeline, ArenaSlotsBoundThePartitionsInFlight) {
+  const RunPlan plan = plan_for({"memory.allocator=\"arena\"", "memory.arena_slots=1", "batch.count=2"});
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  const Timeline t(r.events);
+  std::vector<Interval> held;
+  for (const auto& [key, ev] : t.partitions()) {
+    const auto& ends = ev.at("DEALLOC_END");
+    held.push_back({ev.at("SYNTH_START")[0], *std::max_element(ends.begin(), ends.end())});
+  }
+  EXPECT_EQ(max_overlap(held), 1u);
+  ASSERT_TRUE(r.memory.arena.has_value());
+  EXPECT_EQ(r.memory.arena->slots, 1u);
+  EXPECT_GT(r.memory.arena->waits, 0u) << "pw = 2 synthesis workers share one slot";
+}
+
 TEST(Pipeline, UndersizedVramFailsLikeTheRealOom) {
   const RunPlan plan = plan_for({"gpu.vram_gib=0.01"});
   try {

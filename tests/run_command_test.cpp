@@ -2,6 +2,7 @@
 // summary.csv agreeing with an independent recomputation from timeline.csv, and every documented
 // configuration error (exit code 2, nothing under results/).
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/run_binary.hpp"
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -130,6 +132,34 @@ TEST_F(RunCommand, CiRunWritesEveryFileAndSummaryMatchesTheTimeline) {
   EXPECT_EQ(summary.at("partitions_completed"), 12);
 }
 
+// The memory strategy is recorded: meta.json's memory section (allocator, THP mode of the system and
+// smaps_rollup readings), the automatic release method in config.toml, and the summary's counts.
+TEST_F(RunCommand, ArenaRunRecordsItsMemoryStrategy) {
+  const Result r = run("run " + ci() + " --run-id arena --set memory.allocator=arena --set memory.thp=always");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const fs::path dir = root_ / "arena";
+  std::ifstream meta_file(dir / "meta.json");
+  const auto meta = nlohmann::json::parse(meta_file);
+  const auto& m = meta.at("memory");
+  EXPECT_EQ(m.at("allocator"), "arena");
+  EXPECT_EQ(m.at("release"), "reuse");
+  EXPECT_EQ(m.at("thp"), "always");
+  EXPECT_TRUE(m.at("thp_system").at("enabled").is_string() || m.at("thp_system").contains("note"));
+  EXPECT_EQ(m.at("arena").at("leases"), 12);
+  EXPECT_EQ(m.at("buffers").at("released"), m.at("buffers").at("acquired"));
+  if (m.at("smaps_note") == "ok") {
+    EXPECT_GT(m.at("smaps").at("after_setup").at("rss_bytes").get<double>(), 0);
+    EXPECT_TRUE(m.at("smaps").at("peak").at("anon_huge_pages_bytes").is_number());
+  }
+  std::ifstream config_file(dir / "config.toml");
+  const std::string config((std::istreambuf_iterator<char>(config_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(config.find("release = \"reuse\"  # auto: the arena keeps its pages"), std::string::npos) << config;
+  const auto summary = read_summary(dir / "summary.csv");
+  EXPECT_EQ(summary.at("buffer_release_calls"), 0);
+  EXPECT_EQ(summary.at("buffers_recycled"), m.at("buffers").at("recycled").get<double>());
+  EXPECT_EQ(summary.at("arena_slot_waits"), m.at("arena").at("slot_waits").get<double>());
+}
+
 TEST_F(RunCommand, DefaultProfileDryRunResolvesAutomaticValues) {
   const Result r = run("run --dry-run -q --results " + root_.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -166,7 +196,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"--run-id a+b", "--run-id 'a+b'"},
         BadConfig{"--set pinning.groth16=\\\"l3:5\\\"", "pinning.groth16"},
         BadConfig{"--set memory.numa=\\\"node:x\\\"", "accepted forms"},
-        BadConfig{"--set topology.xml=\\\"/nonexistent.xml\\\"", "topology.xml"}));
+        BadConfig{"--set topology.xml=\\\"/nonexistent.xml\\\"", "topology.xml"},
+        BadConfig{"--set memory.allocator=arena --set memory.release=munmap",
+                  "accepted with the arena: \"auto\" or \"reuse\""},
+        BadConfig{"--set memory.release=free", "one of: auto, munmap, madv_dontneed, madv_free, reuse"},
+        BadConfig{"--set memory.thp=yes", "one of: system, always, never"}));
 
 TEST_F(RunCommand, UnknownKeyInAFileNamesFileAndLine) {
   fs::create_directories(root_.parent_path());

@@ -127,7 +127,7 @@ TEST(SimGpu, RunsTheStagesInOrderWithTheirModelledTime) {
   std::vector<StageRecord> stages;
   int waits = 0;
   SteadyTime waited_at{};
-  gpu.prove_partition(
+  const GpuStageTimes times = gpu.prove_partition(
       in.input(),
       [&] {
         ++waits;
@@ -152,6 +152,12 @@ TEST(SimGpu, RunsTheStagesInOrderWithTheirModelledTime) {
   EXPECT_GE(ms(stages[2].start, stages[2].end), 4.0);
   EXPECT_GE(ms(stages[3].start, stages[3].end), 3.0);
   EXPECT_GE(ms(stages[4].start, stages[4].end), 2.0);
+  // The returned times are the reported stages' (sim has no device clock of its own).
+  EXPECT_DOUBLE_EQ(times.upload_ms, ms(stages[0].start, stages[0].end));
+  EXPECT_DOUBLE_EQ(times.ntt_msm_h_ms, ms(stages[1].start, stages[1].end));
+  EXPECT_DOUBLE_EQ(times.batch_add_ms, ms(stages[3].start, stages[3].end));
+  EXPECT_DOUBLE_EQ(times.tail_msm_ms, ms(stages[4].start, stages[4].end));
+  EXPECT_GE(times.gpu_total_ms, ms(stages[0].start, stages[4].end));
   EXPECT_EQ(gpu.vram().used(), 0u);
   EXPECT_EQ(gpu.vram_peak_bytes(), std::max(GpuInputs::abc_bytes(), in.batch_bytes() + in.tail_bytes()));
 }

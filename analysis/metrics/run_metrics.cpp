@@ -234,6 +234,14 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
       pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
   m.b_g2_msm_ms = describe(
       pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms").durations_ms);
+  for (auto [key, out] : {std::pair{"ntt_msm_h_ms", &m.ntt_msm_h_ms}, std::pair{"batch_add_ms", &m.batch_add_ms},
+                          std::pair{"tail_msm_ms", &m.tail_msm_ms}, std::pair{"gpu_total_ms", &m.gpu_total_ms}}) {
+    std::vector<double> values;
+    for (const TimelineEvent* e : events)
+      if (is(*e, "GPU_TIMING"))
+        if (const auto v = detail_number(e->detail, key)) values.push_back(*v);
+    *out = describe(values);
+  }
 
   // Dealloc: durations, and concurrency overall and per side.
   const auto dealloc_key = [](const TimelineEvent& e) {
@@ -278,6 +286,8 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   const std::pair<const char*, const Distribution*> distributions[] = {
       {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
       {"prep_msm_ms", &m.prep_msm_ms},   {"b_g2_msm_ms", &m.b_g2_msm_ms},     {"dealloc_ms", &m.dealloc_ms},
+      {"ntt_msm_h_ms", &m.ntt_msm_h_ms}, {"batch_add_ms", &m.batch_add_ms},   {"tail_msm_ms", &m.tail_msm_ms},
+      {"gpu_total_ms", &m.gpu_total_ms},
   };
   for (const auto& [name, d] : distributions) {
     const std::string n = name;

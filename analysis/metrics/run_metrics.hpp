@@ -16,6 +16,8 @@
 //                      lock wait (wait_ms), prep_msm (prep_ms), b_g2_msm (b_g2_ms), dealloc
 //                      (dealloc_ms): count, mean, p50, p95, max; percentiles interpolate linearly
 //                      between closest ranks (numpy's default)
+//   device stages      ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms of GPU_TIMING events (the
+//                      device's own clock: CUDA events on a GPU), same statistics
 //   max concurrent dealloc: the most DEALLOC_START..END intervals open at once, all and per side
 //   throttle yields    sum of SYNTH_END yields
 #pragma once
@@ -55,6 +57,7 @@ struct RunMetrics {
   double lock_util = 0;  // [0, 1]
   IdleGaps idle_gaps;
   Distribution synthesis_ms, queue_wait_ms, lock_wait_ms, prep_msm_ms, b_g2_msm_ms, dealloc_ms;
+  Distribution ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms;  // GPU_TIMING
   std::size_t max_concurrent_dealloc = 0;
   std::size_t max_concurrent_dealloc_cpp = 0;
   std::size_t max_concurrent_dealloc_rust = 0;

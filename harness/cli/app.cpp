@@ -10,6 +10,7 @@
 
 #include "harness/cli/ab_command.hpp"
 #include "harness/cli/analyze_command.hpp"
+#include "harness/cli/calibrate_command.hpp"
 #include "harness/cli/keys_command.hpp"
 #include "harness/cli/report_command.hpp"
 #include "harness/cli/sweep_command.hpp"
@@ -56,6 +57,11 @@ int run_app(int argc, char** argv) {
   CLI::App* keys = app.add_subcommand("keys", "List every configuration key: type, default, range, unit, meaning");
   add_keys_options(*keys, keys_opts);
 
+  CalibrateOptions calibrate_opts;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Measure a CUDA device's stage times and print a profile fragment for the sim backend");
+  add_calibrate_options(*calibrate, calibrate_opts);
+
   ProbeOptions probe_opts;
   CLI::App* probe = app.add_subcommand("probe", "Which contention counters this machine can measure, and why not");
   add_probe_options(*probe, probe_opts);
@@ -95,6 +101,7 @@ int run_app(int argc, char** argv) {
   if (analyze->parsed()) return run_analyze(analyze_opts);
   if (keys->parsed()) return run_keys(keys_opts);
   if (probe->parsed()) return run_probe(probe_opts);
+  if (calibrate->parsed()) return run_calibrate(calibrate_opts);
   if (topo->parsed()) return run_topo(topo_opts);
   return kExitUsage;
 }

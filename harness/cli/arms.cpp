@@ -24,6 +24,8 @@ std::vector<Arm> default_arms(unsigned cpus) {
       {"I1+I2", {i1, i2}},
       {"I1+I2+I3", {i1, i2, i3}},
       {"split", {"engine.finalize=\"split\""}},
+      // The seed's zk_alloc answer to I1: recycle pages instead of unmapping them.
+      {"arena", {"memory.allocator=\"arena\""}},
   };
 }
 

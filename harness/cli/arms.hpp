@@ -1,6 +1,7 @@
 // Arms of an A/B comparison: named sets of configuration overrides. The defaults are the seed's
-// interventions, cumulatively (baseline, I1, I1+I2, I1+I2+I3), and every other toggle the engine
-// has (split finalize). A TOML arms file adds or replaces arms:
+// interventions, cumulatively (baseline, I1, I1+I2, I1+I2+I3), split finalize and the phase arena
+// (memory.allocator = arena); configs/arms/memory.toml has the other memory strategies. A TOML arms
+// file adds or replaces arms:
 //
 //   [arms.baseline]
 //   [arms."I1+I2"]

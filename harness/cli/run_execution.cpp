@@ -27,6 +27,7 @@
 #include "harness/results/placement_csv.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/stage_counters_csv.hpp"
+#include "harness/results/memory_report.hpp"
 #include "harness/results/stages_csv.hpp"
 #include "harness/results/summary_writer.hpp"
 #include "harness/results/text_file.hpp"
@@ -89,6 +90,7 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
   meta["counters"]["sampler"] = {{"interval_ms", plan.counter_interval_ms},
                                  {"samples", r.counter_rows.size()},
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
+  meta["memory"] = harness::memory_json(plan, r);
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
@@ -171,6 +173,8 @@ harness::MachineFacts machine_facts() {
   m.mem_available_bytes = harness::read_mem_available_bytes().value_or(0);
   const gpu::Probe probe = gpu::probe_devices();
   m.cuda_device_present = !probe.devices.empty();
+  m.cuda_devices = static_cast<unsigned>(probe.devices.size());
+  m.cuda_device_name = probe.devices.empty() ? "" : probe.devices.front().name;
   m.cuda_note = probe.devices.empty() ? probe.status : "";
   return m;
 }
@@ -178,12 +182,13 @@ harness::MachineFacts machine_facts() {
 std::string describe_plan(const RunPlan& p) {
   return fmt::format(
       "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
-      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | {}",
+      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | memory {}/{}, thp {} | {}",
       p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
       p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2,
       p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
       p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note, p.pinning.policy,
-      workloads::to_string(p.numa), p.topology_summary);
+      workloads::to_string(p.numa), p.memory.arena ? "arena" : "system", workloads::to_string(p.memory.release),
+      workloads::to_string(p.memory.thp), p.topology_summary);
 }
 
 void check_results_root(const fs::path& root) {
@@ -297,6 +302,7 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
       {"setup_ms", result.setup_ms, "ms"},
   };
   for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
+  for (auto& row : harness::memory_rows(plan, result)) extra.push_back(std::move(row));
   out.extra = extra;
   harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
   write_results(dir.path(), run.config, plan, result, metrics, extra);

@@ -76,6 +76,9 @@ void add_gpus(ConfigSchema& s) {
   s.add({.key = "gpu.backend", .type = VT::kEnum, .default_value = std::string("auto"),
          .choices = {"auto", "cuda", "sim"},
          .doc = "auto = cuda when a device is present, else sim; cuda without a device is an error."});
+  s.add({.key = "gpu.cuda_trim", .type = VT::kBool, .default_value = true,
+         .doc = "cuda backend: cudaDeviceSynchronize + cudaMemPoolTrimTo(0) after each partition, as the real "
+                "prover does."});
   s.add({.key = "gpu.vram_gib", .type = VT::kFloat, .default_value = 16.0, .min = 0.001, .max = 100000.0,
          .unit = "GiB", .doc = "Simulated device memory at full scale (RTX 5070 Ti: 16); scaled as the FFT domain is."});
   s.add({.key = "gpu.ntt_msm_h_ms", .type = VT::kFloat, .default_value = 690.0, .min = 0.0, .max = 1.0e7,
@@ -139,6 +142,32 @@ void add_topology_and_memory(ConfigSchema& s) {
          .doc = "Plan for the topology in this lstopo XML export (binding is then simulated)."});
   s.add({.key = "memory.numa", .type = VT::kString, .default_value = std::string("none"),
          .doc = "NUMA placement of the large buffers: none, local, interleave or node:N (mbind)."});
+  s.add({.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
+         .choices = {"system", "arena"},
+         .doc = "Where a partition's large buffers come from: system (one mmap each) or arena (each in-flight "
+                "partition slot has its own phase arena, reset for the next partition instead of freed; seed zk_alloc)."});
+  s.add({.key = "memory.release", .type = VT::kEnum, .default_value = std::string("auto"),
+         .choices = {"auto", "munmap", "madv_dontneed", "madv_free", "reuse"},
+         .doc = "What freeing a large buffer does: munmap; madv_dontneed or madv_free, then keep the range for the "
+                "next buffer of its size; reuse (keep the pages: a free list, or the arena). auto = munmap with "
+                "the system allocator, reuse with the arena."});
+  s.add({.key = "memory.thp", .type = VT::kEnum, .default_value = std::string("system"),
+         .choices = {"system", "always", "never"},
+         .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
+                "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never (MADV_NOHUGEPAGE)."});
+  s.add({.key = "memory.arena_slots", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 4096.0,
+         .unit = "slots",
+         .doc = "Arena: partitions that can hold a slot at once; 0 = pw + GPU queue + gw x devices + 1. A partition "
+                "waits (slot_wait) when all are taken."});
+  s.add({.key = "memory.arena_slab_mib", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0e7,
+         .unit = "MiB", .doc = "Arena: bytes per slab (one per allocating thread); 0 = sized from the shape's buffers."});
+  s.add({.key = "memory.arena_min_bytes", .type = VT::kInt, .default_value = std::int64_t{4096}, .min = 0.0,
+         .max = 1.0e12, .unit = "bytes",
+         .doc = "Arena: smaller allocations go to the system allocator (seed ZK_ALLOC_MIN_BYTES); 0 = none."});
+  s.add({.key = "memory.arena_thp", .type = VT::kEnum, .default_value = std::string("never"),
+         .choices = {"never", "always", "system"},
+         .doc = "Arena: huge-page advice for the whole arena region (the seed maps it MADV_NOHUGEPAGE); memory.thp "
+                "still applies to the witness and a/b/c inside it."});
 }
 
 ConfigSchema build() {

@@ -17,13 +17,17 @@ void DeallocCrew::spawn(DeallocSide side, int proof, int partition, std::functio
     ++live_;
   }
   try {
-    std::thread([this, side, proof, partition, free_fn = std::move(free_fn), after_fn = std::move(after_fn)] {
+    std::thread([this, side, proof, partition, free_fn = std::move(free_fn), after_fn = std::move(after_fn)]() mutable {
       pthread_setname_np(pthread_self(), side == DeallocSide::kCpp ? "dealloc-cpp" : "dealloc-rust");
       if (placer_ != nullptr) {
         placer_->on_thread_start(topology::PoolKind::kDealloc,
                                  fmt::format("dealloc-{}-{}.{}", side_name(side), proof, partition));
       }
       run_one(side, proof, partition, free_fn, after_fn);
+      // What the functions hold (the partition's buffers, its arena slot) goes before wait_idle()
+      // can return, not whenever this detached thread's closure is destroyed.
+      free_fn = nullptr;
+      after_fn = nullptr;
       if (placer_ != nullptr) placer_->on_thread_exit();
       std::lock_guard lock(live_mutex_);
       if (--live_ == 0) idle_cv_.notify_all();

@@ -17,6 +17,8 @@
 #include "harness/engine/stage_counters.hpp"
 #include "harness/engine/thread_placer.hpp"
 #include "kernels/pool/thread_pool.hpp"
+#include "kernels/cuda/cuda_kernels.hpp"
+#include "workloads/gpu/cuda_gpu.hpp"
 #include "workloads/gpu/sim_gpu.hpp"
 #include "workloads/pce/shared_pce.hpp"
 #include "workloads/srs/pinned_srs.hpp"
@@ -26,10 +28,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& plan) {
+std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& plan, const workloads::PinnedSrs& srs) {
   const auto bytes = workloads::shape_bytes(plan.shape);
   std::vector<std::unique_ptr<workloads::GpuResources>> gpus;
   for (unsigned d = 0; d < plan.devices; ++d) {
+    if (plan.backend == GpuBackendKind::kCuda) {
+      workloads::CudaGpuParams c;
+      c.index = static_cast<int>(d);
+      c.srs = &srs;
+      c.trim_after_partition = plan.cuda_trim;
+      gpus.push_back(std::make_unique<workloads::GpuResources>(std::make_unique<workloads::CudaGpu>(c)));
+      continue;
+    }
     workloads::SimGpuParams p;
     p.index = static_cast<int>(d);
     p.vram_bytes = plan.vram_bytes;
@@ -81,16 +91,34 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   step(fmt::format("building the shared PCE ({} constraints, {} + {} + {} nonzeros)", plan.shape.constraints,
                    plan.shape.nnz_a, plan.shape.nnz_b, plan.shape.nnz_c));
   const workloads::SharedPce pce = workloads::build_shared_pce(plan.shape, plan.pce, &synthesis_pool);
+  std::string thp_note = workloads::advise_pce_pages(pce, plan.memory.thp);
   step("building the pinned SRS");
   const workloads::PinnedSrs srs = workloads::PinnedSrs::build(plan.shape, plan.seed, &synthesis_pool);
-  auto gpus = make_gpus(plan);
+  // The real prover keeps its SRS page-locked for DMA: with the cuda backend, so does this one.
+  std::vector<cuda::HostRegistration> srs_pins;
+  std::string srs_pin_note = srs.pin_note();
+  if (plan.backend == GpuBackendKind::kCuda) {
+    try {
+      for (const auto bytes : {std::as_bytes(srs.h()), std::as_bytes(srs.l()), std::as_bytes(srs.a()),
+                               std::as_bytes(srs.b_g1()), std::as_bytes(srs.b_g2())}) {
+        srs_pins.emplace_back(bytes.data(), bytes.size());
+      }
+    } catch (const std::exception& e) {
+      srs_pins.clear();
+      srs_pin_note += (srs_pin_note.empty() ? "" : "; ") + std::string("cudaHostRegister of the SRS: ") + e.what();
+    }
+  }
+  auto gpus = make_gpus(plan, srs);
+  if (plan.memory.arena) step(fmt::format("mapping {} arena slots", plan.memory.arena_slots));
+  PartitionMemory memory(plan.memory);
 
   EngineResult out;
+  out.smaps_after_setup = read_smaps_rollup("/proc", &out.smaps_note);
   out.setup_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   out.pce_bytes = static_cast<double>(pce.bytes());
   out.srs_bytes = static_cast<double>(srs.bytes());
   out.srs_pinned = srs.pinned();
-  out.srs_pin_note = srs.pin_note();
+  out.srs_pin_note = srs_pin_note;
   out.gpu_backend = std::string(gpus.front()->device->backend());
 
   counters::CounterSampler sampler;
@@ -98,7 +126,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
   Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder, prepared_ptr,
-                                      tlb_ptr, &synthesis_counters, &groth16_counters, &placer});
+                                      tlb_ptr, &synthesis_counters, &groth16_counters, &placer, memory});
   // Where every registered thread runs, sampled with the counters' period.
   std::jthread placement_sampler([&](std::stop_token stop) {
     std::mutex m;
@@ -111,8 +139,15 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
     }
   });
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
+  // smaps_rollup walks every page table under the mmap lock: once a second, not every tick.
+  auto next_smaps = Clock::now() + std::chrono::seconds(1);
   while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
     if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
+    if (out.smaps_after_setup && Clock::now() >= next_smaps) {
+      next_smaps += std::chrono::seconds(1);
+      const auto r = read_smaps_rollup();
+      if (r && (!out.smaps_peak || r->anon_huge_pages > out.smaps_peak->anon_huge_pages)) out.smaps_peak = r;
+    }
   }
   out.totals = done.get();
   sampler.stop();
@@ -124,6 +159,15 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   out.placement_errors = placement.errors();
   out.bindings = placer.bindings();
   out.numa_note = pipeline.numa_note();
+  if (thp_note.empty()) thp_note = pipeline.thp_note();
+  out.thp_note = thp_note;
+  out.memory = memory.stats();
+  if (out.smaps_after_setup) {
+    out.smaps_end = read_smaps_rollup("/proc", &out.smaps_note);
+    if (out.smaps_end && (!out.smaps_peak || out.smaps_end->anon_huge_pages > out.smaps_peak->anon_huge_pages)) {
+      out.smaps_peak = out.smaps_end;
+    }
+  }
   const auto synthesis_after = synthesis_counters.snapshot();
   const auto groth16_after = groth16_counters.snapshot();
   out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after);

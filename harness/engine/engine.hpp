@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "harness/counters/counter_sampler.hpp"
+#include "harness/engine/partition_memory.hpp"
 #include "harness/engine/pipeline.hpp"
 #include "harness/engine/thread_placer.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/recorder/recorder.hpp"
+#include "harness/system/proc_readers.hpp"
 
 namespace zkc::harness {
 
@@ -45,6 +47,14 @@ struct EngineResult {
   std::vector<topology::PoolPlacement> placement_by_pool;
   std::vector<std::string> placement_errors;
   std::string numa_note;
+  // memory.*: the partition buffers' source and its counts (read after the batch), the first reason
+  // memory.thp could not be applied ("" = applied or not asked), and the process's THP footprint
+  // from smaps_rollup: after set-up, the largest of the ~1 s readings during the batch, and at the
+  // end (arena slots and free lists still hold their pages then). smaps_note: why it was unreadable.
+  MemoryStats memory;
+  std::string thp_note;
+  std::optional<SmapsRollup> smaps_after_setup, smaps_peak, smaps_end;
+  std::string smaps_note;
 };
 
 struct EngineCallbacks {

@@ -25,18 +25,27 @@ MemoryEstimate estimate_memory(const RunPlan& plan) {
   MemoryEstimate e;
   e.items.push_back({"shared CSR (A, B, C)", 1, b.csr_shared});
   e.items.push_back({"pinned SRS (H, L, A, B_G1, B_G2)", 1, b.srs_pinned});
-  e.items.push_back({"synthesis in progress (aux, witness copy, a/b/c, density)", plan.partition_workers,
-                     partition_core + b.witness});
-  e.items.push_back({"GPU queue (aux, a/b/c, density)", plan.gpu_queue_capacity, partition_core});
-  e.items.push_back({"on GPU workers (aux, a/b/c, density, split vectors)", gpu_workers,
-                     partition_core + b.split_vectors});
+  if (plan.memory.arena) {
+    // Frees are no-ops: every page a slot's partitions touched stays resident for the next one.
+    e.items.push_back({"arena slots (inputs, aux, witness copy, a/b/c, density, split vectors)",
+                       plan.memory.arena_slots, 2 * b.witness + b.abc + b.density + b.split_vectors});
+  } else {
+    e.items.push_back({"synthesis in progress (aux, witness copy, a/b/c, density)", plan.partition_workers,
+                       partition_core + b.witness});
+    e.items.push_back({"GPU queue (aux, a/b/c, density)", plan.gpu_queue_capacity, partition_core});
+    e.items.push_back({"on GPU workers (aux, a/b/c, density, split vectors)", gpu_workers,
+                       partition_core + b.split_vectors});
+  }
   e.items.push_back({"GPU staging (pinned)", plan.devices, b.gpu_staging});
   const auto tail_points = static_cast<std::uint64_t>(static_cast<double>(plan.shape.srs_b_g2) *
                                                       plan.witness.tail_fraction) + 1;
   const MsmPlan msm = plan_msm(tail_points, plan.gpu_threads, sizeof(G2Xyzz));
   e.items.push_back({"b_g2_msm buckets", gpu_workers, msm.bucket_bytes_per_worker * msm.workers});
-  const std::uint64_t backlog = plan.serialize_dealloc ? 1 : gpu_workers;
-  e.items.push_back({"dealloc backlog (split vectors; aux, density)", backlog, b.split_vectors + b.aux + b.density});
+  if (!plan.memory.arena) {
+    const std::uint64_t backlog = plan.serialize_dealloc ? 1 : gpu_workers;
+    e.items.push_back({"dealloc backlog (split vectors; aux, density)", backlog, b.split_vectors + b.aux + b.density});
+  }
+  // Free lists (madv_free, reuse) hold at most what was live at the high-water mark, counted above.
   return e;
 }
 

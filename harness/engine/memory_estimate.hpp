@@ -26,7 +26,8 @@ struct MemoryEstimate {
 // Items: shared CSR; pinned SRS; pw synthesis buffers (aux, unified witness, a/b/c, density);
 // queued partitions (capacity x (aux, a/b/c, density)); gw x devices partitions on the GPU side
 // (their a/b/c, aux, density and split vectors) and the devices' staging buffers; b_g2 bucket
-// arrays; the dealloc backlog (with I1: one partition per side; without: gw x devices).
+// arrays; the dealloc backlog (with I1: one partition per side; without: gw x devices). With the arena
+// the partition items are its slots, whose pages all stay resident.
 MemoryEstimate estimate_memory(const RunPlan& plan);
 
 // A table: one line per item with count, size each and total, then the sum and the limit.

@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <pthread.h>
 
+#include <cstdio>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include "kernels/random/splitmix.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/memory/numa_policy.hpp"
+#include "workloads/memory/page_advice.hpp"
 #include "workloads/prover/prep_msm.hpp"
 #include "workloads/prover/split_vectors.hpp"
 #include "workloads/synthesis/synthesis_steps.hpp"
@@ -33,6 +35,7 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 // A partition's Rust-side state from synthesis until its dealloc thread frees it.
 struct PartitionWork {
+  PartitionSource memory;  // first: with the arena, the slot outlives every buffer below
   int proof = 0;
   int partition = 0;
   HostArray<Fr> inputs, aux;
@@ -42,6 +45,7 @@ struct PartitionWork {
 
 // The prep thread of one partition: prep_msm, then b_g2_msm on the groth16 pool.
 struct PrepJob {
+  std::shared_ptr<workloads::ArenaLease> lease;  // first: the slot outlives the split vectors
   workloads::SplitVectors split;
   std::promise<void> prep_done;  // set after prep_msm (batch_add waits for it)
   std::thread thread;
@@ -82,6 +86,39 @@ class ThrottleRaise {
   bool enabled_;
   Recorder& rec_;
   std::string job_, who_;
+};
+
+// a/b/c stay page-locked exactly while the device may read them: released explicitly after the
+// GPU stages (errors propagate), or on the way out when a stage throws (errors reported), so a
+// buffer is never unmapped while still registered.
+class HostRegistrations {
+ public:
+  explicit HostRegistrations(workloads::GpuDevice& device) : device_(device) {}
+  ~HostRegistrations() {
+    try {
+      release_all();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "zkcontend: unregistering host memory: %s\n", e.what());
+    }
+  }
+  HostRegistrations(const HostRegistrations&) = delete;
+  HostRegistrations& operator=(const HostRegistrations&) = delete;
+
+  void add(std::span<const std::byte> region) {
+    device_.register_host(region);
+    regions_.push_back(region);
+  }
+  void release_all() {
+    while (!regions_.empty()) {
+      const auto region = regions_.back();
+      regions_.pop_back();
+      device_.unregister_host(region);
+    }
+  }
+
+ private:
+  workloads::GpuDevice& device_;
+  std::vector<std::span<const std::byte>> regions_;
 };
 
 // What finalize needs once the GPU stages are done.
@@ -136,7 +173,7 @@ struct Pipeline::Impl {
     int partition;
   };
 
-  const PipelineResources& res;
+  const PipelineResources res;  // a copy: the caller may pass a temporary
   const RunPlan& plan;
   Recorder& rec;
   PipelineProgress progress;
@@ -158,6 +195,7 @@ struct Pipeline::Impl {
   bool aborted = false;
   PipelineTotals totals;
   std::string numa_failure;  // first reason memory.numa could not be applied
+  std::string thp_failure;   // first reason memory.thp could not be applied
 
   void fail(std::exception_ptr e) {
     {
@@ -166,6 +204,7 @@ struct Pipeline::Impl {
       aborted = true;
     }
     state_cv.notify_all();
+    res.memory.cancel();
     proof_gate.cancel();
     synth_queue.close();
     gpu_queue.close();
@@ -176,19 +215,30 @@ struct Pipeline::Impl {
     return aborted;
   }
 
-  // A large buffer, placed per memory.numa before anything touches it.
+  // A large buffer from the partition's source, placed per memory.numa (and, for the witness and
+  // a/b/c, advised per memory.thp) before this partition touches it.
+  enum class Thp { kAdvise, kLeave };
   template <class T>
-  HostArray<T> buffer(std::size_t count, const char* what) {
-    HostArray<T> a(count, what);
+  HostArray<T> buffer(std::size_t count, const char* what, const PartitionSource& from, Thp thp = Thp::kLeave) {
+    HostArray<T> a(count, what, from.source);
+    if (thp == Thp::kAdvise) advise(a.data(), a.bytes());
     place(a.data(), a.bytes());
     return a;
   }
   void place(void* data, std::size_t bytes) {
     if (plan.numa.mode == workloads::NumaMode::kNone || bytes == 0) return;
-    const std::string why = workloads::apply_numa_policy(data, bytes, plan.numa);
+    // mbind needs whole pages; arena and malloc'd blocks need not start on one.
+    const workloads::PageRange r = workloads::inner_pages(data, bytes);
+    if (r.bytes == 0) return;
+    note_failure(numa_failure, workloads::apply_numa_policy(r.data, r.bytes, plan.numa));
+  }
+  void advise(void* data, std::size_t bytes) {
+    note_failure(thp_failure, workloads::advise_thp(data, bytes, plan.memory.thp));
+  }
+  void note_failure(std::string& first, const std::string& why) {
     if (why.empty()) return;
     std::lock_guard lock(state_mutex);
-    if (numa_failure.empty()) numa_failure = why;
+    if (first.empty()) first = why;
   }
 
   // Records the stage that began at `begin` and ends now, with the counter deltas of `src`; returns
@@ -207,22 +257,28 @@ struct Pipeline::Impl {
     auto w = std::make_unique<PartitionWork>();
     w->proof = t.proof;
     w->partition = t.partition;
+    const Mark s0 = mark(mine);
+    bool waited = false;
+    w->memory = res.memory.acquire(&waited);
+    if (!w->memory) return nullptr;  // cancelled: the run is failing
+    if (plan.memory.arena) stage(t.proof, t.partition, "slot_wait", s0, mine, worker);
     const Mark start = mark(mine);
     rec.event(start.t, "SYNTH_START", job, fmt::format("partition={}", t.partition));
 
-    w->inputs = buffer<Fr>(shape.inputs, "input assignment");
-    w->aux = buffer<Fr>(shape.aux, "aux assignment");
+    const PartitionSource& from = w->memory;
+    w->inputs = buffer<Fr>(shape.inputs, "input assignment", from, Thp::kAdvise);
+    w->aux = buffer<Fr>(shape.aux, "aux assignment", from, Thp::kAdvise);
     workloads::generate_witness(plan.witness, partition_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
                                 w->aux.span());
     const Mark t_wit = stage(t.proof, t.partition, "witness_gen", start, mine, worker);
 
-    HostArray<Fr> unified = buffer<Fr>(shape.witness_len(), "unified witness");
+    HostArray<Fr> unified = buffer<Fr>(shape.witness_len(), "unified witness", from, Thp::kAdvise);
     workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
     const Mark t_copy = stage(t.proof, t.partition, "witness_copy", t_wit, mine, worker);
 
-    w->a = buffer<Fr>(shape.constraints, "a = A*w");
-    w->b = buffer<Fr>(shape.constraints, "b = B*w");
-    w->c = buffer<Fr>(shape.constraints, "c = C*w");
+    w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
+    w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
+    w->c = buffer<Fr>(shape.constraints, "c = C*w", from, Thp::kAdvise);
     const Mark spmv_start = mark(synthesis_pool_counters);
     workloads::ThrottleCheck throttle;
     if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
@@ -234,8 +290,8 @@ struct Pipeline::Impl {
     const Mark t_spmv = mark(mine);
 
     const std::size_t words = workloads::density_words(shape.aux);
-    w->a_density = buffer<std::uint64_t>(words, "a_aux_density");
-    w->b_density = buffer<std::uint64_t>(words, "b_aux_density");
+    w->a_density = buffer<std::uint64_t>(words, "a_aux_density", from);
+    w->b_density = buffer<std::uint64_t>(words, "b_aux_density", from);
     workloads::build_density(shape, w->a_density.span(), w->b_density.span());
     const Mark end = stage(t.proof, t.partition, "density", t_spmv, mine, worker);
     rec.event(end.t, "SYNTH_END", job,
@@ -260,6 +316,7 @@ struct Pipeline::Impl {
       try {
         progress.partitions_in_flight.fetch_add(1);
         auto work = synthesize(*task, worker, mine);
+        if (!work) return;  // cancelled while waiting for an arena slot
         const Mark q0 = mark(mine);
         rec.event(q0.t, "GPU_QUEUE", job_id(task->proof), fmt::format("partition={}", task->partition));
         // The permit (this thread) is held until the GPU queue takes the partition.
@@ -277,7 +334,8 @@ struct Pipeline::Impl {
                                       const CounterSource& worker_counters) {
     auto job = std::make_unique<PrepJob>();
     const Mark t0 = mark(worker_counters);
-    job->split = workloads::allocate_split_vectors(plan.shape);
+    job->lease = w.memory.lease;
+    job->split = workloads::allocate_split_vectors(plan.shape, w.memory.source);
     for (const workloads::HostRegion* r :
          {&job->split.one_bits.region(), &job->split.tail_bits.region(), &job->split.a_tail_scalars.region(),
           &job->split.a_tail_bases.region(), &job->split.b_tail_scalars.region(), &job->split.b_g1_tail_bases.region(),
@@ -350,7 +408,8 @@ struct Pipeline::Impl {
     auto prep = start_prep(*w, gpu, worker_id, mine);
     std::future<void> prep_future = prep->prep_done.get_future();
     const Mark r0 = mark(mine);
-    for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->register_host(byte_span(*arr));
+    HostRegistrations registered(*gpu.device);
+    for (const auto* arr : {&w->a, &w->b, &w->c}) registered.add(byte_span(*arr));
     const Mark r1 = stage(w->proof, w->partition, "register", r0, mine, worker);
     {
       std::unique_lock lock(gpu.gpu_mutex);
@@ -359,16 +418,21 @@ struct Pipeline::Impl {
       rec.event(l1.t, "LOCK_ACQUIRED", job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1.t, l1.t)));
       const workloads::GpuPartitionInput input{w->a.span(), w->b.span(), w->c.span(), plan.shape.domain_size(),
                                                &prep->split};
-      gpu.device->prove_partition(
+      const workloads::GpuStageTimes t = gpu.device->prove_partition(
           input, [&] { prep_future.get(); },
           [&](std::string_view stage, Clock::time_point s, Clock::time_point e) {
             rec.span(w->proof, w->partition, std::string(stage), s, e, worker);
           });
+      // The device's clock (CUDA events on cuda), in the real prover's CUZK_TIMING key names.
+      rec.event("GPU_TIMING", job,
+                fmt::format("{},upload_ms={:.3f},ntt_msm_h_ms={:.3f},batch_add_ms={:.3f},tail_msm_ms={:.3f},"
+                            "gpu_total_ms={:.3f}",
+                            dev, t.upload_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, t.gpu_total_ms));
       // The device's own stages above carry times only; this row carries the worker's counters for all.
       const Mark l2 = stage(w->proof, w->partition, "lock_held", l1, mine, worker);
       rec.event(l2.t, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));
     }
-    for (const auto* arr : {&w->a, &w->b, &w->c}) gpu.device->unregister_host(byte_span(*arr));
+    registered.release_all();
     const Mark f0 = mark(mine);
     w->a.release();
     w->b.release();
@@ -501,6 +565,10 @@ const PipelineProgress& Pipeline::progress() const { return impl_->progress; }
 std::string Pipeline::numa_note() const {
   std::lock_guard lock(impl_->state_mutex);
   return impl_->numa_failure;
+}
+std::string Pipeline::thp_note() const {
+  std::lock_guard lock(impl_->state_mutex);
+  return impl_->thp_failure;
 }
 
 }  // namespace zkc::harness

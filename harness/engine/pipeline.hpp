@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "harness/engine/partition_memory.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/engine/stage_counters.hpp"
 #include "harness/engine/thread_placer.hpp"
@@ -41,6 +42,7 @@ struct PipelineResources {
   const CounterSource* synthesis_pool_counters;
   const CounterSource* groth16_pool_counters;
   ThreadPlacer* placer;  // every pipeline thread binds and registers itself through it
+  PartitionMemory& memory;  // where each partition's large buffers come from
 };
 
 // Live counters for a progress line (read from another thread).
@@ -71,6 +73,8 @@ class Pipeline {
   const PipelineProgress& progress() const;
   // Why the NUMA policy could not be applied to some buffer (the first reason), or "".
   std::string numa_note() const;
+  // Why memory.thp advice could not be applied to some buffer (the first reason), or "".
+  std::string thp_note() const;
 
  private:
   struct Impl;

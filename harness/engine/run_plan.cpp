@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "harness/engine/memory_estimate.hpp"
+#include "workloads/memory/syscall_error.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -85,6 +86,62 @@ void plan_placement(const Config& cfg, RunPlan& p) {
   }
 }
 
+// The arena slab for the shape: the larger of what a synthesis worker allocates for one partition
+// (inputs, aux, unified witness, a/b/c, densities) and what a GPU worker allocates (split vectors),
+// with a page of rounding per buffer, rounded up to 2 MiB.
+std::size_t auto_slab_bytes(const workloads::PartitionShape& shape) {
+  const auto b = workloads::shape_bytes(shape);
+  const std::uint64_t page = workloads::page_size();
+  const std::uint64_t synthesis = 2 * b.witness + b.abc + b.density + 8 * page;
+  const std::uint64_t split = b.split_vectors + 7 * page;
+  const std::uint64_t align = std::uint64_t{2} << 20;
+  return static_cast<std::size_t>((std::max(synthesis, split) + align - 1) / align * align);
+}
+
+void plan_memory(const Config& cfg, RunPlan& p) {
+  using workloads::ReleaseMethod;
+  MemoryPlan& m = p.memory;
+  m.arena = cfg.get_string("memory.allocator") == "arena";
+  const std::string& release = cfg.get_string("memory.release");
+  if (release == "auto") {
+    m.release = m.arena ? ReleaseMethod::kReuse : ReleaseMethod::kMunmap;
+    p.resolved.push_back({"memory.release", std::string(workloads::to_string(m.release)),
+                          m.arena ? "the arena keeps its pages for the next partition"
+                                  : "the system allocator unmaps"});
+  } else {
+    m.release = *workloads::parse_release_method(release);  // the schema admits only the names
+  }
+  if (m.arena && m.release != ReleaseMethod::kReuse) {
+    throw ConfigError(fmt::format(
+        "memory.release = \"{}\" with memory.allocator = \"arena\": the arena recycles its pages and never "
+        "releases them; accepted with the arena: \"auto\" or \"reuse\"",
+        release));
+  }
+  m.thp = *workloads::parse_thp_advice(cfg.get_string("memory.thp"));
+  if (!m.arena) return;
+  m.arena_slots = static_cast<unsigned>(cfg.get_int("memory.arena_slots"));
+  if (m.arena_slots == 0) {
+    const unsigned gpu_side = p.gpu_workers_per_device * p.devices;
+    m.arena_slots = p.partition_workers + p.gpu_queue_capacity + gpu_side + 1;
+    p.resolved.push_back({"memory.arena_slots", std::int64_t{m.arena_slots},
+                          fmt::format("0 = pw {} + GPU queue {} + gw x devices {} + 1 (a partition finishing)",
+                                      p.partition_workers, p.gpu_queue_capacity, gpu_side)});
+  }
+  auto& o = m.arena_options;
+  o.max_threads = 4;
+  o.binding = workloads::SlabBinding::kPhase;
+  o.min_arena_bytes = static_cast<std::size_t>(cfg.get_int("memory.arena_min_bytes"));
+  o.thp = *workloads::parse_thp_advice(cfg.get_string("memory.arena_thp"));
+  const double slab_mib = cfg.get_double("memory.arena_slab_mib");
+  if (slab_mib > 0) {
+    o.slab_bytes = static_cast<std::size_t>(slab_mib * double(1 << 20));
+  } else {
+    o.slab_bytes = auto_slab_bytes(p.shape);
+    p.resolved.push_back({"memory.arena_slab_mib", static_cast<double>(o.slab_bytes) / double(1 << 20),
+                          "0 = the larger of one partition's synthesis buffers and its split vectors"});
+  }
+}
+
 // The plan at a given scale (everything but the automatic scale itself).
 RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   RunPlan p;
@@ -112,16 +169,23 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.gpu_threads = all_cpus_if_zero(cfg, "gpus.gpu_threads", m, p);
 
   const std::string& backend = cfg.get_string("gpu.backend");
-  if (backend == "cuda") {
-    throw ConfigError(fmt::format(
-        "gpu.backend = \"cuda\": {}; accepted here: \"sim\" or \"auto\"",
-        m.cuda_device_present ? "this build has no CUDA pipeline backend yet" : m.cuda_note));
+  if (backend == "cuda" && !m.cuda_device_present) {
+    throw ConfigError(fmt::format("gpu.backend = \"cuda\": {}; accepted here: \"sim\" or \"auto\"", m.cuda_note));
   }
-  p.backend = GpuBackendKind::kSim;
-  p.backend_note = backend == "sim" ? "sim (requested)"
-                   : m.cuda_device_present
-                       ? "sim (auto: a CUDA device is present, but this build has no CUDA pipeline backend yet)"
-                       : "sim (auto: " + m.cuda_note + ")";
+  if (backend == "cuda" || (backend == "auto" && m.cuda_device_present)) {
+    p.backend = GpuBackendKind::kCuda;
+    p.backend_note = fmt::format("cuda ({}: {} device(s), device 0 {})", backend == "cuda" ? "requested" : "auto",
+                                 m.cuda_devices, m.cuda_device_name);
+    if (p.devices > m.cuda_devices) {
+      throw ConfigError(fmt::format("gpus.devices = {} with the cuda backend, but this machine has {} CUDA device(s); "
+                                    "accepted: 1..{} (or gpu.backend = \"sim\" to simulate more)",
+                                    p.devices, m.cuda_devices, m.cuda_devices));
+    }
+  } else {
+    p.backend = GpuBackendKind::kSim;
+    p.backend_note = backend == "sim" ? "sim (requested)" : "sim (auto: " + m.cuda_note + ")";
+  }
+  p.cuda_trim = cfg.get_bool("gpu.cuda_trim");
 
   const double gpu_scale = scale * cfg.get_double("gpu.time_factor");
   p.ntt_msm_h_ms = cfg.get_double("gpu.ntt_msm_h_ms") * gpu_scale;
@@ -145,6 +209,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.counters = cfg.get_bool("counters.enabled");
   p.counter_interval_ms = static_cast<unsigned>(cfg.get_int("counters.interval_ms"));
 
+  plan_memory(cfg, p);
   p.seed = static_cast<std::uint64_t>(cfg.get_int("workload.seed"));
   p.pce = workloads::PceParams{cfg.get_double("workload.local_fraction"),
                                static_cast<std::uint32_t>(cfg.get_int("workload.local_window")),

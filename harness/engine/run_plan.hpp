@@ -10,7 +10,9 @@
 #include "harness/config/config_loader.hpp"
 #include "harness/topology/pin_plan.hpp"
 #include "harness/topology/topology.hpp"
+#include "workloads/memory/memory_options.hpp"
 #include "workloads/memory/numa_policy.hpp"
+#include "workloads/memory/phase_arena.hpp"
 #include "workloads/pce/shared_pce.hpp"
 #include "workloads/shape/partition_shape.hpp"
 #include "workloads/synthesis/witness_gen.hpp"
@@ -20,11 +22,23 @@ namespace zkc::harness {
 enum class FinalizeMode { kInline, kSplit };
 enum class GpuBackendKind { kSim, kCuda };
 
+// memory.*: where a partition's large buffers come from, how they go back, and their page advice.
+struct MemoryPlan {
+  bool arena = false;  // memory.allocator = arena
+  workloads::ReleaseMethod release = workloads::ReleaseMethod::kMunmap;
+  workloads::ThpAdvice thp = workloads::ThpAdvice::kSystem;
+  unsigned arena_slots = 0;
+  // Per slot: 4 slabs (the synthesis worker's, the GPU worker's, 2 spare), claimed per phase.
+  workloads::ArenaOptions arena_options;
+};
+
 // What the plan needs to know about the machine (a parameter, so tests can pose as any machine).
 struct MachineFacts {
   unsigned online_cpus = 1;
   std::uint64_t mem_available_bytes = 0;
   bool cuda_device_present = false;
+  unsigned cuda_devices = 0;
+  std::string cuda_device_name;  // of device 0
   std::string cuda_note;  // why not, when absent
 };
 
@@ -51,6 +65,7 @@ struct RunPlan {
   unsigned gpu_threads = 1;             // gt
   GpuBackendKind backend = GpuBackendKind::kSim;
   std::string backend_note;  // "auto: no CUDA device (...)"
+  bool cuda_trim = true;     // cuda: cudaDeviceSynchronize + cudaMemPoolTrimTo(0) after each partition
   std::uint64_t vram_bytes = 0;
   double ntt_msm_h_ms = 0, batch_add_ms = 0, tail_msm_ms = 0;  // scaled, time_factor applied
   bool serialize_dealloc = false;  // I1
@@ -70,6 +85,7 @@ struct RunPlan {
   std::string topology_summary;  // "this machine: 1 L3 domain, 2 PUs" / "synthetic: ...: simulated binding"
   bool binding_simulated = false;
   workloads::NumaPolicy numa;
+  MemoryPlan memory;
   std::uint64_t seed = 1;
   workloads::PceParams pce;
   workloads::WitnessParams witness;

@@ -1,17 +1,9 @@
 #include "harness/system/errno_text.hpp"
 
-#include <fmt/format.h>
-
-#include <cstring>
+#include "workloads/memory/syscall_error.hpp"
 
 namespace zkc::harness {
 
-std::string errno_text(int err) {
-  if (err < 0) err = -err;
-  const char* name = ::strerrorname_np(err);
-  const char* text = ::strerrordesc_np(err);
-  if (name == nullptr) return fmt::format("errno {} ({})", err, text != nullptr ? text : "unknown error");
-  return fmt::format("{} ({})", name, text != nullptr ? text : "unknown error");
-}
+std::string errno_text(int err) { return workloads::errno_text(err); }
 
 }  // namespace zkc::harness

@@ -86,14 +86,44 @@ std::optional<std::uint64_t> kib_field(const std::filesystem::path& path, std::s
 
 }  // namespace
 
-std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root, std::string* error) {
-  const auto path = sys_root / "kernel/mm/transparent_hugepage/enabled";
+namespace {
+
+std::optional<std::string> bracketed_word(const std::filesystem::path& path, std::string* error) {
   const auto text = read_kernel_file(path, error);
   if (!text) return std::nullopt;
   const auto open = text->find('['), close = text->find(']');
   if (open == std::string::npos || close == std::string::npos || close <= open + 1)
     return missing<std::string>(path, "bracketed mode", error);
   return text->substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
+std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root, std::string* error) {
+  return bracketed_word(sys_root / "kernel/mm/transparent_hugepage/enabled", error);
+}
+
+std::optional<std::string> read_thp_defrag(const std::filesystem::path& sys_root, std::string* error) {
+  return bracketed_word(sys_root / "kernel/mm/transparent_hugepage/defrag", error);
+}
+
+std::optional<SmapsRollup> read_smaps_rollup(const std::filesystem::path& proc_root, std::string* error) {
+  const auto path = proc_root / "self/smaps_rollup";
+  const auto text = read_kernel_file(path, error);
+  if (!text) return std::nullopt;
+  SmapsRollup r;
+  for (auto [key, out] : {std::pair{"Rss", &r.rss}, std::pair{"AnonHugePages", &r.anon_huge_pages},
+                          std::pair{"LazyFree", &r.lazy_free}}) {
+    const auto value = field_of(*text, key);
+    const auto kib = value ? leading_number<std::uint64_t>(*value) : std::nullopt;
+    if (!kib) return missing<SmapsRollup>(path, key, error);
+    *out = *kib * 1024;
+  }
+  return r;
+}
+
+std::optional<std::uint64_t> read_rss_bytes(const std::filesystem::path& proc_root, std::string* error) {
+  return kib_field(proc_root / "self/status", "VmRSS", error);
 }
 
 std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root, std::string* error) {

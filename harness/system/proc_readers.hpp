@@ -19,6 +19,22 @@ std::optional<std::string> read_kernel_file(const std::filesystem::path& path, s
 
 // <sys_root>/kernel/mm/transparent_hugepage/enabled: the bracketed word of "always [madvise] never".
 std::optional<std::string> read_thp_mode(const std::filesystem::path& sys_root = "/sys", std::string* error = nullptr);
+// <sys_root>/kernel/mm/transparent_hugepage/defrag: the bracketed word ("madvise", "defer", ...).
+std::optional<std::string> read_thp_defrag(const std::filesystem::path& sys_root = "/sys", std::string* error = nullptr);
+
+// The process's memory as /proc/self/smaps_rollup sums it, in bytes. Reading it walks every mapping
+// and page table of the process under the mmap lock, so it is read a few times a run, not sampled.
+struct SmapsRollup {
+  std::uint64_t rss = 0;
+  std::uint64_t anon_huge_pages = 0;  // AnonHugePages: anonymous memory backed by THP
+  std::uint64_t lazy_free = 0;        // LazyFree: MADV_FREE'd pages not yet reclaimed
+};
+std::optional<SmapsRollup> read_smaps_rollup(const std::filesystem::path& proc_root = "/proc",
+                                             std::string* error = nullptr);
+// VmRSS (current resident set) of <proc_root>/self/status, in bytes: cheap, unlike smaps_rollup.
+std::optional<std::uint64_t> read_rss_bytes(const std::filesystem::path& proc_root = "/proc",
+                                            std::string* error = nullptr);
+
 // <proc_root>/sys/kernel/perf_event_paranoid (-1 .. 4).
 std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root = "/proc",
                                             std::string* error = nullptr);

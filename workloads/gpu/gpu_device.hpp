@@ -23,6 +23,17 @@ struct GpuPartitionInput {
 };
 
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+// The device's own times for one partition, in ms: CUDA event times on the cuda backend, the
+// observed stage times (modelled kernel time plus the real host-side copies) on sim. gpu_total_ms
+// runs from the first upload to the end of the last kernel, prep wait included.
+struct GpuStageTimes {
+  double upload_ms = 0;
+  double ntt_msm_h_ms = 0;
+  double batch_add_ms = 0;
+  double tail_msm_ms = 0;
+  double gpu_total_ms = 0;
+};
 // Reports one device stage ("upload", "ntt_msm_h", "prep_wait", "batch_add", "tail_msm") as it ends.
 using StageCallback = std::function<void(std::string_view stage, SteadyTime start, SteadyTime end)>;
 
@@ -37,8 +48,8 @@ class GpuDevice {
   // The partition's device sequence, called with the device lock held: check free memory,
   // allocate, upload a/b/c, ntt_msm_h, wait_for_prep(), batch_add, tail_msm, free. Throws
   // GpuOutOfMemory when an allocation does not fit (device memory is released again first).
-  virtual void prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
-                               const StageCallback& on_stage) = 0;
+  virtual GpuStageTimes prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
+                                        const StageCallback& on_stage) = 0;
   virtual std::uint64_t vram_peak_bytes() const = 0;
 };
 

@@ -140,24 +140,28 @@ void SimGpu::register_host(std::span<const std::byte> region) { touch_span(regio
 // Unpinning has no host-side memory traffic to model.
 void SimGpu::unregister_host(std::span<const std::byte> /*region*/) {}
 
-void SimGpu::prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
-                             const StageCallback& on_stage) {
+GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
+                                      const StageCallback& on_stage) {
   check_input(input);
+  // Returns the stage's ms.
   auto run_stage = [&on_stage](std::string_view name, const auto& body) {
     const SteadyTime start = Clock::now();
     body();
     const SteadyTime end = Clock::now();
     if (on_stage) on_stage(name, start, end);
+    return std::chrono::duration<double, std::milli>(end - start).count();
   };
+  GpuStageTimes times;
+  const SteadyTime first = Clock::now();
   StagingWriter staging(staging_.span());
 
   DeviceAllocation d_abc(vram_, "d_abc", 3 * input.domain_size * sizeof(Fr));
-  run_stage("upload", [&] {
+  times.upload_ms = run_stage("upload", [&] {
     staging.copy(input.a.data(), input.a.size());
     staging.copy(input.b.data(), input.b.size());
     staging.copy(input.c.data(), input.c.size());
   });
-  run_stage("ntt_msm_h", [&] { model_kernel(params_.ntt_msm_h_ms); });
+  times.ntt_msm_h_ms = run_stage("ntt_msm_h", [&] { model_kernel(params_.ntt_msm_h_ms); });
   d_abc.release();
 
   run_stage("prep_wait", [&] {
@@ -168,14 +172,14 @@ void SimGpu::prove_partition(const GpuPartitionInput& input, const std::function
   check_split(split);
 
   DeviceAllocation d_batch(vram_, "d_batch", split.one_bits.bytes() + split.tail_bits.bytes());
-  run_stage("batch_add", [&] {
+  times.batch_add_ms = run_stage("batch_add", [&] {
     staging.copy(split.one_bits.data(), split.one_bits.size());
     staging.copy(split.tail_bits.data(), split.tail_bits.size());
     model_kernel(params_.batch_add_ms);
   });
 
   DeviceAllocation d_tail(vram_, "d_tail", tail_device_bytes(split));
-  run_stage("tail_msm", [&] {
+  times.tail_msm_ms = run_stage("tail_msm", [&] {
     staging.copy(split.a_tail_scalars.data(), split.a_tail_count);
     staging.copy(split.a_tail_bases.data(), split.a_tail_count);
     staging.copy(split.b_tail_scalars.data(), split.b_tail_count);
@@ -185,6 +189,8 @@ void SimGpu::prove_partition(const GpuPartitionInput& input, const std::function
   });
   d_tail.release();
   d_batch.release();
+  times.gpu_total_ms = std::chrono::duration<double, std::milli>(Clock::now() - first).count();
+  return times;
 }
 
 }  // namespace zkc::workloads

@@ -36,8 +36,8 @@ class SimGpu final : public GpuDevice {
   // Allocation sequence (bytes): "d_abc" 3 x domain x 32 for ntt_msm_h, released after it;
   // "d_batch" one_bits + split-vector bitmaps for batch_add; "d_tail" tail scalars + bases for
   // tail_msm; all released at the end.
-  void prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
-                       const StageCallback& on_stage) override;
+  GpuStageTimes prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
+                                const StageCallback& on_stage) override;
   std::uint64_t vram_peak_bytes() const override { return vram_.peak(); }
   const VramModel& vram() const { return vram_; }
 

@@ -12,18 +12,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include "workloads/memory/syscall_error.hpp"
+
 namespace zkc::workloads {
 namespace {
-
-// Same format as harness::errno_text ("EPERM (Operation not permitted)"); the workloads layer does not
-// depend on the harness, so it keeps its own copy.
-std::string errno_text(int err) {
-  if (err < 0) err = -err;
-  const char* name = ::strerrorname_np(err);
-  const char* text = ::strerrordesc_np(err);
-  if (name == nullptr) return fmt::format("errno {} ({})", err, text != nullptr ? text : "unknown error");
-  return fmt::format("{} ({})", name, text != nullptr ? text : "unknown error");
-}
 
 // "0-3,8": the nodes set in `mask`, runs collapsed.
 std::string format_nodes(const bitmask* mask) {
@@ -59,11 +51,6 @@ std::string do_mbind(void* addr, std::size_t bytes, int mode, const bitmask* mas
   // the policy alone decides where each first touch lands.
   if (::mbind(addr, bytes, mode, bits, maxnode, 0) != 0) return "mbind: " + errno_text(errno);
   return {};
-}
-
-std::size_t page_size() {
-  const long p = ::sysconf(_SC_PAGESIZE);
-  return p > 0 ? static_cast<std::size_t>(p) : std::size_t{4096};
 }
 
 }  // namespace

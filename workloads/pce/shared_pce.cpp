@@ -7,6 +7,7 @@
 
 #include "kernels/random/splitmix.hpp"
 #include "kernels/spmv/matrix_gen.hpp"
+#include "workloads/memory/page_advice.hpp"
 
 namespace zkc::workloads {
 namespace {
@@ -40,6 +41,23 @@ SharedPce build_shared_pce(const PartitionShape& shape, const PceParams& params,
   pce.b = generate_matrix(shape, params, shape.nnz_b, 1, pool);
   pce.c = generate_matrix(shape, params, shape.nnz_c, 2, pool);
   return pce;
+}
+
+std::string advise_pce_pages(const SharedPce& pce, ThpAdvice advice) {
+  if (advice == ThpAdvice::kSystem) return {};
+  for (const CsrMatrix* m : {&pce.a, &pce.b, &pce.c}) {
+    // The arrays are only read from here on; const_cast for madvise, which changes no byte.
+    const std::pair<void*, std::size_t> arrays[] = {
+        {const_cast<std::uint32_t*>(m->row_ptr.data()), m->row_ptr.size() * sizeof(std::uint32_t)},
+        {const_cast<std::uint32_t*>(m->col_idx.data()), m->col_idx.size() * sizeof(std::uint32_t)},
+        {const_cast<Fr*>(m->values.data()), m->values.size() * sizeof(Fr)}};
+    for (const auto& [data, bytes] : arrays) {
+      std::string why = advise_thp(data, bytes, advice);
+      if (why.empty() && advice == ThpAdvice::kAlways) why = collapse_huge_pages(data, bytes);
+      if (!why.empty()) return why;
+    }
+  }
+  return {};
 }
 
 }  // namespace zkc::workloads

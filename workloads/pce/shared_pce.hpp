@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "kernels/pool/thread_pool.hpp"
 #include "kernels/spmv/csr.hpp"
+#include "workloads/memory/memory_options.hpp"
 #include "workloads/shape/partition_shape.hpp"
 
 namespace zkc::workloads {
@@ -25,5 +27,11 @@ struct SharedPce {
 // Generates A, B, C with the shape's nnz (mean per row = nnz / constraints) via generate_r1cs_like,
 // with distinct seeds derived from params.seed. Deterministic for any pool.
 SharedPce build_shared_pce(const PartitionShape& shape, const PceParams& params, ThreadPool* pool);
+
+// memory.thp for the built matrices: MADV_HUGEPAGE then MADV_COLLAPSE (kAlways: the pages exist
+// already, so they are collapsed now rather than whenever khugepaged scans them), MADV_NOHUGEPAGE
+// (kNever: keeps khugepaged off them; pages a THP=always system made huge at build time stay huge).
+// "" or the first failure.
+std::string advise_pce_pages(const SharedPce& pce, ThpAdvice advice);
 
 }  // namespace zkc::workloads

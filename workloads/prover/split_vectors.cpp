@@ -33,17 +33,17 @@ void SplitVectors::release() {
   if (first) std::rethrow_exception(first);
 }
 
-SplitVectors allocate_split_vectors(const PartitionShape& shape) {
+SplitVectors allocate_split_vectors(const PartitionShape& shape, RegionSource* source) {
   const std::size_t words = density_words(shape.aux);
   SplitVectors v;
-  v.one_bits = HostArray<std::uint64_t>(words, "split one_bits");
-  v.tail_bits = HostArray<std::uint64_t>(words, "split tail_bits");
-  v.a_tail_scalars = HostArray<Scalar256>(shape.srs_a, "split a_tail_scalars");
-  v.a_tail_bases = HostArray<G1Affine>(shape.srs_a, "split a_tail_bases");
+  v.one_bits = HostArray<std::uint64_t>(words, "split one_bits", source);
+  v.tail_bits = HostArray<std::uint64_t>(words, "split tail_bits", source);
+  v.a_tail_scalars = HostArray<Scalar256>(shape.srs_a, "split a_tail_scalars", source);
+  v.a_tail_bases = HostArray<G1Affine>(shape.srs_a, "split a_tail_bases", source);
   // The B_G1 and B_G2 tails share their variables (the B density, shape.srs_b_g2 of them).
-  v.b_tail_scalars = HostArray<Scalar256>(shape.srs_b_g2, "split b_tail_scalars");
-  v.b_g1_tail_bases = HostArray<G1Affine>(shape.srs_b_g2, "split b_g1_tail_bases");
-  v.b_g2_tail_bases = HostArray<G2Affine>(shape.srs_b_g2, "split b_g2_tail_bases");
+  v.b_tail_scalars = HostArray<Scalar256>(shape.srs_b_g2, "split b_tail_scalars", source);
+  v.b_g1_tail_bases = HostArray<G1Affine>(shape.srs_b_g2, "split b_g1_tail_bases", source);
+  v.b_g2_tail_bases = HostArray<G2Affine>(shape.srs_b_g2, "split b_g2_tail_bases", source);
   return v;
 }
 

@@ -28,10 +28,11 @@ struct SplitVectors {
   std::size_t b_tail_count = 0;
 
   std::uint64_t bytes() const;
-  void release();  // munmap every array (the dealloc thread's work)
+  void release();  // release every array (the dealloc thread's work)
 };
 
-// Maps the arrays at their worst-case sizes for the shape (pages are touched only when written).
-SplitVectors allocate_split_vectors(const PartitionShape& shape);
+// Maps the arrays at their worst-case sizes for the shape (pages are touched only when written), from
+// `source` when given (which must outlive them).
+SplitVectors allocate_split_vectors(const PartitionShape& shape, RegionSource* source = nullptr);
 
 }  // namespace zkc::workloads

@@ -1,0 +1,76 @@
+#include "harness/results/memory_report.hpp"
+
+#include <limits>
+#include <string>
+
+#include "harness/system/proc_readers.hpp"
+
+namespace zkc::harness {
+namespace {
+
+nlohmann::json smaps_json(const std::optional<SmapsRollup>& s) {
+  if (!s) return nullptr;
+  return {{"rss_bytes", s->rss}, {"anon_huge_pages_bytes", s->anon_huge_pages}, {"lazy_free_bytes", s->lazy_free}};
+}
+
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json memory_json(const RunPlan& plan, const EngineResult& r) {
+  const MemoryPlan& m = plan.memory;
+  const workloads::RegionStats& b = r.memory.regions;
+  nlohmann::json j;
+  j["allocator"] = m.arena ? "arena" : "system";
+  j["release"] = std::string(workloads::to_string(m.release));
+  j["thp"] = std::string(workloads::to_string(m.thp));
+  j["thp_result"] = r.thp_note.empty() ? "ok" : r.thp_note;
+  std::string why_enabled, why_defrag;
+  const auto enabled = read_thp_mode("/sys", &why_enabled);
+  const auto defrag = read_thp_defrag("/sys", &why_defrag);
+  j["thp_system"] = {{"enabled", or_null(enabled)}, {"defrag", or_null(defrag)}};
+  if (!enabled || !defrag) j["thp_system"]["note"] = enabled ? why_defrag : why_enabled;
+  j["buffers"] = {{"source", r.memory.source},         {"acquired", b.acquired},
+                  {"fresh", b.fresh},                   {"recycled", b.recycled},
+                  {"released", b.released},             {"release_calls", b.release_calls},
+                  {"bytes_released", b.bytes_released}, {"bytes_cached", b.bytes_cached}};
+  if (r.memory.arena) {
+    const auto& a = *r.memory.arena;
+    j["arena"] = {{"slots", a.slots},
+                  {"slab_bytes", a.slab_bytes},
+                  {"slabs_per_slot", a.slabs_per_slot},
+                  {"leases", a.leases},
+                  {"slot_waits", a.waits},
+                  {"arena_blocks", a.arena_blocks},
+                  {"system_blocks", a.system_blocks},
+                  {"overflow_count", a.overflow.count},
+                  {"overflow_bytes", a.overflow.bytes},
+                  {"region_thp", std::string(workloads::to_string(m.arena_options.thp))},
+                  {"region_advice", a.advice_note.empty() ? "ok" : a.advice_note}};
+  } else {
+    j["arena"] = nullptr;
+  }
+  j["smaps"] = {{"after_setup", smaps_json(r.smaps_after_setup)},
+                {"peak", smaps_json(r.smaps_peak)},
+                {"end", smaps_json(r.smaps_end)}};
+  j["smaps_note"] = r.smaps_note.empty() ? "ok" : r.smaps_note;
+  return j;
+}
+
+std::vector<analysis::MetricRow> memory_rows(const RunPlan& plan, const EngineResult& r) {
+  constexpr double kNa = std::numeric_limits<double>::quiet_NaN();
+  const auto& b = r.memory.regions;
+  return {
+      {"buffer_release_calls", static_cast<double>(b.release_calls), "calls"},
+      {"buffers_recycled", static_cast<double>(b.recycled), "buffers"},
+      {"arena_slot_waits", plan.memory.arena && r.memory.arena ? static_cast<double>(r.memory.arena->waits) : kNa,
+       "waits"},
+      {"anon_huge_peak_mib",
+       r.smaps_peak ? static_cast<double>(r.smaps_peak->anon_huge_pages) / double(1 << 20) : kNa, "MiB"},
+  };
+}
+
+}  // namespace zkc::harness
