@@ -326,6 +326,34 @@ TEST(ProcReaders, ThpModeIsTheBracketedWord) {
   EXPECT_NE(why.find("enabled"), std::string::npos) << why;
 }
 
+TEST(ProcReaders, ThpDefragIsTheBracketedWordOfItsOwnFile) {
+  TempDir tmp;
+  write_file(tmp.path() / "kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n");
+  write_file(tmp.path() / "kernel/mm/transparent_hugepage/defrag", "always defer defer+madvise [madvise] never\n");
+  EXPECT_EQ(read_thp_defrag(tmp.path()), "madvise");
+  EXPECT_EQ(read_thp_mode(tmp.path()), "always");
+}
+
+TEST(ProcReaders, SmapsRollupRssHugePagesAndLazyFree) {
+  TempDir tmp;
+  const std::string head = "55d0c0000000-7ffd7a7fe000 ---p 00000000 00:00 0                          [rollup]\n";
+  write_file(tmp.path() / "self/smaps_rollup", head +
+                                                   "Rss:              102400 kB\nPss:               90000 kB\n"
+                                                   "AnonHugePages:     43008 kB\nLazyFree:           2048 kB\n");
+  const auto r = read_smaps_rollup(tmp.path());
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->rss, 102400u * 1024u);
+  EXPECT_EQ(r->anon_huge_pages, 43008u * 1024u);
+  EXPECT_EQ(r->lazy_free, 2048u * 1024u);
+  // A kernel without the LazyFree line (before 4.12) is a missing field, named.
+  write_file(tmp.path() / "self/smaps_rollup", head + "Rss: 1 kB\nAnonHugePages: 0 kB\n");
+  std::string why;
+  EXPECT_EQ(read_smaps_rollup(tmp.path(), &why), std::nullopt);
+  EXPECT_NE(why.find("no LazyFree"), std::string::npos) << why;
+  // And the real one: this process is resident.
+  EXPECT_GT(read_smaps_rollup().value_or(SmapsRollup{}).rss, 0u);
+}
+
 TEST(ProcReaders, PerfEventParanoid) {
   TempDir tmp;
   write_file(tmp.path() / "sys/kernel/perf_event_paranoid", "2\n");

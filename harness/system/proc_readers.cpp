@@ -122,9 +122,6 @@ std::optional<SmapsRollup> read_smaps_rollup(const std::filesystem::path& proc_r
   return r;
 }
 
-std::optional<std::uint64_t> read_rss_bytes(const std::filesystem::path& proc_root, std::string* error) {
-  return kib_field(proc_root / "self/status", "VmRSS", error);
-}
 
 std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root, std::string* error) {
   const auto path = proc_root / "sys/kernel/perf_event_paranoid";

@@ -31,9 +31,6 @@ struct SmapsRollup {
 };
 std::optional<SmapsRollup> read_smaps_rollup(const std::filesystem::path& proc_root = "/proc",
                                              std::string* error = nullptr);
-// VmRSS (current resident set) of <proc_root>/self/status, in bytes: cheap, unlike smaps_rollup.
-std::optional<std::uint64_t> read_rss_bytes(const std::filesystem::path& proc_root = "/proc",
-                                            std::string* error = nullptr);
 
 // <proc_root>/sys/kernel/perf_event_paranoid (-1 .. 4).
 std::optional<int> read_perf_event_paranoid(const std::filesystem::path& proc_root = "/proc",
