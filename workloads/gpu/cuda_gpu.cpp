@@ -16,8 +16,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kBitsPerWord = 64;
 
-double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
-
 CudaGpuParams validated(const CudaGpuParams& p) {
   if (p.srs == nullptr) throw std::invalid_argument("CudaGpuParams.srs is null");
   if (p.msm_chunk_points == 0) throw std::invalid_argument("CudaGpuParams.msm_chunk_points must be >= 1");
@@ -131,9 +129,7 @@ CudaGpu::Reservation CudaGpu::reserve(std::string_view what, std::uint64_t bytes
     free_bytes = std::min(free_bytes, total > used ? total - used : 0);
   }
   if (bytes > free_bytes) {
-    // VramModel's wording, so both backends fail alike.
-    throw GpuOutOfMemory(fmt::format("out of memory: {} needs {:.1f} MiB, {:.1f} MiB free of {:.1f} MiB on device {}",
-                                     what, mib(bytes), mib(free_bytes), mib(total), params_.index));
+    throw GpuOutOfMemory::for_allocation(what, bytes, free_bytes, total, params_.index);
   }
   const std::uint64_t now = used_.fetch_add(bytes) + bytes;
   std::uint64_t peak = peak_.load();

@@ -11,12 +11,17 @@ double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 
 
 }  // namespace
 
+GpuOutOfMemory GpuOutOfMemory::for_allocation(std::string_view what, std::uint64_t bytes, std::uint64_t free_bytes,
+                                              std::uint64_t total_bytes, int device) {
+  return GpuOutOfMemory(fmt::format("out of memory: {} needs {:.1f} MiB, {:.1f} MiB free of {:.1f} MiB on device {}",
+                                    what, mib(bytes), mib(free_bytes), mib(total_bytes), device));
+}
+
 void VramModel::allocate(std::string_view what, std::uint64_t bytes) {
   const std::lock_guard lock(mutex_);
   const std::uint64_t free_bytes = total_ - used_;
   if (bytes > free_bytes) {
-    throw GpuOutOfMemory(fmt::format("out of memory: {} needs {:.1f} MiB, {:.1f} MiB free of {:.1f} MiB on device {}",
-                                     what, mib(bytes), mib(free_bytes), mib(total_), device_));
+    throw GpuOutOfMemory::for_allocation(what, bytes, free_bytes, total_, device_);
   }
   used_ += bytes;
   peak_ = std::max(peak_, used_);

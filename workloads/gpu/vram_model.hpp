@@ -15,6 +15,10 @@ namespace zkc::workloads {
 class GpuOutOfMemory : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  // "out of memory: <what> needs X MiB, Y MiB free of Z MiB on device D": one wording for every
+  // backend, so a simulated and a real device fail alike.
+  static GpuOutOfMemory for_allocation(std::string_view what, std::uint64_t bytes, std::uint64_t free_bytes,
+                                       std::uint64_t total_bytes, int device);
 };
 
 class VramModel {

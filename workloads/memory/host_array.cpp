@@ -1,12 +1,7 @@
 #include "workloads/memory/host_array.hpp"
 
-#include <fmt/format.h>
-#include <sys/mman.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <exception>
-#include <limits>
 #include <utility>
 
 #include "workloads/memory/syscall_error.hpp"
