@@ -152,6 +152,21 @@ TEST(RunMetrics, LockUtilAndLockWait) {
   EXPECT_DOUBLE_EQ(m.lock_wait_ms.max, 30.0);
 }
 
+// From the unlock to GPU_END the worker waits for b_g2 (inline finalize): its share of GPU time says
+// whether b_g2 is hidden behind the GPU as in the seed system.
+TEST(RunMetrics, PostLockIsGpuEndAfterTheUnlockPerPartition) {
+  Events ev;
+  gpu(ev, "p0", 0, 0, 100);
+  ev.push_back({90, "LOCK_RELEASED", "p0", "worker=0,partition=0,device=0,held_ms=80"});
+  gpu(ev, "p0", 1, 50, 250, 1);
+  ev.push_back({200, "LOCK_RELEASED", "p0", "worker=1,partition=1,device=0,held_ms=100"});
+  const RunMetrics m = compute_metrics(ev);
+  EXPECT_EQ(m.post_lock_ms.count, 2u);
+  EXPECT_DOUBLE_EQ(m.post_lock_ms.max, 50.0);
+  EXPECT_DOUBLE_EQ(m.post_lock_share, (10.0 + 50.0) / (100.0 + 200.0));
+  EXPECT_DOUBLE_EQ(row(metric_rows(m), "post_lock_share"), m.post_lock_share);
+}
+
 TEST(RunMetrics, DistributionsFromDetailValuesAndQueuePairs) {
   Events ev;
   ev.push_back({0, "SYNTH_START", "p0", part(0)});
@@ -277,7 +292,7 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
   EXPECT_EQ(rows[0].unit, "s");
   EXPECT_EQ(rows[6].name, "gpu_util");
   EXPECT_EQ(rows[6].unit, "fraction");
-  EXPECT_EQ(rows.back().name, "throttle_yields");
+  EXPECT_EQ(rows.back().name, "post_lock_share");
   for (const char* name : {"batch_elapsed_ms", "proofs_completed", "partitions_completed", "avg_prove_s",
                            "avg_gpu_per_partition_s", "lock_util", "idle_gap_count", "idle_gap_total_ms",
                            "idle_gap_longest_ms", "max_concurrent_dealloc", "max_concurrent_dealloc_cpp",

@@ -512,6 +512,12 @@ TEST(CounterSampler, RealProcTlbRisesUnderMunmapStorm) {
   ASSERT_GE(rows.size(), 2u);
   ASSERT_TRUE(rows.front().tlb_available);
   ASSERT_TRUE(rows.back().tlb_available);
+  // Some hypervisors flush remote TLBs without a counted IPI (KVM's paravirtual flush, or INVLPGB):
+  // their TLB row never moves from 0 since boot, storm or not. Nothing to measure there.
+  if (rows.front().tlb_total == 0 && rows.back().tlb_total == 0) {
+    GTEST_SKIP() << "this machine's /proc/interrupts TLB row has stayed 0 since boot, even through a munmap "
+                    "storm: remote TLB flushes here are not counted as IPIs (paravirtual flush or INVLPGB)";
+  }
   std::cout << "TLB shootdowns received during the storm: " << rows.back().tlb_total - rows.front().tlb_total
             << " over " << rows.size() << " samples\n";
   EXPECT_GT(rows.back().tlb_total, rows.front().tlb_total);

@@ -3,6 +3,8 @@
 // a naive sum of scalar multiplications.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <bit>
 #include <cstdint>
 #include <stdexcept>
@@ -94,6 +96,24 @@ TEST_F(PrepMsm, BitmapsAndCountsFollowTheWitnessClasses) {
   EXPECT_EQ(out.b_tail_count, b_tail);
 }
 
+// The balance fit sizes prep_msm by its passes: the work repeats (a fractional part over a prefix
+// first), the outputs stay exactly those of one pass.
+TEST_F(PrepMsm, MorePassesLeaveTheSameOutputs) {
+  const Partition& p = *part_;
+  SplitVectors one = allocate_split_vectors(p.shape), many = allocate_split_vectors(p.shape);
+  const PrepStats s1 = prep_msm(p.shape, p.srs, p.aux, p.a_density, p.b_density, one);
+  const PrepStats s3 = prep_msm(p.shape, p.srs, p.aux, p.a_density, p.b_density, many, 2.6);
+  EXPECT_EQ(s1.tail, s3.tail);
+  EXPECT_EQ(s1.b_tail, s3.b_tail);
+  ASSERT_EQ(one.a_tail_count, many.a_tail_count);
+  ASSERT_EQ(one.b_tail_count, many.b_tail_count);
+  EXPECT_EQ(std::memcmp(one.one_bits.data(), many.one_bits.data(), one.one_bits.bytes()), 0);
+  EXPECT_EQ(std::memcmp(one.tail_bits.data(), many.tail_bits.data(), one.tail_bits.bytes()), 0);
+  EXPECT_EQ(std::memcmp(one.a_tail_scalars.data(), many.a_tail_scalars.data(), one.a_tail_count * sizeof(Scalar256)), 0);
+  EXPECT_EQ(std::memcmp(one.b_g2_tail_bases.data(), many.b_g2_tail_bases.data(), one.b_tail_count * sizeof(G2Affine)), 0);
+  EXPECT_THROW(prep_msm(p.shape, p.srs, p.aux, p.a_density, p.b_density, many, 0.5), std::invalid_argument);
+}
+
 TEST_F(PrepMsm, CopiesTailScalarsAndTheirBases) {
   const Partition& p = *part_;
   SplitVectors out = allocate_split_vectors(p.shape);
@@ -171,6 +191,32 @@ TEST(BG2Msm, EqualsTheNaiveSum) {
     EXPECT_TRUE(got.to_affine() == naive.to_affine()) << threads << " threads";
     EXPECT_FALSE(got.is_identity());
   }
+}
+
+// The balance fit's b_g2 size: only the first max_points tail points are summed.
+TEST(BG2Msm, MaxPointsSumsAPrefixOfTheTail) {
+  PartitionShape s;
+  s.constraints = 400;
+  s.inputs = 2;
+  s.aux = 400;
+  s.domain_log2 = 9;
+  s.srs_h = s.srs_l = s.srs_a = 400;
+  s.srs_b_g1 = s.srs_b_g2 = 200;
+  const Partition p(s);
+  SplitVectors out = allocate_split_vectors(s);
+  prep_msm(s, p.srs, p.aux, p.a_density, p.b_density, out);
+  ASSERT_GT(out.b_tail_count, 10u);
+  G2Jacobian naive;
+  for (std::size_t i = 0; i < 10; ++i) {
+    naive.add_inplace(scalar_mul(G2Jacobian::from_affine(out.b_g2_tail_bases[i]),
+                                 std::span<const std::uint64_t>(out.b_tail_scalars[i])));
+  }
+  ThreadPool pool("bg2-test", 2);
+  MsmPlan plan;
+  EXPECT_TRUE(b_g2_msm(out, pool, &plan, 10).to_affine() == naive.to_affine());
+  EXPECT_EQ(plan.points, 10u);
+  b_g2_msm(out, pool, &plan, out.b_tail_count + 100);  // more than the tail: the whole tail
+  EXPECT_EQ(plan.points, out.b_tail_count);
 }
 
 TEST(BG2Msm, EmptyTailIsTheIdentity) {

@@ -234,6 +234,12 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
       pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
   m.b_g2_msm_ms = describe(
       pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms").durations_ms);
+  const Paired post_lock = pair_events(events, by_name("LOCK_RELEASED"), by_name("GPU_END"), by_partition, "");
+  m.post_lock_ms = describe(post_lock.durations_ms);
+  double gpu_sum = 0, post_sum = 0;
+  for (const double v : gpu_ms) gpu_sum += v;
+  for (const double v : post_lock.durations_ms) post_sum += v;
+  if (gpu_sum > 0) m.post_lock_share = post_sum / gpu_sum;
   for (auto [key, out] : {std::pair{"ntt_msm_h_ms", &m.ntt_msm_h_ms}, std::pair{"batch_add_ms", &m.batch_add_ms},
                           std::pair{"tail_msm_ms", &m.tail_msm_ms}, std::pair{"gpu_total_ms", &m.gpu_total_ms}}) {
     std::vector<double> values;
@@ -287,7 +293,7 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
       {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
       {"prep_msm_ms", &m.prep_msm_ms},   {"b_g2_msm_ms", &m.b_g2_msm_ms},     {"dealloc_ms", &m.dealloc_ms},
       {"ntt_msm_h_ms", &m.ntt_msm_h_ms}, {"batch_add_ms", &m.batch_add_ms},   {"tail_msm_ms", &m.tail_msm_ms},
-      {"gpu_total_ms", &m.gpu_total_ms},
+      {"gpu_total_ms", &m.gpu_total_ms}, {"post_lock_ms", &m.post_lock_ms},
   };
   for (const auto& [name, d] : distributions) {
     const std::string n = name;
@@ -301,6 +307,7 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   rows.push_back({"max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp), "count"});
   rows.push_back({"max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust), "count"});
   rows.push_back({"throttle_yields", count(m.throttle_yields), "count"});
+  rows.push_back({"post_lock_share", m.post_lock_share, "fraction"});
   return rows;
 }
 

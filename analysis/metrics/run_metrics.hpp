@@ -16,6 +16,9 @@
 //                      lock wait (wait_ms), prep_msm (prep_ms), b_g2_msm (b_g2_ms), dealloc
 //                      (dealloc_ms): count, mean, p50, p95, max; percentiles interpolate linearly
 //                      between closest ranks (numpy's default)
+//   post-lock          GPU_END - LOCK_RELEASED of the partition: with inline finalize, the GPU
+//                      worker's wait for b_g2_msm after the device lock (the b_g2 join);
+//                      post_lock_share = its sum / the sum of gpu_ms (0 = b_g2 fully hidden)
 //   device stages      ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms of GPU_TIMING events (the
 //                      device's own clock: CUDA events on a GPU), same statistics
 //   max concurrent dealloc: the most DEALLOC_START..END intervals open at once, all and per side
@@ -58,6 +61,8 @@ struct RunMetrics {
   IdleGaps idle_gaps;
   Distribution synthesis_ms, queue_wait_ms, lock_wait_ms, prep_msm_ms, b_g2_msm_ms, dealloc_ms;
   Distribution ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms;  // GPU_TIMING
+  Distribution post_lock_ms;
+  double post_lock_share = 0;
   std::size_t max_concurrent_dealloc = 0;
   std::size_t max_concurrent_dealloc_cpp = 0;
   std::size_t max_concurrent_dealloc_rust = 0;

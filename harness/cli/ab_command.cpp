@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "analysis/stats/arm_stats.hpp"
+#include "harness/balance/balance_report.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/arms.hpp"
 #include "harness/cli/interrupt_watch.hpp"
@@ -72,6 +73,22 @@ std::string format_table(const std::vector<analysis::ArmSummary>& summaries,
   return out;
 }
 
+// The baseline arm's fit, judged by its verifying pilot (isolation): one line per number off by more
+// than the tolerance, naming it. Empty when all hold.
+std::string balance_warning(const harness::RunPlan& plan) {
+  const std::string off = harness::off_numbers(harness::pilot_numbers(plan));
+  if (off.empty()) return "";
+  std::string out = "warning: the baseline's balance fit is off (isolation pilot); this miniature's shape differs "
+                    "from the seed's there, so read the arms' differences with care:\n";
+  std::size_t start = 0;
+  while (start < off.size()) {
+    const std::size_t end = off.find('\n', start);
+    out += "  " + off.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
@@ -119,9 +136,24 @@ int run_ab(const AbOptions& opts) {
     }
   }
 
+  {
+    // One fit for every arm, before the first run: the arms differ only in their toggles.
+    std::vector<PreparedRun*> runs;
+    for (auto& a : arms) runs.push_back(&a.run);
+    ProgressLine fit_progress(!opts.quiet);
+    try {
+      apply_balance(runs, &fit_progress);
+    } catch (const std::exception& e) {
+      fit_progress.clear();
+      fmt::print(stderr, "zkcontend ab: the balance fit failed: {}\n", e.what());
+      return kExitFailure;
+    }
+  }
   const std::string baseline = arms.front().arm.name;
   fmt::print("zkcontend {} ab: {} arms x {} repeats -> {}\n  base: {}\n", ZKC_VERSION, arms.size(), opts.repeats,
              (root / id).string(), describe_plan(arms.front().run.plan));
+  fmt::print("{}", harness::format_balance(arms.front().run.plan, harness::balance_numbers(arms.front().run.plan),
+                                          harness::balance_triggers(arms.front().run.plan)));
   for (const auto& a : arms) {
     fmt::print("  arm {:<10} {}\n", a.arm.name, a.arm.overrides.empty() ? "(no overrides)" : fmt::format("{}", fmt::join(a.arm.overrides, " ")));
   }
@@ -166,6 +198,7 @@ int run_ab(const AbOptions& opts) {
   const auto summaries = analysis::summarize(measurements);
   const auto comparisons = analysis::compare_to_baseline(measurements, baseline);
   fmt::print("\n{}", format_table(summaries, comparisons, baseline));
+  fmt::print("{}", balance_warning(arms.front().run.plan));
   try {
     write_reports(root / id, fmt::format("A/B {}", id));
   } catch (const std::exception& e) {

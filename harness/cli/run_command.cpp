@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "harness/balance/balance_report.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/progress_line.hpp"
 #include "harness/cli/run_execution.hpp"
@@ -36,7 +37,20 @@ int run_run(const RunOptions& opts) {
     return kExitUsage;
   }
   const harness::RunPlan& plan = run.plan;
+  if (!opts.dry_run && !over_memory_limit(plan, machine)) {
+    ProgressLine fit_progress(!opts.quiet);
+    try {
+      apply_balance({&run}, &fit_progress);
+    } catch (const std::exception& e) {
+      fit_progress.clear();
+      fmt::print(stderr, "zkcontend run: the balance fit failed: {}\n", e.what());
+      return kExitFailure;
+    }
+  }
   fmt::print("zkcontend {} run: {}\n", ZKC_VERSION, describe_plan(plan));
+  if (!opts.dry_run) {
+    fmt::print("{}", harness::format_balance(plan, harness::balance_numbers(plan), harness::balance_triggers(plan)));
+  }
   const bool too_big = over_memory_limit(plan, machine);
   if (opts.dry_run || too_big) {
     fmt::print("memory estimate:\n{}",
@@ -71,7 +85,8 @@ int run_run(const RunOptions& opts) {
     fmt::print(stderr, "zkcontend run: the run failed: {}\nNothing was written under {}.\n", e.what(), root.string());
     return kExitFailure;
   }
-  fmt::print("\n{}\nresults: {}\n", harness::format_summary_table(outcome.metrics, outcome.extra), outcome.dir.string());
+  fmt::print("\n{}\n{}results: {}\n", harness::format_summary_table(outcome.metrics, outcome.extra), outcome.balance,
+             outcome.dir.string());
   return kExitOk;
 }
 

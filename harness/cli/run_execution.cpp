@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "analysis/metrics/run_metrics.hpp"
+#include "harness/balance/balance_fit.hpp"
+#include "harness/balance/balance_report.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/progress_line.hpp"
 #include "harness/config/config_writer.hpp"
@@ -44,7 +46,7 @@ using harness::RunPlan;
 
 void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
                    const harness::EngineResult& r, const analysis::RunMetrics& metrics,
-                   const std::vector<analysis::MetricRow>& extra) {
+                   const std::vector<analysis::MetricRow>& extra, const nlohmann::json& balance) {
   harness::write_text_file(dir / "config.toml", config::resolved_config_toml(resolved));
   nlohmann::json meta = harness::collect_meta();
   meta["run"] = {{"gpu_backend", r.gpu_backend},
@@ -91,6 +93,7 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                                  {"samples", r.counter_rows.size()},
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
   meta["memory"] = harness::memory_json(plan, r);
+  meta["balance"] = balance;
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
@@ -180,11 +183,16 @@ harness::MachineFacts machine_facts() {
 }
 
 std::string describe_plan(const RunPlan& p) {
+  const std::string balance =
+      !p.balance_seed ? "balance uniform"
+      : p.fit ? fmt::format("balance seed: witness {} muls/var, prep x{:.2f}, b_g2 {} points, gpu_total {:.3g} ms",
+                            p.witness.muls_per_var, p.prep_passes, p.b_g2_points, p.fit->sizes.gpu_total_ms)
+              : std::string("balance seed (fit pending)");
   return fmt::format(
       "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
-      "domain 2^{}, b_g2 base {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | memory {}/{}, thp {} | {}",
+      "domain 2^{}, b_g2 base {} | {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | memory {}/{}, thp {} | {}",
       p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
-      p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2,
+      p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2, balance,
       p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
       p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note, p.pinning.policy,
       workloads::to_string(p.numa), p.memory.arena ? "arena" : "system", workloads::to_string(p.memory.release),
@@ -259,6 +267,23 @@ PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& m
   return out;
 }
 
+void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress) {
+  if (runs.empty() || !runs.front()->plan.balance_seed) return;
+  const auto step = [&](const std::string& s) {
+    if (progress != nullptr) progress->step(s);
+  };
+  const harness::BalanceFit fit =
+      harness::obtain_fit(runs.front()->plan, runs.front()->config.get_bool("balance.cache"), step);
+  if (progress != nullptr) progress->clear();
+  for (PreparedRun* r : runs) {
+    harness::apply_balance_fit(r->plan, fit);
+    if (r->plan.balance_seed) {
+      r->config.set_resolved("synthesis.witness_muls_per_var", std::int64_t{r->plan.witness.muls_per_var},
+                             "balance fit: witness generation at its share of synthesis");
+    }
+  }
+}
+
 RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::string& run_id,
                        ProgressLine* progress) {
   const RunPlan& plan = run.plan;
@@ -303,9 +328,16 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   };
   for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
   for (auto& row : harness::memory_rows(plan, result)) extra.push_back(std::move(row));
+  // The balance as run: the numbers achieved from this run's medians, beside the targets.
+  const harness::StageMedians measured = harness::stage_medians(metrics, result.spans);
+  const auto numbers = harness::balance_numbers(plan, &measured);
+  for (const auto& n : numbers) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
+  const nlohmann::json balance =
+      harness::balance_json(plan, numbers, harness::balance_triggers(plan), &measured);
   out.extra = extra;
+  out.balance = harness::format_balance(plan, numbers, harness::balance_triggers(plan));
   harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
-  write_results(dir.path(), run.config, plan, result, metrics, extra);
+  write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
   out.dir = dir.commit();
   return out;
 }

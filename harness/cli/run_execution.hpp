@@ -32,8 +32,12 @@ struct PreparedRun {
 harness::MachineFacts machine_facts();
 // Throws config::ConfigError (exit code 2) for any invalid input.
 PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine);
-// One line: c, j, P, pw, gw, gt, scale, sizes, interventions, GPU backend.
+// One line: c, j, P, pw, gw, gt, scale, sizes, balance, interventions, GPU backend.
 std::string describe_plan(const harness::RunPlan& plan);
+// workload.balance = seed: obtains one fit for the first run's plan (fit cache or a few seconds of
+// measuring, shown on `progress`) and applies the same sizes to every run given, so the arms of an
+// A/B or a sweep point differ only in what they toggle. Uniform runs are left as they are.
+void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress);
 // Creates the results root if needed; ConfigError when it cannot be created or written.
 void check_results_root(const std::filesystem::path& root);
 // ConfigError unless `run_id` is a plain folder name.
@@ -61,6 +65,7 @@ struct RunOutcome {
   analysis::RunMetrics metrics;
   std::vector<analysis::MetricRow> extra;  // peak RSS, counters, ...: summary rows beyond metrics
   std::filesystem::path dir;               // the committed results folder
+  std::string balance;                     // the balance table, achieved values filled in
 };
 
 // Runs the plan and writes <root>/<run_id>/. Throws what the run throws (nothing is written then)

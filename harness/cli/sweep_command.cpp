@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "harness/balance/balance_fit.hpp"
 #include "harness/cli/ab_command.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/arms.hpp"
@@ -21,6 +22,7 @@
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
+#include "harness/system/text_hash.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -34,15 +36,6 @@ struct PlannedRun {
   PreparedRun run;
   std::string folder;  // runs/<folder>
 };
-
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 // Leftovers of runs killed hard (a clean failure removes its own): incomplete by construction.
 void remove_stale_temp_dirs(const fs::path& runs) {
@@ -97,7 +90,7 @@ std::string run_identity(const config::Config& resolved, int repeat) {
   std::string text;
   for (const auto& [key, setting] : resolved.settings()) text += key + "=" + config::toml_value(setting.value) + "\n";
   text += fmt::format("repeat={}\n", repeat);
-  return fmt::format("{:016x}", fnv1a(text));
+  return fmt::format("{:016x}", harness::fnv1a(text));
 }
 
 void add_sweep_options(CLI::App& cmd, SweepOptions& opts) {
@@ -170,6 +163,26 @@ int run_sweep(const SweepOptions& opts) {
     return kExitOk;
   }
   remove_stale_temp_dirs(dir / "runs");
+  {
+    // One fit per set of points whose first arm fits alike (points that differ only in c and j share
+    // one), applied to every arm of those points: isolation and load then run the same miniature.
+    std::map<std::string, std::vector<PreparedRun*>> groups;
+    std::map<const SweepPoint*, std::string> key_of_point;
+    for (auto& r : planned) {
+      if (!r.run.plan.balance_seed) continue;
+      auto [it, fresh] = key_of_point.try_emplace(r.point, "");
+      if (fresh) it->second = harness::fit_key(r.run.plan);
+      groups[it->second].push_back(&r.run);
+    }
+    ProgressLine fit_progress(!opts.quiet);
+    try {
+      for (auto& [key, runs] : groups) apply_balance(runs, &fit_progress);
+    } catch (const std::exception& e) {
+      fit_progress.clear();
+      fmt::print(stderr, "zkcontend sweep: the balance fit failed: {}\n", e.what());
+      return kExitFailure;
+    }
+  }
 
   const InterruptWatch interrupt;
   std::size_t done = already;

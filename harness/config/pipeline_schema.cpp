@@ -12,8 +12,15 @@ void add_workload(ConfigSchema& s) {
          .unit = "fraction",
          .doc = "Every size shrinks from the full-scale numbers by this factor (1 = the seed system); "
                 "0 = sized from this machine's cores and memory."});
-  s.add({.key = "workload.partitions", .type = VT::kInt, .default_value = std::int64_t{10}, .min = 1.0, .max = 64.0,
-         .unit = "partitions", .doc = "Partitions per proof (P)."});
+  s.add({.key = "workload.partitions", .type = VT::kInt, .default_value = std::int64_t{10}, .min = 0.0, .max = 64.0,
+         .unit = "partitions",
+         .doc = "Partitions per proof (P); 0 = pw, so that pw / P is the seed's 10 / 10 (in isolation all of a "
+                "proof's partitions synthesize together)."});
+  s.add({.key = "workload.balance", .type = VT::kEnum, .default_value = std::string("seed"),
+         .choices = {"seed", "uniform"},
+         .doc = "seed: each stage sized by the balance fit so the pipeline keeps the seed system's shape "
+                "(balance.*); uniform: every size and the simulated GPU times scaled by workload.scale alone "
+                "(for the real machine at full scale)."});
   s.add({.key = "workload.seed", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 0.0, .max = 4.0e18,
          .doc = "Seed of the matrices, SRS points and witnesses."});
   const auto full = [&](const char* key, std::int64_t v, const char* unit, const char* doc) {
@@ -44,6 +51,35 @@ void add_workload(ConfigSchema& s) {
   s.add({.key = "workload.tail_fraction", .type = VT::kFloat, .default_value = 0.25, .min = 0.0, .max = 1.0,
          .unit = "fraction",
          .doc = "Share of aux values neither 0 nor 1: the tail that prep_msm copies and b_g2_msm sums."});
+}
+
+void add_balance(ConfigSchema& s) {
+  const auto ratio = [&](const char* key, double v, double max, const char* doc) {
+    s.add({.key = key, .type = VT::kFloat, .default_value = v, .min = 1e-3, .max = max, .unit = "ratio", .doc = doc});
+  };
+  ratio("balance.rho", 0.51, 100.0,
+        "Target pw x gpu_total / (devices x synthesis) in isolation: synthesis supply over GPU lock service "
+        "(seed: 10 x 1.8 s / 35 s; < 1 = synthesis-bound).");
+  ratio("balance.prep_over_gpu_total", 0.94, 100.0, "Target prep_msm / gpu_total (seed: 1.7 s / 1.8 s).");
+  ratio("balance.b_g2_over_gpu_total", 0.25, 100.0,
+        "Target b_g2_msm / gpu_total at the configured gt (seed: 0.45 s / 1.8 s).");
+  ratio("balance.witness_share", 0.75, 0.99, "Target witness generation / synthesis (seed: about 75%).");
+  const auto seed_ms = [&](const char* key, double v, const char* doc) {
+    s.add({.key = key, .type = VT::kFloat, .default_value = v, .min = 0.0, .max = 1.0e7, .unit = "ms", .doc = doc});
+  };
+  seed_ms("balance.gpu_total_ms", 1800.0,
+          "The seed's gpu_total, of which the three kernels below are shares; the rest is the wait for prep under "
+          "the lock. Only the ratios matter.");
+  seed_ms("balance.ntt_msm_h_ms", 690.0, "The seed's ntt_msm_h within balance.gpu_total_ms.");
+  seed_ms("balance.batch_add_ms", 650.0, "The seed's batch_add within balance.gpu_total_ms.");
+  seed_ms("balance.tail_msm_ms", 83.0, "The seed's tail_msm within balance.gpu_total_ms.");
+  s.add({.key = "balance.anchor", .type = VT::kEnum, .default_value = std::string("fit"), .choices = {"fit", "device"},
+         .doc = "fit: the simulated device's times follow synthesis through balance.rho; device: gpu.*_ms (x scale x "
+                "time_factor) are a real device's times (the cuda backend always; zkcontend calibrate's fragment), "
+                "and synthesis is sized to them."});
+  s.add({.key = "balance.cache", .type = VT::kBool, .default_value = true,
+         .doc = "Reuse the fit of this machine, build and profile from the fit cache ($ZKC_FIT_CACHE, else "
+                "$XDG_CACHE_HOME/zkcontend or ~/.cache/zkcontend); false = measure again."});
 }
 
 void add_batch_and_synthesis(ConfigSchema& s) {
@@ -82,11 +118,17 @@ void add_gpus(ConfigSchema& s) {
   s.add({.key = "gpu.vram_gib", .type = VT::kFloat, .default_value = 16.0, .min = 0.001, .max = 100000.0,
          .unit = "GiB", .doc = "Simulated device memory at full scale (RTX 5070 Ti: 16); scaled as the FFT domain is."});
   s.add({.key = "gpu.ntt_msm_h_ms", .type = VT::kFloat, .default_value = 690.0, .min = 0.0, .max = 1.0e7,
-         .unit = "ms", .doc = "Simulated ntt_msm_h kernel time at full scale; scaled with workload.scale."});
+         .unit = "ms",
+         .doc = "Simulated ntt_msm_h kernel time at full scale, scaled with workload.scale: the device with "
+                "workload.balance = uniform or balance.anchor = device (else the balance fit sets it)."});
   s.add({.key = "gpu.batch_add_ms", .type = VT::kFloat, .default_value = 650.0, .min = 0.0, .max = 1.0e7,
-         .unit = "ms", .doc = "Simulated batch_add kernel time at full scale; scaled with workload.scale."});
+         .unit = "ms",
+         .doc = "Simulated batch_add kernel time at full scale, scaled with workload.scale: the device with "
+                "workload.balance = uniform or balance.anchor = device (else the balance fit sets it)."});
   s.add({.key = "gpu.tail_msm_ms", .type = VT::kFloat, .default_value = 83.0, .min = 0.0, .max = 1.0e7,
-         .unit = "ms", .doc = "Simulated tail_msm kernel time at full scale; scaled with workload.scale."});
+         .unit = "ms",
+         .doc = "Simulated tail_msm kernel time at full scale, scaled with workload.scale: the device with "
+                "workload.balance = uniform or balance.anchor = device (else the balance fit sets it)."});
   s.add({.key = "gpu.time_factor", .type = VT::kFloat, .default_value = 1.0, .min = 0.0, .max = 1.0e6,
          .unit = "x", .doc = "Multiplies the scaled simulated kernel times (to model a faster or slower GPU)."});
 }
@@ -173,6 +215,7 @@ void add_topology_and_memory(ConfigSchema& s) {
 ConfigSchema build() {
   ConfigSchema s;
   add_workload(s);
+  add_balance(s);
   add_batch_and_synthesis(s);
   add_gpus(s);
   add_interventions_and_engine(s);

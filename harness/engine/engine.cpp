@@ -47,6 +47,7 @@ std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& p
     p.ntt_msm_h_ms = plan.ntt_msm_h_ms;
     p.batch_add_ms = plan.batch_add_ms;
     p.tail_msm_ms = plan.tail_msm_ms;
+    p.register_ns_per_byte = plan.register_ms * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, bytes.abc));
     gpus.push_back(std::make_unique<workloads::GpuResources>(std::make_unique<workloads::SimGpu>(p)));
   }
   return gpus;

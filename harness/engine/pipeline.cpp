@@ -353,7 +353,8 @@ struct Pipeline::Impl {
       try {
         const Mark p0 = mark(mine);
         rec.event(p0.t, "PREP_START", job_name, who);
-        workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(), j->split);
+        workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(), j->split,
+                            plan.prep_passes);
         const Mark p1 = stage(w.proof, w.partition, "prep_msm", p0, mine, "prep");
         rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
         j->prep_done.set_value();
@@ -367,7 +368,7 @@ struct Pipeline::Impl {
         rec.event(b0.t, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
         {
           const ThrottleRaise raise(gpu.membw_throttle, plan.membw_throttle, rec, job_name, who);
-          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan);
+          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points);
         }
         // The MSM runs on the groth16 pool: the row carries the pool's counters.
         const Mark b1 = stage(w.proof, w.partition, "b_g2_msm", b0, groth16_pool_counters, "groth16");
@@ -459,7 +460,7 @@ struct Pipeline::Impl {
     {
       std::lock_guard lock(state_mutex);
       totals.b_g2_plan = fj.prep->b_g2_plan;
-      totals.b_g2_points_total += fj.prep->split.b_tail_count;
+      totals.b_g2_points_total += fj.prep->b_g2_plan.points;
     }
     const int proof = w.proof;  // the dealloc threads own (and free) the work from here on
     spawn_deallocs(std::move(fj));

@@ -151,7 +151,6 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   } catch (const std::invalid_argument& e) {
     throw ConfigError(fmt::format("workload.full.* / workload.scale: {}", e.what()));
   }
-  p.partitions = static_cast<unsigned>(cfg.get_int("workload.partitions"));
   p.proofs = static_cast<unsigned>(cfg.get_int("batch.count"));
   p.concurrency = static_cast<unsigned>(cfg.get_int("batch.concurrency"));
   p.partition_workers = static_cast<unsigned>(cfg.get_int("synthesis.partition_workers"));
@@ -159,6 +158,12 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
     p.partition_workers = std::clamp(m.online_cpus / 8, 2u, 10u);
     p.resolved.push_back({"synthesis.partition_workers", std::int64_t{p.partition_workers},
                           fmt::format("0 = clamp({} CPUs / 8, 2, 10)", m.online_cpus)});
+  }
+  p.partitions = static_cast<unsigned>(cfg.get_int("workload.partitions"));
+  if (p.partitions == 0) {
+    p.partitions = p.partition_workers;
+    p.resolved.push_back({"workload.partitions", std::int64_t{p.partitions},
+                          "0 = pw, so a proof's partitions synthesize together as in the seed (pw / P = 1)"});
   }
   p.synthesis_threads = all_cpus_if_zero(cfg, "synthesis.threads", m, p);
   p.chunk_rows = static_cast<std::size_t>(cfg.get_int("synthesis.chunk_rows"));
@@ -199,6 +204,25 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.vram_bytes = static_cast<std::uint64_t>(cfg.get_double("gpu.vram_gib") * std::max(scale, domain_ratio) *
                                             double(1ull << 30));
 
+  p.balance_seed = cfg.get_string("workload.balance") == "seed";
+  p.balance_targets = BalanceTargets{cfg.get_double("balance.rho"),
+                                     cfg.get_double("balance.prep_over_gpu_total"),
+                                     cfg.get_double("balance.b_g2_over_gpu_total"),
+                                     cfg.get_double("balance.witness_share"),
+                                     cfg.get_double("balance.gpu_total_ms"),
+                                     cfg.get_double("balance.ntt_msm_h_ms"),
+                                     cfg.get_double("balance.batch_add_ms"),
+                                     cfg.get_double("balance.tail_msm_ms")};
+  p.gpu_anchor = p.backend == GpuBackendKind::kCuda || cfg.get_string("balance.anchor") == "device";
+  if (p.balance_seed && p.balance_targets.wait_share() < 0) {
+    throw ConfigError(fmt::format("balance.ntt_msm_h_ms + balance.batch_add_ms + balance.tail_msm_ms = {} exceeds "
+                                  "balance.gpu_total_ms = {}: the kernels are part of gpu_total",
+                                  p.balance_targets.ntt_msm_h_ms + p.balance_targets.batch_add_ms +
+                                      p.balance_targets.tail_msm_ms,
+                                  p.balance_targets.gpu_total_ms));
+  }
+  p.gpu_time_factor = cfg.get_double("gpu.time_factor");
+
   p.serialize_dealloc = cfg.get_bool("interventions.serialize_dealloc");
   p.membw_throttle = cfg.get_bool("interventions.membw_throttle");
   p.throttle_check_chunks = static_cast<std::size_t>(cfg.get_int("interventions.throttle_check_chunks"));
@@ -228,13 +252,45 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
 }  // namespace
 
 double auto_scale(const Config& cfg, const MachineFacts& m) {
-  double scale = std::min(1.0, 2.5e-4 * std::max(1u, m.online_cpus) / 2.0);
+  double scale = std::min(1.0, 2e-3 * std::max(1u, m.online_cpus) / 2.0);
   // Halve until the estimate fits a quarter of available memory (a run shares the machine).
   const double budget = 0.25 * static_cast<double>(m.mem_available_bytes);
   while (scale > 1e-7 && static_cast<double>(estimate_memory(plan_at_scale(cfg, m, scale)).total()) > budget) {
     scale /= 2;
   }
   return scale;
+}
+
+BalanceInputs balance_inputs(const RunPlan& p) {
+  BalanceInputs in;
+  in.partition_workers = p.partition_workers;
+  in.devices = p.devices;
+  in.aux = p.shape.aux;
+  // The B density's tail: srs_b_g2 variables, tail_fraction of them neither 0 nor 1.
+  in.b_g2_available = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(static_cast<double>(p.shape.srs_b_g2) * p.witness.tail_fraction));
+  if (p.gpu_anchor) {
+    // A real device's times are what they are: its kernels (measured, or calibrated into gpu.*_ms and
+    // scaled) with the seed's wait share make gpu_total, and synthesis follows.
+    const double kernels = (p.ntt_msm_h_ms + p.batch_add_ms + p.tail_msm_ms) / std::max(p.gpu_time_factor, 1e-9);
+    in.gpu_total_anchor_ms = kernels / std::max(1e-9, 1.0 - p.balance_targets.wait_share());
+  }
+  return in;
+}
+
+void apply_balance_fit(RunPlan& p, const BalanceFit& fit) {
+  if (!p.balance_seed) return;
+  const StageSizes& s = fit.sizes;
+  p.witness.muls_per_var = s.witness_muls_per_var;
+  p.prep_passes = std::max(1.0, s.prep_passes);
+  p.b_g2_points = s.b_g2_points;
+  if (!p.gpu_anchor) {
+    p.ntt_msm_h_ms = s.ntt_msm_h_ms * p.gpu_time_factor;
+    p.batch_add_ms = s.batch_add_ms * p.gpu_time_factor;
+    p.tail_msm_ms = s.tail_msm_ms * p.gpu_time_factor;
+    p.register_ms = s.register_ms * p.gpu_time_factor;
+  }
+  p.fit = fit;
 }
 
 RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 #include <string>
 
+#include "harness/balance/balance_solver.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/topology/pin_plan.hpp"
 #include "harness/topology/topology.hpp"
@@ -67,7 +69,20 @@ struct RunPlan {
   std::string backend_note;  // "auto: no CUDA device (...)"
   bool cuda_trim = true;     // cuda: cudaDeviceSynchronize + cudaMemPoolTrimTo(0) after each partition
   std::uint64_t vram_bytes = 0;
-  double ntt_msm_h_ms = 0, batch_add_ms = 0, tail_msm_ms = 0;  // scaled, time_factor applied
+  // Simulated device ms, time_factor applied: uniform scaling of the seed's times, or the balance fit's.
+  double ntt_msm_h_ms = 0, batch_add_ms = 0, tail_msm_ms = 0;
+  double register_ms = 0;  // pre-lock host registration of a/b/c (cudaHostRegister), modelled; 0 = page touch only
+  // workload.balance: "seed" sizes each stage from the balance fit (harness/balance); "uniform" scales
+  // everything by workload.scale alone. Until apply_balance_fit runs, a seed plan has uniform sizes.
+  bool balance_seed = true;
+  // The device's times are given (cuda backend, or balance.anchor = device): the fit sizes the CPU
+  // side to them and leaves the simulated device's times as configured.
+  bool gpu_anchor = false;
+  double gpu_time_factor = 1;
+  BalanceTargets balance_targets;
+  std::optional<BalanceFit> fit;  // the fit the sizes below came from
+  double prep_passes = 1;         // prep_msm's work over the partition, this many passes (>= 1)
+  std::uint64_t b_g2_points = 0;  // b_g2_msm sums at most this many tail points; 0 = all
   bool serialize_dealloc = false;  // I1
   bool membw_throttle = false;     // I3
   std::size_t throttle_check_chunks = 64;
@@ -97,8 +112,16 @@ struct RunPlan {
 RunPlan make_run_plan(const config::Config& cfg, const MachineFacts& machine);
 
 // The scale `workload.scale = 0` resolves to on a machine: work grows with the core count
-// (2.5e-4 per 2 cores, so a 2-core laptop runs 32k-constraint partitions), capped at 1 and so that
+// (2e-3 per 2 cores, so a 2-core laptop runs 260k-constraint partitions), capped at 1 and so that
 // the estimated peak memory stays under a quarter of the available memory.
 double auto_scale(const config::Config& cfg, const MachineFacts& machine);
+
+// The balance inputs the plan offers the solver (pw, devices, aux, the B tail; with gpu_anchor the
+// configured device's kernels, with the seed's wait share, are the gpu_total to size synthesis to).
+BalanceInputs balance_inputs(const RunPlan& plan);
+// Sets the plan's per-stage sizes from a fit (witness multiplications, prep passes, b_g2 points, and
+// unless gpu_anchor the simulated device times x gpu.time_factor) and keeps the fit. A uniform plan
+// is left as it is.
+void apply_balance_fit(RunPlan& plan, const BalanceFit& fit);
 
 }  // namespace zkc::harness

@@ -13,6 +13,8 @@
 #include <thread>
 #include <utility>
 
+#include <sys/prctl.h>
+
 namespace zkc::workloads {
 namespace {
 
@@ -71,10 +73,22 @@ class StagingWriter {
   std::size_t cursor_ = 0;
 };
 
+// A modelled wait lasts what it models: sleep to just before the deadline, then spin (as a CUDA
+// stream synchronize spins or yields), so a 0.2 ms stage is not a 1-7 ms sleep wake-up. The timer
+// slack of the calling thread is cut to 1 us once, so the sleep itself ends close to its target.
 void model_kernel(double ms) {
   if (ms <= 0) return;
-  // Rounded up: sleep_for truncates a floating duration, and a stage must never undercut its model.
-  std::this_thread::sleep_for(std::chrono::ceil<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(ms)));
+  constexpr auto kSpin = std::chrono::microseconds(300);
+  thread_local const bool slack_set = prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0) == 0;
+  static_cast<void>(slack_set);  // best effort: without it the sleep only ends later, the spin covers it
+  // Rounded up: a stage must never undercut its model.
+  const auto deadline = Clock::now() + std::chrono::ceil<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(ms));
+  if (deadline - Clock::now() > kSpin) std::this_thread::sleep_until(deadline - kSpin);
+  while (Clock::now() < deadline) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+  }
 }
 
 // One volatile read in every page the span covers, as cudaHostRegister faults them in to pin them.
@@ -91,7 +105,8 @@ void touch_span(std::span<const std::byte> region) {
 SimGpuParams validated(const SimGpuParams& p) {
   if (p.staging_bytes == 0) throw std::invalid_argument("SimGpuParams.staging_bytes must be >= 1");
   for (const auto& [name, ms] : {std::pair{"ntt_msm_h_ms", p.ntt_msm_h_ms}, std::pair{"batch_add_ms", p.batch_add_ms},
-                                 std::pair{"tail_msm_ms", p.tail_msm_ms}}) {
+                                 std::pair{"tail_msm_ms", p.tail_msm_ms},
+                                 std::pair{"register_ns_per_byte", p.register_ns_per_byte}}) {
     if (!(std::isfinite(ms) && ms >= 0)) {
       throw std::invalid_argument(fmt::format("SimGpuParams.{} = {} must be finite and >= 0", name, ms));
     }
@@ -135,7 +150,10 @@ SimGpu::SimGpu(const SimGpuParams& params)
   std::memset(staging_.data(), 0, staging_.bytes());
 }
 
-void SimGpu::register_host(std::span<const std::byte> region) { touch_span(region); }
+void SimGpu::register_host(std::span<const std::byte> region) {
+  touch_span(region);
+  model_kernel(params_.register_ns_per_byte * static_cast<double>(region.size()) / 1e6);
+}
 
 // Unpinning has no host-side memory traffic to model.
 void SimGpu::unregister_host(std::span<const std::byte> /*region*/) {}

@@ -23,6 +23,8 @@ struct SimGpuParams {
   double ntt_msm_h_ms = 0;
   double batch_add_ms = 0;
   double tail_msm_ms = 0;
+  // Modelled cudaHostRegister time per byte registered (pinning cost grows with the bytes).
+  double register_ns_per_byte = 0;
 };
 
 class SimGpu final : public GpuDevice {

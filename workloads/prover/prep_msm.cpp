@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -76,12 +77,8 @@ std::size_t walk_tail(std::span<const std::uint64_t> density, const SplitVectors
   return count;
 }
 
-}  // namespace
-
-PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<const Fr> aux,
-                   std::span<const std::uint64_t> a_density, std::span<const std::uint64_t> b_density,
-                   SplitVectors& out) {
-  check_inputs(shape, aux, a_density, b_density, out);
+PrepStats prep_pass(const PinnedSrs& srs, std::span<const Fr> aux, std::span<const std::uint64_t> a_density,
+                    std::span<const std::uint64_t> b_density, SplitVectors& out) {
   PrepStats stats;
   classify(aux, out, stats);
 
@@ -115,8 +112,30 @@ PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<
   return stats;
 }
 
-G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out) {
-  const std::size_t n = split.b_tail_count;
+}  // namespace
+
+PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<const Fr> aux,
+                   std::span<const std::uint64_t> a_density, std::span<const std::uint64_t> b_density,
+                   SplitVectors& out, double passes) {
+  check_inputs(shape, aux, a_density, b_density, out);
+  if (!(passes >= 1 && passes <= 1e6)) {
+    throw std::invalid_argument(fmt::format("prep_msm: passes = {} must be in [1, 1e6]", passes));
+  }
+  const double whole = std::floor(passes);
+  const std::size_t part_words =
+      static_cast<std::size_t>((passes - whole) * static_cast<double>(density_words(shape.aux)));
+  if (part_words > 0) {
+    // The same work over a prefix: variables [0, 64 x part_words) of aux and the densities.
+    const std::size_t vars = std::min(aux.size(), part_words * 64);
+    prep_pass(srs, aux.first(vars), a_density.first(part_words), b_density.first(part_words), out);
+  }
+  PrepStats stats;
+  for (double pass = 0; pass < whole; ++pass) stats = prep_pass(srs, aux, a_density, b_density, out);
+  return stats;
+}
+
+G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out, std::size_t max_points) {
+  const std::size_t n = max_points > 0 ? std::min(split.b_tail_count, max_points) : split.b_tail_count;
   if (n > split.b_g2_tail_bases.size() || n > split.b_tail_scalars.size()) {
     throw std::invalid_argument(fmt::format("b_g2_msm: b_tail_count = {} exceeds the tail arrays ({} bases, {} scalars)",
                                             n, split.b_g2_tail_bases.size(), split.b_tail_scalars.size()));

@@ -27,12 +27,17 @@ struct PrepStats {
   std::size_t b_tail = 0;  // tail variables in the B density
 };
 
-// Throws std::invalid_argument when aux, the densities or `out` do not match the shape.
+// Throws std::invalid_argument when aux, the densities or `out` do not match the shape. `passes`
+// (>= 1) repeats the work: the balance fit sizes prep_msm's time this way. A fractional part runs
+// first over that share of the aux words; the whole passes that follow leave the outputs exactly as
+// one pass does.
 PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<const Fr> aux,
                    std::span<const std::uint64_t> a_density, std::span<const std::uint64_t> b_density,
-                   SplitVectors& out);
+                   SplitVectors& out, double passes = 1);
 
 // sum over the B tail of [scalar] B_G2 base, by msm() on `pool`; plan_out receives the MSM plan.
-G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out = nullptr);
+// max_points > 0 sums only the first max_points tail points (the balance fit's b_g2 size).
+G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out = nullptr,
+                    std::size_t max_points = 0);
 
 }  // namespace zkc::workloads

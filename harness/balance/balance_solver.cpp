@@ -1,0 +1,157 @@
+#include "harness/balance/balance_solver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace zkc::harness {
+namespace {
+
+constexpr unsigned kMaxMuls = 1000;  // synthesis.witness_muls_per_var's range
+
+void require_positive(double v, const char* what) {
+  if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(fmt::format("balance: {} = {} must be > 0", what, v));
+}
+
+void validate(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs& in) {
+  require_positive(c.witness_ns_per_mul, "witness ns per multiplication");
+  require_positive(c.synthesis_rest_ms, "synthesis rest ms");
+  require_positive(c.prep_ms_per_pass, "prep ms per pass");
+  require_positive(c.gpu_time_correction, "gpu time correction");
+  if (!(std::isfinite(c.witness_ns_per_var) && c.witness_ns_per_var >= 0)) {
+    throw std::invalid_argument("balance: witness ns per variable must be finite and >= 0");
+  }
+  if (c.b_g2.empty()) throw std::invalid_argument("balance: no b_g2_msm reading");
+  for (const auto& r : c.b_g2) {
+    require_positive(r.points, "b_g2 reading points");
+    require_positive(r.ms, "b_g2 reading ms");
+  }
+  require_positive(t.rho, "balance.rho");
+  require_positive(t.prep_over_gpu, "balance.prep_over_gpu_total");
+  require_positive(t.b_g2_over_gpu, "balance.b_g2_over_gpu_total");
+  require_positive(t.gpu_total_ms, "balance.gpu_total_ms");
+  if (!(t.witness_share > 0 && t.witness_share < 1)) {
+    throw std::invalid_argument(fmt::format("balance: witness share {} must be in (0, 1)", t.witness_share));
+  }
+  if (t.wait_share() < 0) {
+    throw std::invalid_argument("balance: the seed's kernels add up to more than its gpu_total");
+  }
+  if (in.partition_workers == 0 || in.devices == 0 || in.aux == 0 || in.b_g2_available == 0) {
+    throw std::invalid_argument("balance: pw, devices, aux and the B tail must all be >= 1");
+  }
+}
+
+// The segment of the readings (sorted by points) that brackets x along `key`, ends extended.
+template <class Key>
+std::pair<MsmReading, MsmReading> segment(std::vector<MsmReading> r, double x, Key key) {
+  std::sort(r.begin(), r.end(), [](const MsmReading& a, const MsmReading& b) { return a.points < b.points; });
+  std::size_t i = 1;
+  while (i + 1 < r.size() && key(r[i]) < x) ++i;
+  return {r[i - 1], r[i]};
+}
+
+}  // namespace
+
+double BalanceTargets::pre_lock_share() const {
+  return std::max(0.0, prep_over_gpu - ntt_share() - wait_share());
+}
+
+double b_g2_ms_at(const std::vector<MsmReading>& readings, double points) {
+  if (readings.empty()) throw std::invalid_argument("b_g2_ms_at: no readings");
+  if (readings.size() == 1) return readings[0].ms * points / readings[0].points;
+  const auto [a, b] = segment(readings, points, [](const MsmReading& r) { return r.points; });
+  const double slope = std::log(b.ms / a.ms) / std::log(b.points / a.points);
+  return a.ms * std::exp(slope * std::log(points / a.points));
+}
+
+double b_g2_points_for(const std::vector<MsmReading>& readings, double ms) {
+  if (readings.empty()) throw std::invalid_argument("b_g2_points_for: no readings");
+  if (readings.size() == 1) return readings[0].points * ms / readings[0].ms;
+  const auto [a, b] = segment(readings, ms, [](const MsmReading& r) { return r.ms; });
+  const double slope = std::log(b.ms / a.ms) / std::log(b.points / a.points);
+  if (!(slope > 0)) return ms >= b.ms ? b.points : a.points;  // flat readings: no better answer
+  return a.points * std::exp(std::log(ms / a.ms) / slope);
+}
+
+StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs& in) {
+  validate(c, t, in);
+  StageSizes s;
+  const double aux = static_cast<double>(in.aux);
+  const double pw = in.partition_workers, devices = in.devices;
+  const auto witness_ms_for = [&](unsigned muls) {
+    return aux * (c.witness_ns_per_var + c.witness_ns_per_mul * muls) / 1e6;
+  };
+  const auto muls_for = [&](double witness_ms) {
+    const double m = std::round((witness_ms * 1e6 / aux - c.witness_ns_per_var) / c.witness_ns_per_mul);
+    if (m < 1) s.limits.push_back(fmt::format("witness share: one multiplication per variable already costs "
+                                              "{:.3g} ms, above the {:.3g} ms wanted", witness_ms_for(1), witness_ms));
+    if (m > kMaxMuls) s.limits.push_back(fmt::format("witness share: capped at {} multiplications per variable", kMaxMuls));
+    return static_cast<unsigned>(std::clamp(m, 1.0, double(kMaxMuls)));
+  };
+
+  if (in.gpu_total_anchor_ms > 0) {
+    // A real device: its gpu_total is given, synthesis is sized to it.
+    s.gpu_total_ms = in.gpu_total_anchor_ms;
+    const double synthesis = pw * s.gpu_total_ms / (t.rho * devices);
+    if (synthesis <= c.synthesis_rest_ms) {
+      s.limits.push_back(fmt::format("rho: the products alone take {:.3g} ms, above the {:.3g} ms of synthesis the "
+                                     "device's gpu_total asks for; lower workload.scale",
+                                     c.synthesis_rest_ms, synthesis));
+    }
+    s.witness_muls_per_var = muls_for(std::max(0.0, synthesis - c.synthesis_rest_ms));
+    s.witness_ms = witness_ms_for(s.witness_muls_per_var);
+    s.synthesis_ms = s.witness_ms + c.synthesis_rest_ms;
+  } else {
+    s.witness_muls_per_var = muls_for(t.witness_share / (1 - t.witness_share) * c.synthesis_rest_ms);
+    s.witness_ms = witness_ms_for(s.witness_muls_per_var);
+    s.synthesis_ms = s.witness_ms + c.synthesis_rest_ms;
+    s.gpu_total_ms = t.rho * devices * s.synthesis_ms / pw;
+  }
+  const double T = s.gpu_total_ms;
+
+  const double k = c.gpu_time_correction;
+  const double ntt = t.ntt_share() * T * k;
+  if (c.upload_ms > ntt) {
+    s.limits.push_back(fmt::format("ntt_msm_h: the host copy of a/b/c alone takes {:.3g} ms, above its {:.3g} ms",
+                                   c.upload_ms, ntt));
+  }
+  s.ntt_msm_h_ms = std::max(0.0, ntt - c.upload_ms);  // the upload stage comes first, inside gpu_total
+  const auto kernel = [&](const char* name, double wanted, double copies) {
+    if (copies > wanted) {
+      s.limits.push_back(fmt::format("{}: its host copies alone take {:.3g} ms, above its {:.3g} ms", name, copies, wanted));
+    }
+    return std::max(0.0, wanted - copies);
+  };
+  s.batch_add_ms = kernel("batch_add", t.batch_share() * T * k, c.batch_copy_ms);
+  s.tail_msm_ms = kernel("tail_msm", t.tail_share() * T * k, c.tail_copy_ms);
+  s.register_ms = t.pre_lock_share() * T * k;
+
+  const double prep_target = t.prep_over_gpu * T;
+  s.prep_passes = prep_target / c.prep_ms_per_pass;
+  if (s.prep_passes < 1) {
+    s.limits.push_back(fmt::format("prep_msm: one pass takes {:.3g} ms, above the {:.3g} ms wanted",
+                                   c.prep_ms_per_pass, prep_target));
+    s.prep_passes = 1;
+  }
+  s.prep_ms = s.prep_passes * c.prep_ms_per_pass;
+
+  const double b_g2_target = t.b_g2_over_gpu * T;
+  double n = std::round(b_g2_points_for(c.b_g2, b_g2_target));
+  const double available = static_cast<double>(in.b_g2_available);
+  if (n < 1) {
+    s.limits.push_back(fmt::format("b_g2_msm: one point costs {:.3g} ms, above the {:.3g} ms wanted",
+                                   b_g2_ms_at(c.b_g2, 1), b_g2_target));
+    n = 1;
+  } else if (n > available) {
+    s.limits.push_back(fmt::format("b_g2_msm: {:.0f} points wanted, the B tail has {}; raise workload.scale", n,
+                                   in.b_g2_available));
+    n = available;
+  }
+  s.b_g2_points = static_cast<std::uint64_t>(n);
+  s.b_g2_ms = b_g2_ms_at(c.b_g2, n);
+  return s;
+}
+
+}  // namespace zkc::harness

@@ -1,0 +1,86 @@
+#include "harness/balance/pilot_refine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/metrics/run_metrics.hpp"
+#include "harness/balance/balance_report.hpp"
+#include "harness/engine/engine.hpp"
+
+namespace zkc::harness {
+namespace {
+
+constexpr double kGoodEnough = 0.10;
+
+StageMedians run_pilot(RunPlan plan, const BalanceFit& fit) {
+  plan.proofs = 1;
+  plan.concurrency = 1;
+  plan.counters = false;
+  apply_balance_fit(plan, fit);
+  const EngineResult r = run_engine(plan, {});
+  return stage_medians(analysis::compute_metrics(r.events), r.spans);
+}
+
+double factor(double measured, double predicted) {
+  return measured > 0 && predicted > 0 && std::isfinite(measured / predicted) ? measured / predicted : 1.0;
+}
+
+bool close(double measured, double predicted) {
+  return std::abs(factor(measured, predicted) - 1) <= kGoodEnough;
+}
+
+}  // namespace
+
+UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const BalanceInputs& in,
+                          const StageMedians& pilot, double damping) {
+  UnitCosts c = costs;
+  // A damped correction moves part of the way (in log terms), so pilot noise does not ping-pong.
+  const auto damped = [damping](double measured, double predicted) {
+    return std::pow(factor(measured, predicted), damping);
+  };
+  const double witness_pred =
+      static_cast<double>(in.aux) * (c.witness_ns_per_var + c.witness_ns_per_mul * s.witness_muls_per_var) / 1e6;
+  const double kw = damped(pilot.witness, witness_pred);
+  c.witness_ns_per_var *= kw;
+  c.witness_ns_per_mul *= kw;
+  const double rest = pilot.synthesis - pilot.witness;
+  if (rest > 0) c.synthesis_rest_ms *= damped(rest, c.synthesis_rest_ms);
+  const double prep_pred = std::max(1.0, s.prep_passes) * c.prep_ms_per_pass;
+  c.prep_ms_per_pass *= damped(pilot.prep, prep_pred);
+  const double kb = damped(pilot.b_g2, b_g2_ms_at(c.b_g2, static_cast<double>(s.b_g2_points)));
+  for (auto& r : c.b_g2) r.ms *= kb;
+  // What the sim's batch_add and tail_msm add to their modelled time: its host copies.
+  if (pilot.batch_add > 0) c.batch_copy_ms = std::max(0.0, pilot.batch_add - s.batch_add_ms);
+  if (pilot.tail_msm > 0) c.tail_copy_ms = std::max(0.0, pilot.tail_msm - s.tail_msm_ms);
+  // gpu_total holds the wait for prep: only a pilot whose prep ran as predicted says how much
+  // modelled device time the pipeline's own waits leave room for.
+  if (close(pilot.prep, prep_pred)) {
+    c.gpu_time_correction *= std::clamp(1.0 / damped(pilot.gpu_total, s.gpu_total_ms), 0.5, 2.0);
+  }
+  return c;
+}
+
+BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilots,
+                              const std::function<void(const std::string&)>& step) {
+  const BalanceInputs in = balance_inputs(plan);
+  for (unsigned i = 0; i < pilots; ++i) {
+    if (step) step(fmt::format("fit: pilot {} of at most {} (c=1 j=1)", i + 1, pilots));
+    const StageMedians got = run_pilot(plan, fit);
+    fit.verified = got;
+    const StageSizes& s = fit.sizes;
+    const double prep_pred = std::max(1.0, s.prep_passes) * fit.costs.prep_ms_per_pass;
+    if (close(got.synthesis, s.synthesis_ms) && close(got.witness, s.witness_ms) && close(got.prep, prep_pred) &&
+        close(got.b_g2, s.b_g2_ms) && close(got.gpu_total, s.gpu_total_ms)) {
+      return fit;
+    }
+    fit.costs = corrected_costs(fit.costs, s, in, got, i == 0 ? 1.0 : 0.5);
+    fit.sizes = solve_balance(fit.costs, plan.balance_targets, in);
+  }
+  if (step) step("fit: verifying pilot (c=1 j=1)");
+  fit.verified = run_pilot(plan, fit);
+  return fit;
+}
+
+}  // namespace zkc::harness

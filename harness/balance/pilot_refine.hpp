@@ -1,0 +1,31 @@
+// The fit's second step: unit costs measured in isolation miss what the pipeline adds to them on
+// this host (first-touch page faults on fresh buffers, the other GPU worker's prep sharing the
+// cores with b_g2, cold matrices). So the solved sizes run once as a pilot (c=1 j=1, counters
+// off, the plan's memory strategy), each CPU stage's cost is corrected by measured / predicted,
+// and the sizes are solved again, until every stage is within 10% of its prediction or the pilots
+// run out.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/run_plan.hpp"
+
+namespace zkc::harness {
+
+// The unit costs corrected by a pilot that ran with `sizes` (pure: tests use it without a pilot).
+// Witness costs scale by measured / predicted witness time, the rest of synthesis becomes what was
+// measured, the prep pass and every b_g2 reading scale by measured / predicted, and the modelled
+// device time by predicted / measured gpu_total (within [0.5, 2] per pilot).
+// `damping` in (0, 1] moves that share of the way in log terms (1 = all the way).
+UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& sizes, const BalanceInputs& in,
+                          const StageMedians& pilot, double damping = 1.0);
+
+// Runs up to `pilots` pilots of `plan` with the fit's sizes, correcting after each, then one more
+// that verifies the last sizes (unless a pilot was already close); returns the refined fit with
+// that pilot's medians in `verified`.
+BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilots,
+                              const std::function<void(const std::string&)>& step = {});
+
+}  // namespace zkc::harness
