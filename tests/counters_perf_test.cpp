@@ -256,7 +256,7 @@ TEST(CountersFake, CatalogNamesAndTiers) {
   const auto cat = default_catalog({}, "/nonexistent-sys");
   std::vector<std::string> names;
   for (const auto& s : cat) names.push_back(s.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"page_faults", "context_switches", "cpu_migrations",
+  EXPECT_EQ(names, (std::vector<std::string>{"page_faults", "context_switches", "cpu_migrations", "task_clock_ns",
                                              "tlb_flush_task_switch",
                                              "tlb_flush_remote_shootdown", "tlb_flush_local_shootdown",
                                              "tlb_flush_local_mm_shootdown", "tlb_flush_remote_send_ipi",
@@ -266,7 +266,7 @@ TEST(CountersFake, CatalogNamesAndTiers) {
   EXPECT_EQ(cat.back().pfm_event, "perf::LLC-LOAD-MISSES");
   HardwareEventNames custom;
   custom.dtlb_misses = "DTLB_LOAD_MISSES.WALK_COMPLETED";
-  EXPECT_EQ(default_catalog(custom, "/nonexistent-sys")[11].pfm_event, "DTLB_LOAD_MISSES.WALK_COMPLETED");
+  EXPECT_EQ(default_catalog(custom, "/nonexistent-sys")[12].pfm_event, "DTLB_LOAD_MISSES.WALK_COMPLETED");
 }
 
 TEST(CountersFake, UnknownPfmEventIsNotEncodable) {

@@ -331,7 +331,12 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   // The balance as run: the numbers achieved from this run's medians, beside the targets.
   const harness::StageMedians measured = harness::stage_medians(metrics, result.spans);
   const auto numbers = harness::balance_numbers(plan, &measured);
-  for (const auto& n : numbers) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
+  // One row per number, under its own name unless the metrics already have it (post_lock_share).
+  const auto rows = analysis::metric_rows(metrics);
+  for (const auto& n : numbers) {
+    const bool known = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.name == n.key; });
+    if (!known) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
+  }
   const nlohmann::json balance =
       harness::balance_json(plan, numbers, harness::balance_triggers(plan), &measured);
   out.extra = extra;

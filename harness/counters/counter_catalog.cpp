@@ -184,6 +184,9 @@ std::vector<CounterSpec> default_catalog(const HardwareEventNames& names, const 
   software("page_faults", PERF_COUNT_SW_PAGE_FAULTS, "page faults taken by the thread");
   software("context_switches", PERF_COUNT_SW_CONTEXT_SWITCHES, "context switches of the thread");
   software("cpu_migrations", PERF_COUNT_SW_CPU_MIGRATIONS, "moves of the thread to another CPU");
+  // On-CPU time: a stage's wall time minus this is what it waited (run queue, locks, I/O), so CPU
+  // sharing on a small machine can be told apart from slower work.
+  software("task_clock_ns", PERF_COUNT_SW_TASK_CLOCK, "time the thread ran on a CPU (ns)");
   for (const auto& r : kTlbFlushReasons) {
     CounterSpec s;
     s.name = std::string(r.column);
