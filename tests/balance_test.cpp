@@ -44,6 +44,8 @@ BalanceInputs inputs(unsigned pw = 2) {
   BalanceInputs in;
   in.partition_workers = pw;
   in.devices = 1;
+  in.partitions = 2;
+  in.gpu_workers = 2;
   in.aux = 1'000'000;
   in.b_g2_available = 100'000;
   return in;
@@ -62,11 +64,21 @@ TEST(BalanceSolver, HitsTheSeedNumbersOnSyntheticCosts) {
   EXPECT_NEAR(2 * T / s.synthesis_ms, 0.51, 1e-12);
   EXPECT_NEAR(s.prep_passes * 20, 0.94 * T, 1e-9);
   EXPECT_NEAR(s.prep_ms / T, 0.94, 1e-9);
-  // The split: ntt_msm_h takes its share minus the upload before it; register is the pre-lock share.
-  EXPECT_NEAR(s.ntt_msm_h_ms + 1, 690.0 / 1800 * T, 1e-9);
-  EXPECT_NEAR(s.batch_add_ms, 650.0 / 1800 * T, 1e-9);
-  EXPECT_NEAR(s.tail_msm_ms, 83.0 / 1800 * T, 1e-9);
-  EXPECT_NEAR(s.register_ms, (0.94 - 690.0 / 1800 - (1800.0 - 690 - 650 - 83) / 1800) * T, 1e-9);
+  // The split: the seed's shares of k x T (ntt_msm_h minus the upload before it; register is the
+  // pre-lock share), k chosen so the isolation schedule's median gpu_total is T.
+  const double k = s.device_scale;
+  EXPECT_NEAR(s.ntt_msm_h_ms + 1, 690.0 / 1800 * T * k, 1e-9);
+  EXPECT_NEAR(s.batch_add_ms, 650.0 / 1800 * T * k, 1e-9);
+  EXPECT_NEAR(s.tail_msm_ms, 83.0 / 1800 * T * k, 1e-9);
+  EXPECT_NEAR(s.register_ms, (0.94 - 690.0 / 1800 - (1800.0 - 690 - 650 - 83) / 1800) * T * k, 1e-9);
+  // P = 2 partitions on gw = 2 workers: the first waits for its prep (gpu_total 0.94 + 0.06 k of T),
+  // the second only for the lock (0.79 k of T); their mean is T when k = 1.06 / 0.85:
+  const double kernels = (690.0 + 650 + 83) / 1800, pre_lock = 0.94 - 690.0 / 1800 - (1800.0 - 690 - 650 - 83) / 1800;
+  EXPECT_NEAR(k, (2 - 0.94) / (kernels + (650.0 + 83) / 1800 - pre_lock), 1e-6);
+  const auto totals = isolation_gpu_totals(
+      {s.register_ms, 1, s.ntt_msm_h_ms, s.batch_add_ms, s.tail_msm_ms, s.prep_ms, s.b_g2_ms}, inputs());
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_NEAR((totals[0] + totals[1]) / 2, T, 1e-6);
   // b_g2 at 0.25 T = 26.1 ms lies between 256 (16 ms) and 2048 (96 ms) points on the log-log line.
   EXPECT_GT(s.b_g2_points, 256u);
   EXPECT_LT(s.b_g2_points, 2048u);
@@ -102,10 +114,12 @@ TEST(BalanceSolver, SaysWhichTargetsItCannotReach) {
   EXPECT_EQ(s.b_g2_points, 1u);
   EXPECT_DOUBLE_EQ(s.prep_passes, 1.0);
   EXPECT_DOUBLE_EQ(s.tail_msm_ms, 0.0);
-  ASSERT_EQ(s.limits.size(), 3u);
-  EXPECT_NE(s.limits[0].find("tail_msm"), std::string::npos) << s.limits[0];
-  EXPECT_NE(s.limits[1].find("prep_msm: one pass takes 1e+03 ms"), std::string::npos) << s.limits[1];
-  EXPECT_NE(s.limits[2].find("b_g2_msm: one point costs"), std::string::npos) << s.limits[2];
+  ASSERT_EQ(s.limits.size(), 4u);
+  // The 50 ms of tail copies and the long prep leave no device scale with the median gpu_total asked.
+  EXPECT_NE(s.limits[0].find("gpu_total: no scale of the seed's device split"), std::string::npos) << s.limits[0];
+  EXPECT_NE(s.limits[1].find("tail_msm"), std::string::npos) << s.limits[1];
+  EXPECT_NE(s.limits[2].find("prep_msm: one pass takes 1e+03 ms"), std::string::npos) << s.limits[2];
+  EXPECT_NE(s.limits[3].find("b_g2_msm: one point costs"), std::string::npos) << s.limits[3];
 
   BalanceInputs few = inputs();
   few.b_g2_available = 100;  // the B tail offers fewer points than wanted
@@ -142,6 +156,29 @@ TEST(BalanceSolver, MsmInterpolationIsLogLinearAndInvertible) {
   EXPECT_DOUBLE_EQ(b_g2_ms_at({{100, 10}}, 300), 30.0);  // one reading: proportional
 }
 
+// The isolation schedule by hand: 3 partitions, 2 workers, one lock. Stages: register 1, upload 1,
+// ntt 2, batch 3, tail 1, prep 6, b_g2 4.
+TEST(IsolationSchedule, FirstPartitionsWaitForPrepLaterOnesForTheLock) {
+  IsolationStages st{1, 1, 2, 3, 1, 6, 4};
+  BalanceInputs in = inputs();
+  in.partitions = 3;
+  const auto t = isolation_gpu_totals(st, in);
+  ASSERT_EQ(t.size(), 3u);
+  // P0 on worker 0: lock at 1, upload + ntt to 4, waits for prep to 6, batch + tail to 10 -> 9.
+  EXPECT_DOUBLE_EQ(t[0], 9.0);
+  // P1 on worker 1: prep ends at 6, lock free at 10: 10 -> 10 + 3 + 4 = 17 -> 7 (no wait).
+  EXPECT_DOUBLE_EQ(t[1], 7.0);
+  // P2 on worker 0, free at max(10, 6 + 4) = 10: prep to 16, lock at max(11, 17) = 17, kernels to 20,
+  // prep done already, batch + tail to 24 -> 7.
+  EXPECT_DOUBLE_EQ(t[2], 7.0);
+  // With two devices the second partition takes the other lock at once and waits for its prep too.
+  in.devices = 2;
+  in.gpu_workers = 1;
+  const auto two = isolation_gpu_totals(st, in);
+  EXPECT_DOUBLE_EQ(two[0], 9.0);
+  EXPECT_DOUBLE_EQ(two[1], 9.0);
+}
+
 TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
   const UnitCosts c = synthetic_costs();
   const StageSizes s = solve_balance(c, BalanceTargets{}, inputs());
@@ -150,7 +187,6 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
   pilot.synthesis = pilot.witness + 150;  // the products took 150 ms, not 100
   pilot.prep = 3 * s.prep_ms;
   pilot.b_g2 = 0.5 * s.b_g2_ms;
-  pilot.gpu_total = s.gpu_total_ms;                // gpu_total as predicted: no device correction
   pilot.batch_add = s.batch_add_ms + 4;            // 4 ms of host copies beyond the model
   pilot.tail_msm = s.tail_msm_ms;
   const UnitCosts k = corrected_costs(c, s, inputs(), pilot);
@@ -161,22 +197,13 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
   for (std::size_t i = 0; i < c.b_g2.size(); ++i) EXPECT_NEAR(k.b_g2[i].ms, 0.5 * c.b_g2[i].ms, 1e-9);
   EXPECT_NEAR(k.batch_copy_ms, 4, 1e-9);
   EXPECT_NEAR(k.tail_copy_ms, 0, 1e-9);
-  // prep was off, so its wait in gpu_total says nothing about the device: no correction.
-  EXPECT_DOUBLE_EQ(k.gpu_time_correction, 1.0);
+  EXPECT_EQ(fit_json(BalanceFit{"", "", k, s, {}})["unit_costs"]["batch_copy_ms"], 4.0);
 
   // Damped half way (log terms): a factor 4 becomes 2.
   pilot.witness = 4 * s.witness_ms;
   const UnitCosts half = corrected_costs(c, s, inputs(), pilot, 0.5);
   EXPECT_NEAR(half.witness_ns_per_mul, 2 * c.witness_ns_per_mul, 1e-9);
 
-  // prep as predicted and gpu_total 25% long: the modelled device time shrinks by 1 / 1.25.
-  StageMedians on_time;
-  on_time.witness = s.witness_ms;
-  on_time.synthesis = s.synthesis_ms;
-  on_time.prep = s.prep_ms;
-  on_time.b_g2 = s.b_g2_ms;
-  on_time.gpu_total = 1.25 * s.gpu_total_ms;
-  EXPECT_NEAR(corrected_costs(c, s, inputs(), on_time).gpu_time_correction, 0.8, 1e-9);
 }
 
 TEST(FitRecord, RoundTripsThroughJsonAndNamesAMissingField) {

@@ -77,7 +77,6 @@ nlohmann::json fit_json(const BalanceFit& f) {
             {"prep_ms_per_pass", c.prep_ms_per_pass},
             {"upload_ms", c.upload_ms},
             {"memcpy_gib_per_s", c.memcpy_gib_per_s},
-            {"gpu_time_correction", c.gpu_time_correction},
             {"batch_copy_ms", c.batch_copy_ms},
             {"tail_copy_ms", c.tail_copy_ms},
             {"b_g2", b_g2}}},
@@ -88,7 +87,8 @@ nlohmann::json fit_json(const BalanceFit& f) {
             {"register_ms", s.register_ms},
             {"ntt_msm_h_ms", s.ntt_msm_h_ms},
             {"batch_add_ms", s.batch_add_ms},
-            {"tail_msm_ms", s.tail_msm_ms}}},
+            {"tail_msm_ms", s.tail_msm_ms},
+            {"device_scale", s.device_scale}}},
           {"predicted",
            {{"synthesis_ms", s.synthesis_ms},
             {"witness_ms", s.witness_ms},
@@ -122,7 +122,6 @@ BalanceFit fit_from_json(const nlohmann::json& j) {
   c.prep_ms_per_pass = field<double>(uc, "prep_ms_per_pass");
   c.upload_ms = field<double>(uc, "upload_ms");
   c.memcpy_gib_per_s = field<double>(uc, "memcpy_gib_per_s");
-  c.gpu_time_correction = field<double>(uc, "gpu_time_correction");
   c.batch_copy_ms = field<double>(uc, "batch_copy_ms");
   c.tail_copy_ms = field<double>(uc, "tail_copy_ms");
   for (const auto& r : field<nlohmann::json>(uc, "b_g2")) c.b_g2.push_back({field<double>(r, "points"), field<double>(r, "ms")});
@@ -135,6 +134,7 @@ BalanceFit fit_from_json(const nlohmann::json& j) {
   s.ntt_msm_h_ms = field<double>(sz, "ntt_msm_h_ms");
   s.batch_add_ms = field<double>(sz, "batch_add_ms");
   s.tail_msm_ms = field<double>(sz, "tail_msm_ms");
+  s.device_scale = field<double>(sz, "device_scale");
   const auto pr = field<nlohmann::json>(j, "predicted");
   s.synthesis_ms = field<double>(pr, "synthesis_ms");
   s.witness_ms = field<double>(pr, "witness_ms");

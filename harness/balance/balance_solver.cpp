@@ -19,7 +19,6 @@ void validate(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs& 
   require_positive(c.witness_ns_per_mul, "witness ns per multiplication");
   require_positive(c.synthesis_rest_ms, "synthesis rest ms");
   require_positive(c.prep_ms_per_pass, "prep ms per pass");
-  require_positive(c.gpu_time_correction, "gpu time correction");
   if (!(std::isfinite(c.witness_ns_per_var) && c.witness_ns_per_var >= 0)) {
     throw std::invalid_argument("balance: witness ns per variable must be finite and >= 0");
   }
@@ -53,6 +52,25 @@ std::pair<MsmReading, MsmReading> segment(std::vector<MsmReading> r, double x, K
 }
 
 }  // namespace
+
+std::vector<double> isolation_gpu_totals(const IsolationStages& st, const BalanceInputs& in) {
+  const unsigned workers = std::max(1u, in.gpu_workers) * std::max(1u, in.devices);
+  std::vector<double> worker_free(workers, 0.0), lock_free(std::max(1u, in.devices), 0.0);
+  std::vector<double> totals;
+  for (unsigned part = 0; part < std::max(1u, in.partitions); ++part) {
+    // The partition goes to the worker that is free first (the GPU queue hands out in order).
+    const auto w = static_cast<std::size_t>(std::min_element(worker_free.begin(), worker_free.end()) - worker_free.begin());
+    const std::size_t device = w / std::max(1u, in.gpu_workers);
+    const double start = worker_free[w];
+    const double prep_end = start + st.prep;
+    const double locked = std::max(start + st.register_abc, lock_free[device]);
+    const double kernels_done = std::max(locked + st.upload + st.ntt_msm_h, prep_end) + st.batch_add + st.tail_msm;
+    lock_free[device] = kernels_done;
+    totals.push_back(kernels_done - locked);
+    worker_free[w] = std::max(kernels_done, prep_end + st.b_g2);  // the b_g2 join
+  }
+  return totals;
+}
 
 double BalanceTargets::pre_lock_share() const {
   return std::max(0.0, prep_over_gpu - ntt_share() - wait_share());
@@ -110,8 +128,42 @@ StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const Bala
     s.gpu_total_ms = t.rho * devices * s.synthesis_ms / pw;
   }
   const double T = s.gpu_total_ms;
+  const double prep_target = t.prep_over_gpu * T;
 
-  const double k = c.gpu_time_correction;
+  // The device's stages at the seed's shares of k x T; k is found so that the isolation schedule's
+  // median gpu_total is T. A stage is never shorter than its host copies (the upload comes first).
+  const auto stages_at = [&](double k) {
+    IsolationStages st;
+    st.register_abc = t.pre_lock_share() * T * k;
+    st.upload = c.upload_ms;
+    st.ntt_msm_h = std::max(t.ntt_share() * T * k - c.upload_ms, 0.0);
+    st.batch_add = std::max(t.batch_share() * T * k, c.batch_copy_ms);
+    st.tail_msm = std::max(t.tail_share() * T * k, c.tail_copy_ms);
+    st.prep = std::max(prep_target, c.prep_ms_per_pass);
+    st.b_g2 = t.b_g2_over_gpu * T;
+    return st;
+  };
+  const auto median_total = [&](double k) {
+    std::vector<double> v = isolation_gpu_totals(stages_at(k), in);
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  double lo = 0.05, hi = 20;
+  if (in.gpu_total_anchor_ms > 0) {
+    lo = hi = 1;  // a real device's times are what they are
+  } else if (median_total(lo) > T || median_total(hi) < T) {
+    s.limits.push_back(fmt::format("gpu_total: no scale of the seed's device split gives a {:.3g} ms median in "
+                                   "isolation; kept the split as it is",
+                                   T));
+    lo = hi = 1;
+  }
+  for (int i = 0; i < 60 && hi - lo > 1e-9; ++i) {
+    const double mid = (lo + hi) / 2;
+    (median_total(mid) < T ? lo : hi) = mid;
+  }
+  s.device_scale = (lo + hi) / 2;
+  const double k = s.device_scale;
   const double ntt = t.ntt_share() * T * k;
   if (c.upload_ms > ntt) {
     s.limits.push_back(fmt::format("ntt_msm_h: the host copy of a/b/c alone takes {:.3g} ms, above its {:.3g} ms",
@@ -128,7 +180,6 @@ StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const Bala
   s.tail_msm_ms = kernel("tail_msm", t.tail_share() * T * k, c.tail_copy_ms);
   s.register_ms = t.pre_lock_share() * T * k;
 
-  const double prep_target = t.prep_over_gpu * T;
   s.prep_passes = prep_target / c.prep_ms_per_pass;
   if (s.prep_passes < 1) {
     s.limits.push_back(fmt::format("prep_msm: one pass takes {:.3g} ms, above the {:.3g} ms wanted",

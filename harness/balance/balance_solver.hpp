@@ -61,21 +61,31 @@ struct UnitCosts {
   double batch_copy_ms = 0, tail_copy_ms = 0;
   std::vector<MsmReading> b_g2;       // >= 1 reading, increasing points
   double memcpy_gib_per_s = 0;        // one thread's copy bandwidth (for the dealloc trigger)
-  // Modelled device time per ms of gpu_total wanted: 1 from unit costs; a pilot corrects it by
-  // what the pipeline adds or takes (in isolation only the first partition on the lock waits for
-  // its prep, so the median gpu_total holds less waiting than the seed's average).
-  double gpu_time_correction = 1;
 };
 
 // What the solver needs of the plan.
 struct BalanceInputs {
   unsigned partition_workers = 1;  // pw
   unsigned devices = 1;
+  unsigned partitions = 1;         // P: in isolation they all reach the GPU workers at once
+  unsigned gpu_workers = 1;        // gw, per device
   std::uint64_t aux = 1;           // aux variables per partition
   std::uint64_t b_g2_available = 1;  // tail points the B density offers (the most b_g2 can sum)
   // > 0: the GPU's stage times are given (a real device), gpu_total is this and synthesis follows.
   double gpu_total_anchor_ms = 0;
 };
+
+// The device's stage times as one partition sees them (ms), and the CPU stages beside them.
+struct IsolationStages {
+  double register_abc = 0, upload = 0, ntt_msm_h = 0, batch_add = 0, tail_msm = 0;
+  double prep = 0, b_g2 = 0;
+};
+// Each partition's gpu_total (from taking the lock to the end of tail_msm, prep wait included) when
+// P partitions reach gw x devices GPU workers at once: a worker starts prep, registers a/b/c, takes
+// its device's lock, runs upload and ntt_msm_h, waits for prep, runs batch_add and tail_msm, unlocks,
+// then joins b_g2 before its next partition. In isolation only the first partitions on each lock
+// wait for prep, which is why the seed's split of gpu_total cannot be copied stage by stage.
+std::vector<double> isolation_gpu_totals(const IsolationStages& stages, const BalanceInputs& in);
 
 // The per-stage sizes, and what they are predicted to give.
 struct StageSizes {
@@ -84,7 +94,10 @@ struct StageSizes {
   std::uint64_t b_g2_points = 1;   // b_g2_msm sums the first this many tail points
   // Simulated device, absolute ms: register is the pre-lock host registration of a/b/c.
   double register_ms = 0, ntt_msm_h_ms = 0, batch_add_ms = 0, tail_msm_ms = 0;
-  // Predictions (isolation).
+  // The seed's split of gpu_total is scaled by this so that the median gpu_total of the isolation
+  // schedule (isolation_gpu_totals) is the one rho asks for.
+  double device_scale = 1;
+  // Predictions (isolation; gpu_total is the median over the partitions).
   double synthesis_ms = 0, witness_ms = 0, gpu_total_ms = 0, prep_ms = 0, b_g2_ms = 0;
   // Targets the sizes cannot reach, each with the reason ("b_g2_msm: 1 point costs ... ms > ...").
   std::vector<std::string> limits;

@@ -54,11 +54,6 @@ UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const Bal
   // What the sim's batch_add and tail_msm add to their modelled time: its host copies.
   if (pilot.batch_add > 0) c.batch_copy_ms = std::max(0.0, pilot.batch_add - s.batch_add_ms);
   if (pilot.tail_msm > 0) c.tail_copy_ms = std::max(0.0, pilot.tail_msm - s.tail_msm_ms);
-  // gpu_total holds the wait for prep: only a pilot whose prep ran as predicted says how much
-  // modelled device time the pipeline's own waits leave room for.
-  if (close(pilot.prep, prep_pred)) {
-    c.gpu_time_correction *= std::clamp(1.0 / damped(pilot.gpu_total, s.gpu_total_ms), 0.5, 2.0);
-  }
   return c;
 }
 

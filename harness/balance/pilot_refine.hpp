@@ -16,8 +16,8 @@ namespace zkc::harness {
 
 // The unit costs corrected by a pilot that ran with `sizes` (pure: tests use it without a pilot).
 // Witness costs scale by measured / predicted witness time, the rest of synthesis becomes what was
-// measured, the prep pass and every b_g2 reading scale by measured / predicted, and the modelled
-// device time by predicted / measured gpu_total (within [0.5, 2] per pilot).
+// measured, the prep pass and every b_g2 reading scale by measured / predicted, and the sim's host
+// copies in batch_add and tail_msm become what the stages took beyond their modelled time.
 // `damping` in (0, 1] moves that share of the way in log terms (1 = all the way).
 UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& sizes, const BalanceInputs& in,
                           const StageMedians& pilot, double damping = 1.0);

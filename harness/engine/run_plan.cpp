@@ -265,6 +265,8 @@ BalanceInputs balance_inputs(const RunPlan& p) {
   BalanceInputs in;
   in.partition_workers = p.partition_workers;
   in.devices = p.devices;
+  in.partitions = p.partitions;
+  in.gpu_workers = p.gpu_workers_per_device;
   in.aux = p.shape.aux;
   // The B density's tail: srs_b_g2 variables, tail_fraction of them neither 0 nor 1.
   in.b_g2_available = std::max<std::uint64_t>(
