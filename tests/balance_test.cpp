@@ -206,6 +206,15 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
 
 }
 
+TEST(PilotCorrection, ADevicesKernelMediansAnchorItsGpuTotal) {
+  StageMedians device;
+  device.ntt_msm_h = 69;
+  device.batch_add = 65;
+  device.tail_msm = 8.3;
+  // 142.3 ms of kernels are 1423 / 1800 of the seed's gpu_total: the rest is the wait for prep.
+  EXPECT_NEAR(gpu_total_anchor(BalanceTargets{}, device), 180.0, 1e-9);
+}
+
 TEST(FitRecord, RoundTripsThroughJsonAndNamesAMissingField) {
   BalanceFit f;
   f.key = "00ff";

@@ -33,6 +33,10 @@ bool close(double measured, double predicted) {
 
 }  // namespace
 
+double gpu_total_anchor(const BalanceTargets& t, const StageMedians& device) {
+  return (device.ntt_msm_h + device.batch_add + device.tail_msm) / std::max(1e-9, 1.0 - t.wait_share());
+}
+
 UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const BalanceInputs& in,
                           const StageMedians& pilot, double damping) {
   UnitCosts c = costs;
@@ -59,7 +63,7 @@ UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const Bal
 
 BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilots,
                               const std::function<void(const std::string&)>& step) {
-  const BalanceInputs in = balance_inputs(plan);
+  BalanceInputs in = balance_inputs(plan);
   for (unsigned i = 0; i < pilots; ++i) {
     if (step) step(fmt::format("fit: pilot {} of at most {} (c=1 j=1)", i + 1, pilots));
     const StageMedians got = run_pilot(plan, fit);
@@ -69,6 +73,10 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
     if (close(got.synthesis, s.synthesis_ms) && close(got.witness, s.witness_ms) && close(got.prep, prep_pred) &&
         close(got.b_g2, s.b_g2_ms) && close(got.gpu_total, s.gpu_total_ms)) {
       return fit;
+    }
+    if (plan.backend == GpuBackendKind::kCuda && got.ntt_msm_h > 0) {
+      // A real device: what its kernels took is the anchor, not the configured times.
+      in.gpu_total_anchor_ms = gpu_total_anchor(plan.balance_targets, got);
     }
     fit.costs = corrected_costs(fit.costs, s, in, got, i == 0 ? 1.0 : 0.5);
     fit.sizes = solve_balance(fit.costs, plan.balance_targets, in);

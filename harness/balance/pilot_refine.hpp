@@ -22,6 +22,10 @@ namespace zkc::harness {
 UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& sizes, const BalanceInputs& in,
                           const StageMedians& pilot, double damping = 1.0);
 
+// The gpu_total a device's kernel medians stand for: the kernels plus the seed's share of waiting
+// for prep under the lock (the cuda backend's anchor, from its pilots).
+double gpu_total_anchor(const BalanceTargets& targets, const StageMedians& device);
+
 // Runs up to `pilots` pilots of `plan` with the fit's sizes, correcting after each, then one more
 // that verifies the last sizes (unless a pilot was already close); returns the refined fit with
 // that pilot's medians in `verified`.

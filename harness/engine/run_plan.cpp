@@ -274,6 +274,7 @@ BalanceInputs balance_inputs(const RunPlan& p) {
   if (p.gpu_anchor) {
     // A real device's times are what they are: its kernels (measured, or calibrated into gpu.*_ms and
     // scaled) with the seed's wait share make gpu_total, and synthesis follows.
+    // (with the cuda backend the pilots replace this by what the device's kernels took).
     const double kernels = (p.ntt_msm_h_ms + p.batch_add_ms + p.tail_msm_ms) / std::max(p.gpu_time_factor, 1e-9);
     in.gpu_total_anchor_ms = kernels / std::max(1e-9, 1.0 - p.balance_targets.wait_share());
   }
