@@ -164,7 +164,8 @@ TEST_F(PrepMsm, RejectsMismatchedInputs) {
 }
 
 // b_g2_msm over a small partition (~50 tail points) against sum_i [s_i] B_i.
-TEST(BG2Msm, EqualsTheNaiveSum) {
+// A 400-variable partition whose B tail (a few dozen points) a naive sum can check.
+PartitionShape small_shape() {
   PartitionShape s;
   s.constraints = 400;
   s.inputs = 2;
@@ -172,6 +173,11 @@ TEST(BG2Msm, EqualsTheNaiveSum) {
   s.domain_log2 = 9;
   s.srs_h = s.srs_l = s.srs_a = 400;
   s.srs_b_g1 = s.srs_b_g2 = 200;
+  return s;
+}
+
+TEST(BG2Msm, EqualsTheNaiveSum) {
+  const PartitionShape s = small_shape();
   const Partition p(s);
   SplitVectors out = allocate_split_vectors(s);
   prep_msm(s, p.srs, p.aux, p.a_density, p.b_density, out);
@@ -195,13 +201,7 @@ TEST(BG2Msm, EqualsTheNaiveSum) {
 
 // The balance fit's b_g2 size: only the first max_points tail points are summed.
 TEST(BG2Msm, MaxPointsSumsAPrefixOfTheTail) {
-  PartitionShape s;
-  s.constraints = 400;
-  s.inputs = 2;
-  s.aux = 400;
-  s.domain_log2 = 9;
-  s.srs_h = s.srs_l = s.srs_a = 400;
-  s.srs_b_g1 = s.srs_b_g2 = 200;
+  const PartitionShape s = small_shape();
   const Partition p(s);
   SplitVectors out = allocate_split_vectors(s);
   prep_msm(s, p.srs, p.aux, p.a_density, p.b_density, out);
