@@ -249,11 +249,70 @@ TEST(TwoProofsLog, MetricsWorkedOutByHand) {
   EXPECT_DOUBLE_EQ(m.synthesis_ms.p50, 1100.0);
 }
 
-TEST(TwoProofsLog, DefaultPartitionsPerProofCountsAFractionOfAProof) {
-  // With the prover's 10 partitions per proof, 4 partitions are 0.4 proof: 3.25 s / 0.4 = 8.125 s.
-  const RunData run = run_data_from_log(read_prover_log(kLogs / "two_proofs.log"), "p10");
-  EXPECT_DOUBLE_EQ(run.metrics.s_per_proof, 8.125);
-  EXPECT_EQ(run.metrics.proofs_completed, 0u);
+TEST(TwoProofsLog, PartitionsPerProofAreInferredFromTheLog) {
+  // Largest partition index 1 -> 2 per proof, both jobs complete: the hand-worked 1.625 s.
+  const RunData run = run_data_from_log(read_prover_log(kLogs / "two_proofs.log"), "inferred");
+  EXPECT_EQ(run.metrics.proofs_completed, 2u);
+  EXPECT_DOUBLE_EQ(run.metrics.s_per_proof, 1.625);
+  ASSERT_FALSE(run.notes.empty());
+  EXPECT_EQ(run.notes[0], "2 partitions per proof, inferred from the log (largest partition index + 1); "
+                          "--partitions overrides");
+  // Said otherwise (--partitions 10), no proof has all its partitions: none completed, no s/proof.
+  const RunData ten = run_data_from_log(read_prover_log(kLogs / "two_proofs.log"), "p10", 10);
+  EXPECT_EQ(ten.metrics.proofs_completed, 0u);
+  EXPECT_DOUBLE_EQ(ten.metrics.s_per_proof, 0.0);
+}
+
+// The C++ side as the real prover prints it: one group per line, no job or partition id, and 3
+// partitions per proof. Proof job-1 ends at 900 ms with all three partitions; job-2 has two of three.
+//   batch elapsed  0 .. 1200 (no PROOF_* events: the span of all events) -> 1.2 s / 1 proof = 1.2 s/proof
+//   GPU            job-1: 100..300 (200), 300..600 (300), 600..900 (300); job-2: 900..1200 (300), 1000..1100 (100)
+//   prep_msm_ms    mean of 150, 250, 200 = 200; b_g2_msm_ms mean of 40, 60 = 50; gpu_total_ms 310
+TEST(OneGroupPerLineLog, ThreePartitionsPerProofWorkedOutByHand) {
+  const ProverLog log = parse_prover_log(
+      "TIMELINE,0,SYNTH_START,job-1,partition=0\n"
+      "TIMELINE,100,GPU_START,job-1,worker=0,partition=0\n"
+      "CUZK_TIMING: prep_msm_ms=150\n"
+      "CUZK_TIMING: b_g2_msm_ms=40 num_circuits=1\n"
+      "CUZK_TIMING: gpu_tid=0 ntt_msm_h_ms=70\n"
+      "CUZK_TIMING: gpu_tid=0 tail_msm_ms=8 gpu_total_ms=310\n"
+      "CUZK_TIMING: pre_lock_cpu_ms=5 mutex_wait_ms=1\n"
+      "TIMELINE,300,GPU_END,job-1,worker=0,partition=0,gpu_ms=200\n"
+      "TIMELINE,300,GPU_START,job-1,worker=1,partition=1\n"
+      "CUZK_TIMING: prep_msm_ms=250\n"
+      "CUZK_TIMING: b_g2_msm_ms=60 num_circuits=1\n"
+      "TIMELINE,600,GPU_END,job-1,worker=1,partition=1,gpu_ms=300\n"
+      "TIMELINE,600,GPU_START,job-1,worker=0,partition=2\n"
+      "CUZK_TIMING: prep_msm_ms=200\n"
+      "TIMELINE,900,GPU_END,job-1,worker=0,partition=2,gpu_ms=300\n"
+      "TIMELINE,900,GPU_START,job-2,worker=1,partition=0\n"
+      "TIMELINE,1000,GPU_START,job-2,worker=0,partition=1\n"
+      "TIMELINE,1100,GPU_END,job-2,worker=0,partition=1,gpu_ms=100\n"
+      "TIMELINE,1200,GPU_END,job-2,worker=1,partition=0,gpu_ms=300\n");
+  EXPECT_TRUE(log.issues.empty());
+  EXPECT_EQ(infer_partitions_per_proof(log.events).per_proof, 3u);
+  EXPECT_EQ(infer_partitions_per_proof(log.events).short_jobs, 1u);  // job-2 shows 2 of 3
+  const RunData run = run_data_from_log(log, "groups");
+  EXPECT_EQ(run.metrics.partitions_completed, 5u);
+  EXPECT_EQ(run.metrics.proofs_completed, 1u);
+  EXPECT_DOUBLE_EQ(run.metrics.batch_elapsed_ms, 1200.0);
+  EXPECT_DOUBLE_EQ(run.metrics.s_per_proof, 1.2);
+  EXPECT_DOUBLE_EQ(run.metrics.avg_gpu_per_partition_s, 1.2 / 5);
+  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_prep_msm_ms_mean"), 200.0);
+  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_b_g2_msm_ms_mean"), 50.0);
+  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_gpu_total_ms_mean"), 310.0);
+  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_mutex_wait_ms_mean"), 1.0);
+  EXPECT_EQ(run.notes[0], "3 partitions per proof, inferred from the log (largest partition index + 1); 1 of 2 "
+                          "jobs show fewer (in flight when the log ends, or another circuit); --partitions overrides");
+  // The combined form of the same C++ timings gives the same means.
+  const ProverLog combined = parse_prover_log(
+      "TIMELINE,0,GPU_START,j,worker=0,partition=0\n"
+      "CUZK_TIMING: prep_msm_ms=150 b_g2_msm_ms=40 gpu_total_ms=310\n"
+      "TIMELINE,10,GPU_END,j,worker=0,partition=0,gpu_ms=10\n"
+      "CUZK_TIMING: prep_msm_ms=250 b_g2_msm_ms=60 gpu_total_ms=310\n");
+  const RunData c = run_data_from_log(combined, "combined");
+  EXPECT_DOUBLE_EQ(row(c.extra, "cuzk_prep_msm_ms_mean"), 200.0);
+  EXPECT_DOUBLE_EQ(row(c.extra, "cuzk_b_g2_msm_ms_mean"), 50.0);
 }
 
 TEST(TwoProofsLog, CuzkTimingMeans) {
@@ -373,7 +432,8 @@ TEST(MalformedLog, RunDataNotesAndMetricsOfTheGoodLines) {
 
   EXPECT_DOUBLE_EQ(run.metrics.batch_elapsed_ms, 1000.0);
   EXPECT_EQ(run.metrics.partitions_completed, 1u);
-  EXPECT_DOUBLE_EQ(run.metrics.s_per_proof, 2.0);
+  EXPECT_EQ(run.metrics.proofs_completed, 0u);  // 1 of its 2 partitions: no proof completed
+  EXPECT_DOUBLE_EQ(run.metrics.s_per_proof, 0.0);
   EXPECT_DOUBLE_EQ(run.metrics.gpu_util, 0.49);
   EXPECT_DOUBLE_EQ(run.metrics.avg_gpu_per_partition_s, 0.49);
   EXPECT_DOUBLE_EQ(run.metrics.queue_wait_ms.p50, 10.0);
@@ -394,6 +454,8 @@ TEST(RunDataFromLog, EndsWithoutStartsAndSingleIssuesAreNoted) {
   const RunData run = run_data_from_log(log, "t");
   EXPECT_TRUE(run.stages.empty());
   EXPECT_EQ(run.notes, (std::vector<std::string>{
+                           "2 partitions per proof, inferred from the log (largest partition index + 1); "
+                           "--partitions overrides",
                            "1 malformed TIMELINE line (line 3)",
                            "2 end events without a matching start (1 GPU_END, 1 GPU_PICKUP): "
                            "not drawn in the waterfall",

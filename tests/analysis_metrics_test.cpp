@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -132,8 +133,8 @@ TEST(RunMetrics, WithoutProofEventsFallsBackToSpanAndPartitionsPerProof) {
   const RunMetrics m = compute_metrics(ev, {.partitions_per_proof = 2});
   EXPECT_DOUBLE_EQ(m.batch_elapsed_ms, 1000.0);
   EXPECT_EQ(m.partitions_completed, 5u);
-  EXPECT_EQ(m.proofs_completed, 2u);                // whole proofs
-  EXPECT_DOUBLE_EQ(m.s_per_proof, 1.0 / 2.5);       // 5 partitions = 2.5 proofs' worth
+  EXPECT_EQ(m.proofs_completed, 1u);          // p0's partitions all ended; p1 has 1 of 2
+  EXPECT_DOUBLE_EQ(m.s_per_proof, 1.0);       // a proof counts when all its partitions ended
   EXPECT_DOUBLE_EQ(m.avg_prove_s, (200.0 + 50.0) / 2 / 1000);
 }
 
@@ -165,6 +166,32 @@ TEST(RunMetrics, PostLockIsGpuEndAfterTheUnlockPerPartition) {
   EXPECT_DOUBLE_EQ(m.post_lock_ms.max, 50.0);
   EXPECT_DOUBLE_EQ(m.post_lock_share, (10.0 + 50.0) / (100.0 + 200.0));
   EXPECT_DOUBLE_EQ(row(metric_rows(m), "post_lock_share"), m.post_lock_share);
+}
+
+// The real prover's global flag: stored 1 before each b_g2 and 0 after, so when two b_g2s overlap the
+// first one's end clears the flag under the second.
+TEST(RunMetrics, ThrottleUpShareFollowsTheFlagsValue) {
+  Events ev;
+  const auto b_g2 = [&](int partition, double start, double end) {
+    ev.push_back({start, "BG2_START", "p0", "worker=0," + part(partition)});
+    ev.push_back({end, "BG2_END", "p0", "worker=0," + part(partition) + ",b_g2_ms=" + std::to_string(end - start)});
+  };
+  b_g2(0, 0, 100);
+  b_g2(1, 50, 150);
+  ev.push_back({0, "THROTTLE_SET", "p0", "worker=0,partition=0,flag=1"});
+  ev.push_back({50, "THROTTLE_SET", "p0", "worker=1,partition=1,flag=1"});
+  ev.push_back({100, "THROTTLE_CLEAR", "p0", "worker=0,partition=0,flag=0"});  // clears under partition 1
+  ev.push_back({150, "THROTTLE_CLEAR", "p0", "worker=1,partition=1,flag=0"});
+  const RunMetrics global = compute_metrics(ev);
+  // Up 0..100: partition 0's window fully, partition 1's half.
+  EXPECT_DOUBLE_EQ(global.throttle_up_share, (1.0 + 0.5) / 2);
+  // A count (flag=2 then 1) keeps it up until the last b_g2 ends.
+  ev[5].detail = "worker=1,partition=1,flag=2";
+  ev[6].detail = "worker=0,partition=0,flag=1";
+  EXPECT_DOUBLE_EQ(compute_metrics(ev).throttle_up_share, 1.0);
+  // Without throttle events the flag was never up.
+  ev.resize(4);
+  EXPECT_DOUBLE_EQ(compute_metrics(ev).throttle_up_share, 0.0);
 }
 
 TEST(RunMetrics, DistributionsFromDetailValuesAndQueuePairs) {
@@ -292,7 +319,7 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
   EXPECT_EQ(rows[0].unit, "s");
   EXPECT_EQ(rows[6].name, "gpu_util");
   EXPECT_EQ(rows[6].unit, "fraction");
-  EXPECT_EQ(rows.back().name, "post_lock_share");
+  EXPECT_EQ(rows.back().name, "throttle_up_share");
   for (const char* name : {"batch_elapsed_ms", "proofs_completed", "partitions_completed", "avg_prove_s",
                            "avg_gpu_per_partition_s", "lock_util", "idle_gap_count", "idle_gap_total_ms",
                            "idle_gap_longest_ms", "max_concurrent_dealloc", "max_concurrent_dealloc_cpp",

@@ -172,12 +172,38 @@ ProverLog read_prover_log(const std::filesystem::path& path) {
   return parse_prover_log(text);
 }
 
+PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& events) {
+  std::map<std::string_view, std::size_t> per_job;  // job -> largest partition index + 1
+  for (const TimelineEvent& e : events) {
+    if (const auto p = partition_of(e); p && *p >= 0) {
+      auto& n = per_job[e.job_id];
+      n = std::max(n, static_cast<std::size_t>(*p) + 1);
+    }
+  }
+  PartitionsSeen seen;
+  seen.jobs = per_job.size();
+  for (const auto& [job, n] : per_job) seen.per_proof = std::max(seen.per_proof, n);
+  for (const auto& [job, n] : per_job) seen.short_jobs += n < seen.per_proof ? 1 : 0;
+  return seen;
+}
+
 RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof) {
   RunData run;
   run.id = std::move(id);
   run.events = log.events;
   MetricsOptions options;
   options.partitions_per_proof = partitions_per_proof;
+  if (partitions_per_proof == 0) {
+    const PartitionsSeen seen = infer_partitions_per_proof(log.events);
+    options.partitions_per_proof = seen.per_proof;
+    run.notes.push_back(fmt::format(
+        "{} partitions per proof, inferred from the log (largest partition index + 1){}; --partitions overrides",
+        seen.per_proof,
+        seen.short_jobs == 0 ? std::string()
+                             : fmt::format("; {} of {} jobs show fewer (in flight when the log ends, or another "
+                                           "circuit)",
+                                           seen.short_jobs, seen.jobs)));
+  }
   run.metrics = compute_metrics(run.events, options);
 
   // Proof numbers in first-appearance order of the job ids, in file order (what a reader of the log

@@ -58,10 +58,20 @@ ProverLog parse_prover_log(std::string_view text);
 // file cannot be opened or read.
 ProverLog read_prover_log(const std::filesystem::path& path);
 
+// Partitions per proof as a log shows them: the largest partition=N over all events + 1. Jobs
+// whose own largest index is smaller (in flight when the log ends, or a different circuit) are
+// counted in `short_jobs`. 0 when no event names a partition.
+struct PartitionsSeen {
+  std::size_t per_proof = 0;
+  std::size_t jobs = 0, short_jobs = 0;
+};
+PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& events);
+
 // A RunData for the report and the metrics, from a parsed log:
 //   events   the log's events
-//   metrics  compute_metrics(events) with `partitions_per_proof` (used only without PROOF_* events,
-//            which the real prover does not log)
+//   metrics  compute_metrics(events) with `partitions_per_proof` (0 = inferred from the log, with a
+//            note saying so; used only without PROOF_* events, which the real prover does not log:
+//            a proof counts when all its partitions passed GPU_END)
 //   stages   per (job, partition), pairing the first start with the first end as the metrics do:
 //              "synthesis"  SYNTH_START..SYNTH_END            worker "synth"
 //              "queue_wait" GPU_QUEUE (or CHAN_SEND)..GPU_PICKUP  worker "queue"
@@ -72,6 +82,6 @@ ProverLog read_prover_log(const std::filesystem::path& path);
 //            async_dealloc_ms first, then any others by name), the mean over the lines carrying that
 //            key; unit "ms" for keys ending in _ms; and cuzk_timing_lines
 //   notes    one per issue kind ("3 malformed TIMELINE lines (first at line 17)"), and unpaired starts
-RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof = 10);
+RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof = 0);
 
 }  // namespace zkc::analysis

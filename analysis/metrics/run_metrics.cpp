@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -70,6 +71,40 @@ Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_star
   for (const auto& [key, starts] : open)
     for (const double s : starts) out.intervals.push_back({s, kOpen});
   return out;
+}
+
+// I3: the mean over b_g2 windows of the share of each the flag was up. The flag's value follows the
+// THROTTLE_SET / THROTTLE_CLEAR events (in time order): flag=N where logged, else +1 / -1. 0 without
+// such events (the flag never went up) or without a b_g2 window.
+double throttle_up_share(std::span<const TimelineEvent* const> events, const std::vector<Interval>& windows) {
+  std::vector<Interval> up;
+  int value = 0;
+  double since = 0;
+  bool any = false;
+  for (const TimelineEvent* e : events) {
+    const bool set = is(*e, "THROTTLE_SET"), clear = is(*e, "THROTTLE_CLEAR");
+    if (!set && !clear) continue;
+    any = true;
+    const int before = value;
+    if (const auto v = detail_number(e->detail, "flag")) {
+      value = static_cast<int>(*v);
+    } else {
+      value += set ? 1 : -1;
+    }
+    if (before <= 0 && value > 0) since = e->offset_ms;
+    if (before > 0 && value <= 0) up.push_back({since, e->offset_ms});
+  }
+  if (value > 0 && !events.empty()) up.push_back({since, events.back()->offset_ms});
+  double sum = 0;
+  std::size_t n = 0;
+  for (const Interval& w : windows) {
+    if (!(w.end > w.start) || w.end == kOpen) continue;
+    double covered = 0;
+    for (const Interval& u : up) covered += std::max(0.0, std::min(w.end, u.end) - std::max(w.start, u.start));
+    sum += covered / (w.end - w.start);
+    ++n;
+  }
+  return any && n > 0 ? sum / static_cast<double>(n) : 0.0;
 }
 
 // The union of intervals as disjoint, sorted intervals (touching ones merge). Open intervals are cut
@@ -211,14 +246,13 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   if (has_proof_events) {
     m.proofs_completed = proof_ends;
   } else if (options.partitions_per_proof > 0) {
-    m.proofs_completed = m.partitions_completed / options.partitions_per_proof;
+    // The real prover logs no PROOF_* events: a proof is done when all its partitions passed GPU_END.
+    std::map<std::string, std::set<std::string>> ended;  // job -> partitions
+    for (const TimelineEvent* e : events)
+      if (is(*e, "GPU_END")) ended[e->job_id].emplace(detail_value(e->detail, "partition").value_or(""));
+    for (const auto& [job, parts] : ended) m.proofs_completed += parts.size() >= options.partitions_per_proof ? 1 : 0;
   }
-  // Without PROOF_* events a partial proof still counts for its share of the batch.
-  const double proofs = has_proof_events || options.partitions_per_proof == 0
-                            ? static_cast<double>(m.proofs_completed)
-                            : static_cast<double>(m.partitions_completed) /
-                                  static_cast<double>(options.partitions_per_proof);
-  if (proofs > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / proofs;
+  if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
 
   // Distributions.
   m.synthesis_ms = describe(
@@ -232,8 +266,9 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   m.lock_wait_ms = describe(lock_wait);
   m.prep_msm_ms = describe(
       pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
-  m.b_g2_msm_ms = describe(
-      pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms").durations_ms);
+  const Paired b_g2 = pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms");
+  m.b_g2_msm_ms = describe(b_g2.durations_ms);
+  m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
   const Paired post_lock = pair_events(events, by_name("LOCK_RELEASED"), by_name("GPU_END"), by_partition, "");
   m.post_lock_ms = describe(post_lock.durations_ms);
   double gpu_sum = 0, post_sum = 0;
@@ -308,6 +343,7 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   rows.push_back({"max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust), "count"});
   rows.push_back({"throttle_yields", count(m.throttle_yields), "count"});
   rows.push_back({"post_lock_share", m.post_lock_share, "fraction"});
+  rows.push_back({"throttle_up_share", m.throttle_up_share, "fraction"});
   return rows;
 }
 

@@ -4,8 +4,9 @@
 //
 //   batch elapsed      last PROOF_END offset - first PROOF_START offset (without PROOF_* events: the
 //                      span of all events)
-//   s/proof            batch elapsed / proofs completed (PROOF_END count; without PROOF_* events,
-//                      partitions / partitions per proof)
+//   s/proof            batch elapsed / proofs completed: PROOF_END events, or without them (the real
+//                      prover logs none) the jobs all of whose partitions_per_proof partitions
+//                      passed GPU_END
 //   avg prove          mean over proofs of the sum of that proof's GPU_END gpu_ms
 //   avg GPU/partition  mean GPU_END gpu_ms
 //   GPU util           length of the union of [GPU_START, GPU_END] intervals / batch elapsed
@@ -19,6 +20,8 @@
 //   post-lock          GPU_END - LOCK_RELEASED of the partition: with inline finalize, the GPU
 //                      worker's wait for b_g2_msm after the device lock (the b_g2 join);
 //                      post_lock_share = its sum / the sum of gpu_ms (0 = b_g2 fully hidden)
+//   throttle up        I3: mean over b_g2 windows (BG2_START..BG2_END) of the share the flag was up,
+//                      following THROTTLE_SET / THROTTLE_CLEAR flag=N (0 without them)
 //   device stages      ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms of GPU_TIMING events (the
 //                      device's own clock: CUDA events on a GPU), same statistics
 //   max concurrent dealloc: the most DEALLOC_START..END intervals open at once, all and per side
@@ -26,6 +29,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -63,6 +67,7 @@ struct RunMetrics {
   Distribution ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms;  // GPU_TIMING
   Distribution post_lock_ms;
   double post_lock_share = 0;
+  double throttle_up_share = 0;
   std::size_t max_concurrent_dealloc = 0;
   std::size_t max_concurrent_dealloc_cpp = 0;
   std::size_t max_concurrent_dealloc_rust = 0;

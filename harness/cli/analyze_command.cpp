@@ -21,7 +21,9 @@ void add_analyze_options(CLI::App& cmd, AnalyzeOptions& opts) {
   cmd.add_option("--timeline", opts.timeline, "The prover's log (TIMELINE,... and CUZK_TIMING: lines)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd.add_option("--partitions", opts.partitions, "Partitions per proof, for logs without PROOF_* events")
+  cmd.add_option("--partitions", opts.partitions,
+                 "Partitions per proof, for logs without PROOF_* events (default: inferred from the log, the "
+                 "largest partition index + 1)")
       ->check(CLI::Range(1, 1000));
   cmd.add_option("--results", opts.results_dir, "Folder for results (default: results)");
   cmd.add_option("--id", opts.id, "Name of the output folder (default: <timestamp>-analyze-<log name>)");

@@ -11,7 +11,7 @@ namespace zkc::cli {
 
 struct AnalyzeOptions {
   std::string timeline;
-  int partitions = 10;  // per proof, for logs without PROOF_* events
+  int partitions = 0;  // per proof, for logs without PROOF_* events; 0 = inferred from the log
   std::string results_dir = "results";
   std::string id;  // "" = <timestamp>-analyze-<log name>
 };

@@ -138,12 +138,25 @@ void add_interventions_and_engine(ConfigSchema& s) {
          .doc = "I1: at most one C++-side and one Rust-side dealloc thread at a time."});
   s.add({.key = "interventions.membw_throttle", .type = VT::kBool, .default_value = false,
          .doc = "I3: flag set around b_g2_msm; synthesis SpMV yields when it sees it."});
+  s.add({.key = "interventions.throttle_flag", .type = VT::kEnum, .default_value = std::string("global"),
+         .choices = {"global", "counted"},
+         .doc = "I3's flag: global = the real prover's one process-wide flag, stored 1 before each b_g2 and 0 after "
+                "(with gw > 1 one b_g2's end clears it under another's); counted = a per-device count."});
   s.add({.key = "interventions.throttle_check_chunks", .type = VT::kInt, .default_value = std::int64_t{64},
          .min = 1.0, .max = 1048576.0, .unit = "chunks", .doc = "I3: SpMV checks the flag every this many chunks."});
   s.add({.key = "engine.finalize", .type = VT::kEnum, .default_value = std::string("inline"),
          .choices = {"inline", "split"},
          .doc = "inline: the GPU worker joins b_g2 after releasing the lock (seed Phase 9); split: a "
                 "finalizer joins it and the worker takes the next partition at once."});
+  s.add({.key = "engine.abc_release", .type = VT::kEnum, .default_value = std::string("dealloc_thread"),
+         .choices = {"dealloc_thread", "gpu_worker"},
+         .doc = "Where a partition's a/b/c are freed: dealloc_thread = with the ProvingAssignments in the Rust-side "
+                "dealloc thread (Phase 11: I1 serializes them); gpu_worker = synchronously on the GPU worker after "
+                "the device lock (Phase 12)."});
+  s.add({.key = "engine.queue_event", .type = VT::kEnum, .default_value = std::string("CHAN_SEND"),
+         .choices = {"CHAN_SEND", "GPU_QUEUE"},
+         .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
+                "since (analyze and the metrics read both)."});
   s.add({.key = "engine.malloc_trim", .type = VT::kBool, .default_value = true,
          .doc = "Call malloc_trim(0) after the Rust-side dealloc, as the real prover does."});
   s.add({.key = "engine.dealloc_linger_ms", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 600000.0,

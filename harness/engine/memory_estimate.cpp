@@ -43,7 +43,11 @@ MemoryEstimate estimate_memory(const RunPlan& plan) {
   e.items.push_back({"b_g2_msm buckets", gpu_workers, msm.bucket_bytes_per_worker * msm.workers});
   if (!plan.memory.arena) {
     const std::uint64_t backlog = plan.serialize_dealloc ? 1 : gpu_workers;
-    e.items.push_back({"dealloc backlog (split vectors; aux, density)", backlog, b.split_vectors + b.aux + b.density});
+    // At Phase 11 (abc_release = dealloc_thread) a/b/c wait for the Rust-side dealloc thread too.
+    const bool abc_late = plan.abc_release == AbcRelease::kDeallocThread;
+    e.items.push_back({abc_late ? "dealloc backlog (split vectors; aux, a/b/c, density)"
+                                : "dealloc backlog (split vectors; aux, density)",
+                       backlog, b.split_vectors + b.aux + b.density + (abc_late ? b.abc : 0)});
   }
   // Free lists (madv_free, reuse) hold at most what was live at the high-water mark, counted above.
   return e;

@@ -62,21 +62,33 @@ struct PrepJob {
   }
 };
 
-// Intervention I3: the flag is up for exactly the lifetime of this object. THROTTLE_SET is stamped
-// just before raising it and THROTTLE_CLEAR just after lowering it, so the recorded window contains
-// every moment the flag was up on this partition's account.
+// Intervention I3 around one b_g2_msm. kGlobal is the real prover's: one process-wide flag stored 1
+// before and 0 after, so with gw > 1 one worker's b_g2 ending clears it under another's still
+// running; kCounted raises a per-device count instead. THROTTLE_SET and THROTTLE_CLEAR are stamped
+// right after each change with the flag's new value (flag=N), so the metrics can tell how long the
+// flag was really up during each b_g2.
 class ThrottleRaise {
  public:
-  ThrottleRaise(std::atomic<int>& flag, bool enabled, Recorder& rec, std::string job, std::string who)
-      : flag_(flag), enabled_(enabled), rec_(rec), job_(std::move(job)), who_(std::move(who)) {
+  ThrottleRaise(std::atomic<int>& flag, bool enabled, ThrottleFlag mode, Recorder& rec, std::string job, std::string who)
+      : flag_(flag), enabled_(enabled), mode_(mode), rec_(rec), job_(std::move(job)), who_(std::move(who)) {
     if (!enabled_) return;
-    rec_.event("THROTTLE_SET", job_, who_);
-    flag_.fetch_add(1, std::memory_order_release);
+    int now = 1;
+    if (mode_ == ThrottleFlag::kGlobal) {
+      flag_.store(1, std::memory_order_release);
+    } else {
+      now = flag_.fetch_add(1, std::memory_order_release) + 1;
+    }
+    rec_.event("THROTTLE_SET", job_, fmt::format("{},flag={}", who_, now));
   }
   ~ThrottleRaise() {
     if (!enabled_) return;
-    flag_.fetch_sub(1, std::memory_order_release);
-    rec_.event("THROTTLE_CLEAR", job_, who_);
+    int now = 0;
+    if (mode_ == ThrottleFlag::kGlobal) {
+      flag_.store(0, std::memory_order_release);
+    } else {
+      now = flag_.fetch_sub(1, std::memory_order_release) - 1;
+    }
+    rec_.event("THROTTLE_CLEAR", job_, fmt::format("{},flag={}", who_, now));
   }
   ThrottleRaise(const ThrottleRaise&) = delete;
   ThrottleRaise& operator=(const ThrottleRaise&) = delete;
@@ -84,6 +96,7 @@ class ThrottleRaise {
  private:
   std::atomic<int>& flag_;
   bool enabled_;
+  ThrottleFlag mode_;
   Recorder& rec_;
   std::string job_, who_;
 };
@@ -164,7 +177,11 @@ struct Pipeline::Impl {
         groth16_pool_counters(*r.groth16_pool_counters),
         proof_remaining(r.plan.proofs, r.plan.partitions),
         proof_start(r.plan.proofs) {
-    for (auto& g : r.gpus) throttle_flags.push_back(&g->membw_throttle);
+    if (r.plan.throttle_flag == ThrottleFlag::kGlobal) {
+      throttle_flags.push_back(&global_throttle);
+    } else {
+      for (auto& g : r.gpus) throttle_flags.push_back(&g->membw_throttle);
+    }
     crew.set_error_handler([this](std::exception_ptr e) { fail(e); });
   }
 
@@ -182,6 +199,7 @@ struct Pipeline::Impl {
   BlockingQueue<std::unique_ptr<PartitionWork>> gpu_queue;
   BlockingQueue<FinalizeJob> finalize_queue;
   DeallocCrew crew;
+  std::atomic<int> global_throttle{0};  // I3 with interventions.throttle_flag = global: one for the process
   std::vector<const std::atomic<int>*> throttle_flags;
   const CounterSource& synthesis_pool_counters;
   const CounterSource& groth16_pool_counters;
@@ -318,7 +336,7 @@ struct Pipeline::Impl {
         auto work = synthesize(*task, worker, mine);
         if (!work) return;  // cancelled while waiting for an arena slot
         const Mark q0 = mark(mine);
-        rec.event(q0.t, "GPU_QUEUE", job_id(task->proof), fmt::format("partition={}", task->partition));
+        rec.event(q0.t, plan.queue_event, job_id(task->proof), fmt::format("partition={}", task->partition));
         // The permit (this thread) is held until the GPU queue takes the partition.
         if (!gpu_queue.push(std::move(work))) return;
         stage(task->proof, task->partition, "queue_push", q0, mine, worker);
@@ -367,7 +385,9 @@ struct Pipeline::Impl {
         const Mark b0 = mark(groth16_pool_counters);
         rec.event(b0.t, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
         {
-          const ThrottleRaise raise(gpu.membw_throttle, plan.membw_throttle, rec, job_name, who);
+          std::atomic<int>& flag =
+              plan.throttle_flag == ThrottleFlag::kGlobal ? global_throttle : gpu.membw_throttle;
+          const ThrottleRaise raise(flag, plan.membw_throttle, plan.throttle_flag, rec, job_name, who);
           workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points);
         }
         // The MSM runs on the groth16 pool: the row carries the pool's counters.
@@ -434,11 +454,14 @@ struct Pipeline::Impl {
       rec.event(l2.t, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));
     }
     registered.release_all();
-    const Mark f0 = mark(mine);
-    w->a.release();
-    w->b.release();
-    w->c.release();
-    stage(w->proof, w->partition, "free_abc", f0, mine, worker);
+    if (plan.abc_release == AbcRelease::kGpuWorker) {
+      // Phase 12: a/b/c go synchronously on the GPU worker, right after the device is done with them.
+      const Mark f0 = mark(mine);
+      w->a.release();
+      w->b.release();
+      w->c.release();
+      stage(w->proof, w->partition, "free_abc", f0, mine, worker);
+    }
 
     FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id};
     if (plan.finalize == FinalizeMode::kInline) {
@@ -478,6 +501,11 @@ struct Pipeline::Impl {
     crew.spawn(
         DeallocSide::kRust, proof, partition,
         [work] {
+          // Phase 11: the ProvingAssignments, a/b/c included, are dropped here (no-ops when the GPU
+          // worker freed a/b/c already).
+          work->a.release();
+          work->b.release();
+          work->c.release();
           work->aux.release();
           work->inputs.release();
           work->a_density.release();

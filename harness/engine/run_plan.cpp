@@ -225,6 +225,11 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
 
   p.serialize_dealloc = cfg.get_bool("interventions.serialize_dealloc");
   p.membw_throttle = cfg.get_bool("interventions.membw_throttle");
+  p.throttle_flag =
+      cfg.get_string("interventions.throttle_flag") == "counted" ? ThrottleFlag::kCounted : ThrottleFlag::kGlobal;
+  p.queue_event = cfg.get_string("engine.queue_event");
+  p.abc_release =
+      cfg.get_string("engine.abc_release") == "gpu_worker" ? AbcRelease::kGpuWorker : AbcRelease::kDeallocThread;
   p.throttle_check_chunks = static_cast<std::size_t>(cfg.get_int("interventions.throttle_check_chunks"));
   p.finalize = cfg.get_string("engine.finalize") == "split" ? FinalizeMode::kSplit : FinalizeMode::kInline;
   p.malloc_trim = cfg.get_bool("engine.malloc_trim");

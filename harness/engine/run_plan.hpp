@@ -22,6 +22,11 @@
 namespace zkc::harness {
 
 enum class FinalizeMode { kInline, kSplit };
+// Where a partition's a/b/c are freed: the Rust-side dealloc thread (Phase 11, so I1 covers them)
+// or synchronously on the GPU worker after the device lock (Phase 12).
+enum class AbcRelease { kDeallocThread, kGpuWorker };
+// I3's flag: the real prover's one process-wide 0/1 store, or a per-device count.
+enum class ThrottleFlag { kGlobal, kCounted };
 enum class GpuBackendKind { kSim, kCuda };
 
 // memory.*: where a partition's large buffers come from, how they go back, and their page advice.
@@ -85,6 +90,9 @@ struct RunPlan {
   std::uint64_t b_g2_points = 0;  // b_g2_msm sums at most this many tail points; 0 = all
   bool serialize_dealloc = false;  // I1
   bool membw_throttle = false;     // I3
+  ThrottleFlag throttle_flag = ThrottleFlag::kGlobal;
+  AbcRelease abc_release = AbcRelease::kDeallocThread;
+  std::string queue_event = "CHAN_SEND";  // the timeline's name for a partition entering the GPU queue
   std::size_t throttle_check_chunks = 64;
   FinalizeMode finalize = FinalizeMode::kInline;
   bool malloc_trim = true;
