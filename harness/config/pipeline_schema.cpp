@@ -64,12 +64,13 @@ void add_balance(ConfigSchema& s) {
   ratio("balance.b_g2_over_gpu_total", 0.25, 100.0,
         "Target b_g2_msm / gpu_total at the configured gt (seed: 0.45 s / 1.8 s).");
   ratio("balance.witness_share", 0.75, 0.99, "Target witness generation / synthesis (seed: about 75%).");
-  const auto seed_ms = [&](const char* key, double v, const char* doc) {
-    s.add({.key = key, .type = VT::kFloat, .default_value = v, .min = 0.0, .max = 1.0e7, .unit = "ms", .doc = doc});
+  const auto seed_ms = [&](const char* key, double v, const char* doc, double min = 0.0) {
+    s.add({.key = key, .type = VT::kFloat, .default_value = v, .min = min, .max = 1.0e7, .unit = "ms", .doc = doc});
   };
   seed_ms("balance.gpu_total_ms", 1800.0,
           "The seed's gpu_total, of which the three kernels below are shares; the rest is the wait for prep under "
-          "the lock. Only the ratios matter.");
+          "the lock. Only the ratios matter.",
+          1e-3);
   seed_ms("balance.ntt_msm_h_ms", 690.0, "The seed's ntt_msm_h within balance.gpu_total_ms.");
   seed_ms("balance.batch_add_ms", 650.0, "The seed's batch_add within balance.gpu_total_ms.");
   seed_ms("balance.tail_msm_ms", 83.0, "The seed's tail_msm within balance.gpu_total_ms.");
