@@ -181,9 +181,11 @@ TEST(Pipeline, SerializedDeallocRunsOneThreadPerSide) {
 }
 
 TEST(Pipeline, ThrottleFlagOnlyDuringBg2AndYieldsOnlyWhenSpmvOverlapsIt) {
-  // Small chunks and a check on every chunk make any overlap of SpMV with a b_g2 window visible.
+  // Small chunks and a check on every chunk make any overlap of SpMV with a b_g2 window visible. The
+  // counted flag is up exactly inside the windows.
   const RunPlan plan = plan_for({"interventions.membw_throttle=true", "interventions.throttle_check_chunks=1",
-                                 "synthesis.chunk_rows=64", "batch.count=4", "batch.concurrency=4"});
+                                 "synthesis.chunk_rows=64", "batch.count=4", "batch.concurrency=4",
+                                 "interventions.throttle_flag=\"counted\""});
   const EngineResult r = run(plan);
   check_invariants(plan, r);
   const Timeline t(r.events);
@@ -191,8 +193,10 @@ TEST(Pipeline, ThrottleFlagOnlyDuringBg2AndYieldsOnlyWhenSpmvOverlapsIt) {
   std::vector<Interval> windows;
   for (const auto& [key, ev] : t.partitions()) {
     const double set = ev.at("THROTTLE_SET")[0], clear = ev.at("THROTTLE_CLEAR")[0];
-    EXPECT_LE(ev.at("BG2_START")[0], set);
-    EXPECT_LE(clear, ev.at("BG2_END")[0]);
+    // The flag goes up before b_g2 is called and down after it returns; BG2_START..BG2_END is when
+    // its tiles ran on the groth16 pool, inside that.
+    EXPECT_LE(set, ev.at("BG2_START")[0]);
+    EXPECT_LE(ev.at("BG2_END")[0], clear);
     windows.push_back({set, clear});
   }
   // Each partition's SpMV span, from the stage spans.
@@ -221,6 +225,75 @@ TEST(Pipeline, ThrottleFlagOnlyDuringBg2AndYieldsOnlyWhenSpmvOverlapsIt) {
     EXPECT_GT(total_yields, 0u) << "SpMV overlapped a throttle window by " << longest_overlap << " ms, no yields";
   }
   EXPECT_EQ(total_yields, r.totals.throttle_yields);
+}
+
+// prep_msm is one job on the groth16 FIFO, like b_g2's tiles: with a single groth16 thread no prep
+// runs while a b_g2 does, and a prep that waited in the queue shows it in its prep_queue row.
+TEST(Pipeline, PrepAndB_g2ShareTheGroth16Fifo) {
+  const RunPlan plan = plan_for({"gpus.gpu_threads=1", "batch.count=4", "batch.concurrency=4"});
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  std::vector<Interval> prep, b_g2;
+  std::size_t queue_rows = 0;
+  for (const auto& s : r.spans) {
+    if (s.stage == "prep_msm") prep.push_back({s.start_ms, s.end_ms});
+    if (s.stage == "b_g2_msm") b_g2.push_back({s.start_ms, s.end_ms});
+    if (s.stage == "prep_queue" || s.stage == "b_g2_queue") {
+      EXPECT_EQ(s.worker, "groth16");
+      EXPECT_LE(s.start_ms, s.end_ms);
+      ++queue_rows;
+    }
+  }
+  const std::size_t n = std::size_t{plan.proofs} * plan.partitions;
+  ASSERT_EQ(prep.size(), n);
+  ASSERT_EQ(b_g2.size(), n);
+  EXPECT_EQ(queue_rows, 2 * n);
+  for (const auto& p : prep) {
+    for (const auto& b : b_g2) {
+      EXPECT_LE(std::min(p.end, b.end) - std::max(p.start, b.start), 1e-6)
+          << "prep [" << p.start << ", " << p.end << "] ran during b_g2 [" << b.start << ", " << b.end << "]";
+    }
+  }
+}
+
+// The real prover's flag is one process-wide 0/1 store: SET stores 1 and CLEAR 0 whatever else runs, so
+// where two b_g2 windows overlap the first one's end lowers it under the second, and its up-time is
+// below the union of the windows.
+TEST(Pipeline, TheGlobalThrottleFlagIsClearedUnderAnotherB_g2) {
+  const RunPlan plan = plan_for({"interventions.membw_throttle=true", "gpus.gpu_threads=1", "batch.count=4",
+                                 "batch.concurrency=4", "interventions.throttle_flag=\"global\""});
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  std::vector<std::pair<double, int>> changes;  // (offset, flag value after)
+  std::vector<Interval> windows;
+  const Timeline t(r.events);
+  for (const auto& [key, ev] : t.partitions()) windows.push_back({ev.at("THROTTLE_SET")[0], ev.at("THROTTLE_CLEAR")[0]});
+  for (const auto& e : r.events) {
+    if (e.event != "THROTTLE_SET" && e.event != "THROTTLE_CLEAR") continue;
+    const int flag = static_cast<int>(analysis::detail_number(e.detail, "flag").value_or(-1));
+    EXPECT_EQ(flag, e.event == "THROTTLE_SET" ? 1 : 0) << e.detail;  // stores, not counts
+    changes.push_back({e.offset_ms, flag});
+  }
+  ASSERT_EQ(windows.size(), std::size_t{plan.proofs} * plan.partitions);
+  double up = 0, since = 0;
+  int value = 0;
+  for (const auto& [at, flag] : changes) {
+    if (value == 0 && flag > 0) since = at;
+    if (value > 0 && flag == 0) up += at - since;
+    value = flag;
+  }
+  std::sort(windows.begin(), windows.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  double union_ms = 0, reach = -1;
+  bool overlapped = false;
+  for (const auto& w : windows) {
+    overlapped |= w.start < reach;
+    union_ms += std::max(0.0, w.end - std::max(w.start, reach));
+    reach = std::max(reach, w.end);
+  }
+  EXPECT_LE(up, union_ms + 1e-9);
+  if (overlapped) {
+    EXPECT_LT(up, union_ms) << "windows overlapped, yet the flag stayed up through their union";
+  }
 }
 
 // Buffers each partition takes from its source: inputs, aux, unified witness, a, b, c, two densities,
@@ -334,7 +407,11 @@ TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
   double stages = 0;
   std::size_t measured = 0;
   for (const auto& s : r.spans) {
-    if (s.stage == "synthesis" || s.stage == "spmv" || s.stage == "b_g2_msm") continue;
+    // Rows of pool work carry pool-wide deltas (counted in `pools` below).
+    if (s.stage == "synthesis" || s.stage == "spmv" || s.stage == "b_g2_msm" || s.stage == "prep_msm" ||
+        s.stage == "prep_queue") {
+      continue;
+    }
     if (k < s.counters.size() && s.counters[k]) {
       stages += *s.counters[k];
       ++measured;

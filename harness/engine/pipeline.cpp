@@ -365,34 +365,54 @@ struct Pipeline::Impl {
     job->thread = std::thread([this, j, &w, &gpu, worker_id] {
       pthread_setname_np(pthread_self(), "prep");
       res.placer->on_thread_start(topology::PoolKind::kPrep, fmt::format("prep-{}.{}", w.proof, w.partition));
-      const ThreadCounters mine(res.counters, res.tlb);
       const std::string job_name = job_id(w.proof);
       const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
+      // prep_msm is one job on the groth16 pool, the same FIFO as every b_g2's tiles (the real
+      // prover's par_map(1, ...)): it can wait behind another worker's b_g2. Rows: prep_queue (in
+      // the pool's queue), prep_msm (running); both carry the pool's counters.
+      bool prep_set = false;
       try {
-        const Mark p0 = mark(mine);
-        rec.event(p0.t, "PREP_START", job_name, who);
-        workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(), j->split,
-                            plan.prep_passes);
-        const Mark p1 = stage(w.proof, w.partition, "prep_msm", p0, mine, "prep");
-        rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
-        j->prep_done.set_value();
+        const Mark q0 = mark(groth16_pool_counters);
+        Mark p0, p1;
+        res.groth16_pool
+            .submit([&] {
+              p0 = mark(groth16_pool_counters);
+              rec.event(p0.t, "PREP_START", job_name, who);
+              workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(),
+                                  j->split, plan.prep_passes);
+              p1 = mark(groth16_pool_counters);
+              rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
+              prep_set = true;
+              j->prep_done.set_value();  // from the pool worker: batch_add need not wait for this thread
+            })
+            .get();
+        rec.span(w.proof, w.partition, "prep_queue", q0.t, p0.t, "groth16", stage_deltas(q0.snap, p0.snap));
+        rec.span(w.proof, w.partition, "prep_msm", p0.t, p1.t, "groth16", stage_deltas(p0.snap, p1.snap));
       } catch (...) {
-        j->prep_done.set_exception(std::current_exception());
+        if (!prep_set) j->prep_done.set_exception(std::current_exception());
         res.placer->on_thread_exit();
         return;
       }
       try {
+        // b_g2's tiles queue on the same pool: BG2_START..BG2_END is when they ran (b_g2_queue before).
         const Mark b0 = mark(groth16_pool_counters);
-        rec.event(b0.t, "BG2_START", job_name, fmt::format("{},threads={}", who, res.groth16_pool.size()));
+        MsmTiming ran;
         {
           std::atomic<int>& flag =
               plan.throttle_flag == ThrottleFlag::kGlobal ? global_throttle : gpu.membw_throttle;
           const ThrottleRaise raise(flag, plan.membw_throttle, plan.throttle_flag, rec, job_name, who);
-          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points);
+          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points, &ran);
         }
-        // The MSM runs on the groth16 pool: the row carries the pool's counters.
-        const Mark b1 = stage(w.proof, w.partition, "b_g2_msm", b0, groth16_pool_counters, "groth16");
-        rec.event(b1.t, "BG2_END", job_name, fmt::format("{},b_g2_ms={:.3f}", who, ms_between(b0.t, b1.t)));
+        const Mark b1 = mark(groth16_pool_counters);
+        if (ran.last_tile_end == MsmTiming{}.last_tile_end) ran.first_tile_start = ran.last_tile_end = b0.t;  // no tile
+        rec.span(w.proof, w.partition, "b_g2_queue", b0.t, ran.first_tile_start, "groth16");
+        // The pool's counters over the whole call: the tiles' own share is not separable here.
+        rec.span(w.proof, w.partition, "b_g2_msm", ran.first_tile_start, ran.last_tile_end, "groth16",
+                 stage_deltas(b0.snap, b1.snap));
+        rec.event(ran.first_tile_start, "BG2_START", job_name,
+                  fmt::format("{},threads={}", who, res.groth16_pool.size()));
+        rec.event(ran.last_tile_end, "BG2_END", job_name,
+                  fmt::format("{},b_g2_ms={:.3f}", who, ms_between(ran.first_tile_start, ran.last_tile_end)));
       } catch (...) {
         j->b_g2_error = std::current_exception();
       }

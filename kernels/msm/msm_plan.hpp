@@ -19,6 +19,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -36,6 +37,11 @@ struct MsmPlan {
   unsigned workers = 0;  // threads that run tiles (<= threads, <= tiles)
   std::size_t bucket_bytes_per_worker = 0;  // 2^window * bucket point size
   std::size_t bucket_bytes_total = 0;       // workers * bucket_bytes_per_worker
+};
+
+// When an MSM's tiles ran on the pool (the service time, without the wait in the pool's queue).
+struct MsmTiming {
+  std::chrono::steady_clock::time_point first_tile_start{}, last_tile_end{};
 };
 
 // The window for n points, per the rule above.

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -85,7 +86,7 @@ XyzzPoint<P> run_tile(std::span<const AffinePoint<P>> points, std::span<const Sc
 
 template <class P>
 JacobianPoint<P> msm(std::span<const AffinePoint<P>> points, std::span<const Scalar256> scalars, ThreadPool& pool,
-                     MsmPlan* plan_out = nullptr, unsigned scalar_bits = 255) {
+                     MsmPlan* plan_out = nullptr, unsigned scalar_bits = 255, MsmTiming* timing = nullptr) {
   using Bucket = XyzzPoint<P>;
   if (points.size() != scalars.size()) {
     throw std::invalid_argument("msm: " + std::to_string(points.size()) + " points but " +
@@ -105,9 +106,16 @@ JacobianPoint<P> msm(std::span<const AffinePoint<P>> points, std::span<const Sca
   // Task t covers row (rows - 1 - t / splits), counted from the top, and split t % splits.
   std::vector<Bucket> partials(plan.tiles);
   std::vector<std::vector<Bucket>> worker_buckets(pool.size());
+  std::mutex timing_mutex;
+  bool started = false;
   pool.for_each_task(
       plan.tiles,
       [&](std::size_t task, unsigned worker) {
+        if (timing != nullptr) {
+          const std::lock_guard lock(timing_mutex);
+          if (!started) timing->first_tile_start = std::chrono::steady_clock::now();
+          started = true;
+        }
         auto& buckets = worker_buckets[worker];
         if (buckets.empty()) buckets.resize(std::size_t{1} << plan.window);  // identities
         const unsigned row = plan.rows - 1 - static_cast<unsigned>(task / plan.splits);
@@ -117,6 +125,11 @@ JacobianPoint<P> msm(std::span<const AffinePoint<P>> points, std::span<const Sca
         const unsigned bit0 = row * plan.window;
         const unsigned width = std::min(plan.window, scalar_bits - bit0);
         partials[task] = msm_detail::run_tile<P>(points, scalars, begin, end, bit0, width, buckets.data());
+        if (timing != nullptr) {
+          const auto now = std::chrono::steady_clock::now();
+          const std::lock_guard lock(timing_mutex);
+          timing->last_tile_end = std::max(timing->last_tile_end, now);
+        }
       },
       plan.workers);
 
