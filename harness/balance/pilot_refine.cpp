@@ -14,8 +14,10 @@ namespace {
 
 constexpr double kGoodEnough = 0.10;
 
+// Isolation (j = 1: one proof in flight, nothing of another proof overlaps), with 3 proofs so that
+// each median has 3 x P partitions: with P = 2 one proof alone gives medians of two noisy values.
 StageMedians run_pilot(RunPlan plan, const BalanceFit& fit) {
-  plan.proofs = 1;
+  plan.proofs = 3;
   plan.concurrency = 1;
   plan.counters = false;
   apply_balance_fit(plan, fit);
@@ -65,7 +67,7 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
                               const std::function<void(const std::string&)>& step) {
   BalanceInputs in = balance_inputs(plan);
   for (unsigned i = 0; i < pilots; ++i) {
-    if (step) step(fmt::format("fit: pilot {} of at most {} (c=1 j=1)", i + 1, pilots));
+    if (step) step(fmt::format("fit: pilot {} of at most {} (c=3 j=1)", i + 1, pilots));
     const StageMedians got = run_pilot(plan, fit);
     fit.verified = got;
     const StageSizes& s = fit.sizes;
@@ -81,7 +83,7 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
     fit.costs = corrected_costs(fit.costs, s, in, got, i == 0 ? 1.0 : 0.5);
     fit.sizes = solve_balance(fit.costs, plan.balance_targets, in);
   }
-  if (step) step("fit: verifying pilot (c=1 j=1)");
+  if (step) step("fit: verifying pilot (c=3 j=1)");
   fit.verified = run_pilot(plan, fit);
   return fit;
 }
