@@ -155,6 +155,16 @@ std::vector<Trigger> balance_triggers(const RunPlan& p) {
                              msm.window, sizeof(G2Xyzz), l2 / 1024,
                              same_side(buckets, kSeedBucketsOverL2) ? "" : "; the buckets fit in L2 here, they spill in the seed")});
 
+  // prep_msm is one job on the groth16 FIFO: while it runs it holds one of gt threads that b_g2's tiles
+  // could use (the seed: 1 of 192).
+  const double prep_share = ratio(1.0, std::max(1u, p.gpu_threads));
+  const bool prep_kept = within(prep_share, 1.0 / 192, 2);
+  out.push_back({"groth16 threads a prep job holds / gt", 1.0 / 192, prep_share, prep_kept,
+                 prep_kept ? "prep takes one pool thread, as in the seed"
+                           : fmt::format("with gt = {} a prep queued before a b_g2 takes {:.0f}% of its threads, "
+                                         "so b_g2 in isolation varies with how partitions arrive",
+                                         p.gpu_threads, 100 * prep_share)});
+
   const auto bytes = workloads::shape_bytes(p.shape);
   const double dealloc_bytes = double(bytes.witness + bytes.aux + bytes.abc + bytes.density + bytes.split_vectors);
   double dealloc = kNa;
