@@ -189,7 +189,7 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
   pilot.b_g2 = 0.5 * s.b_g2_ms;
   pilot.batch_add = s.batch_add_ms + 4;            // 4 ms of host copies beyond the model
   pilot.tail_msm = s.tail_msm_ms;
-  const UnitCosts k = corrected_costs(c, s, inputs(), pilot);
+  const UnitCosts k = corrected_costs(c, s, pilot);
   EXPECT_NEAR(k.witness_ns_per_mul, 2 * c.witness_ns_per_mul, 1e-9);
   EXPECT_NEAR(k.witness_ns_per_var, 2 * c.witness_ns_per_var, 1e-9);
   EXPECT_NEAR(k.synthesis_rest_ms, 150, 1e-9);
@@ -201,7 +201,7 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
 
   // Damped half way (log terms): a factor 4 becomes 2.
   pilot.witness = 4 * s.witness_ms;
-  const UnitCosts half = corrected_costs(c, s, inputs(), pilot, 0.5);
+  const UnitCosts half = corrected_costs(c, s, pilot, 0.5);
   EXPECT_NEAR(half.witness_ns_per_mul, 2 * c.witness_ns_per_mul, 1e-9);
 
 }
@@ -326,7 +326,9 @@ TEST(BalanceTriggers, ComparePwOverPAndCacheRatiosWithTheSeed) {
   EXPECT_FALSE(balance_triggers(ten)[0].kept);
   for (const auto& t : triggers) {
     EXPECT_GT(t.seed, 0) << t.name;
-    if (!t.kept) EXPECT_FALSE(t.why.empty()) << t.name;
+    if (!t.kept) {
+      EXPECT_FALSE(t.why.empty()) << t.name;
+    }
   }
 }
 

@@ -72,7 +72,7 @@ std::vector<BalanceNumber> balance_numbers(const RunPlan& p, const StageMedians*
     const StageSizes& s = p.fit->sizes;
     T = s.gpu_total_ms;
     S = s.synthesis_ms;
-    prep = p.prep_passes * p.fit->costs.prep_ms_per_pass;
+    prep = s.prep_ms;
     b_g2 = s.b_g2_ms;
     witness = s.witness_ms;
     ntt = s.ntt_msm_h_ms;

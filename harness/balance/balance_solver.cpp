@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "analysis/metrics/run_metrics.hpp"
+
 namespace zkc::harness {
 namespace {
 
@@ -143,12 +145,8 @@ StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const Bala
     st.b_g2 = t.b_g2_over_gpu * T;
     return st;
   };
-  const auto median_total = [&](double k) {
-    std::vector<double> v = isolation_gpu_totals(stages_at(k), in);
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  };
+  // The median as the run's summary takes it.
+  const auto median_total = [&](double k) { return analysis::percentile(isolation_gpu_totals(stages_at(k), in), 0.5); };
   double lo = 0.05, hi = 20;
   if (in.gpu_total_anchor_ms > 0) {
     lo = hi = 1;  // a real device's times are what they are

@@ -39,23 +39,21 @@ double gpu_total_anchor(const BalanceTargets& t, const StageMedians& device) {
   return (device.ntt_msm_h + device.batch_add + device.tail_msm) / std::max(1e-9, 1.0 - t.wait_share());
 }
 
-UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const BalanceInputs& in,
-                          const StageMedians& pilot, double damping) {
+UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const StageMedians& pilot,
+                          double damping) {
   UnitCosts c = costs;
   // A damped correction moves part of the way (in log terms), so pilot noise does not ping-pong.
   const auto damped = [damping](double measured, double predicted) {
     return std::pow(factor(measured, predicted), damping);
   };
-  const double witness_pred =
-      static_cast<double>(in.aux) * (c.witness_ns_per_var + c.witness_ns_per_mul * s.witness_muls_per_var) / 1e6;
-  const double kw = damped(pilot.witness, witness_pred);
+  // The sizes' predictions were made from `costs`: each is what this stage was expected to take.
+  const double kw = damped(pilot.witness, s.witness_ms);
   c.witness_ns_per_var *= kw;
   c.witness_ns_per_mul *= kw;
   const double rest = pilot.synthesis - pilot.witness;
   if (rest > 0) c.synthesis_rest_ms *= damped(rest, c.synthesis_rest_ms);
-  const double prep_pred = std::max(1.0, s.prep_passes) * c.prep_ms_per_pass;
-  c.prep_ms_per_pass *= damped(pilot.prep, prep_pred);
-  const double kb = damped(pilot.b_g2, b_g2_ms_at(c.b_g2, static_cast<double>(s.b_g2_points)));
+  c.prep_ms_per_pass *= damped(pilot.prep, s.prep_ms);
+  const double kb = damped(pilot.b_g2, s.b_g2_ms);
   for (auto& r : c.b_g2) r.ms *= kb;
   // What the sim's batch_add and tail_msm add to their modelled time: its host copies.
   if (pilot.batch_add > 0) c.batch_copy_ms = std::max(0.0, pilot.batch_add - s.batch_add_ms);
@@ -71,8 +69,7 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
     const StageMedians got = run_pilot(plan, fit);
     fit.verified = got;
     const StageSizes& s = fit.sizes;
-    const double prep_pred = std::max(1.0, s.prep_passes) * fit.costs.prep_ms_per_pass;
-    if (close(got.synthesis, s.synthesis_ms) && close(got.witness, s.witness_ms) && close(got.prep, prep_pred) &&
+    if (close(got.synthesis, s.synthesis_ms) && close(got.witness, s.witness_ms) && close(got.prep, s.prep_ms) &&
         close(got.b_g2, s.b_g2_ms) && close(got.gpu_total, s.gpu_total_ms)) {
       return fit;
     }
@@ -80,7 +77,7 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
       // A real device: what its kernels took is the anchor, not the configured times.
       in.gpu_total_anchor_ms = gpu_total_anchor(plan.balance_targets, got);
     }
-    fit.costs = corrected_costs(fit.costs, s, in, got, i == 0 ? 1.0 : 0.5);
+    fit.costs = corrected_costs(fit.costs, s, got, i == 0 ? 1.0 : 0.5);
     fit.sizes = solve_balance(fit.costs, plan.balance_targets, in);
   }
   if (step) step("fit: verifying pilot (c=3 j=1)");

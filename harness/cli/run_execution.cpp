@@ -337,10 +337,10 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
     const bool known = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.name == n.key; });
     if (!known) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
   }
-  const nlohmann::json balance =
-      harness::balance_json(plan, numbers, harness::balance_triggers(plan), &measured);
+  const auto triggers = harness::balance_triggers(plan);
+  const nlohmann::json balance = harness::balance_json(plan, numbers, triggers, &measured);
   out.extra = extra;
-  out.balance = harness::format_balance(plan, numbers, harness::balance_triggers(plan));
+  out.balance = harness::format_balance(plan, numbers, triggers);
   harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
   write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
   out.dir = dir.commit();
