@@ -15,6 +15,7 @@
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/engine.hpp"
 #include "harness/engine/run_plan.hpp"
+#include "kernels/field/fr.hpp"
 #include "workloads/gpu/vram_model.hpp"
 
 namespace zkc::harness {
@@ -395,7 +396,10 @@ namespace {
 // is what no stage measures: thread start-up before a thread opens its counters, the admission and
 // sampler threads. Skipped where perf_event software counters are unavailable.
 TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
-  const RunPlan plan = plan_for({"batch.count=2"});
+  // Split finalize with gw = 3: b_g2s of several partitions overlap on the groth16 pool, and SpMVs of
+  // two partitions on the synthesis pool, so charging a pool stage the pool-wide delta would count
+  // the overlap twice.
+  const RunPlan plan = plan_for({"batch.count=2", "engine.finalize=\"split\"", "gpus.gpu_workers_per_device=3"});
   const EngineResult r = run(plan);
   const auto it = std::find(r.counter_names.begin(), r.counter_names.end(), "page_faults");
   ASSERT_NE(it, r.counter_names.end());
@@ -404,18 +408,13 @@ TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
     GTEST_SKIP() << "page_faults perf counter unavailable here (see zkcontend probe)";
   }
   ASSERT_GE(r.counter_rows.size(), 2u);
-  double stages = 0;
+  double stages = 0, on_pools = 0;
   std::size_t measured = 0;
-  for (const auto& s : r.spans) {
-    // Rows of pool work carry pool-wide deltas (counted in `pools` below).
-    if (s.stage == "synthesis" || s.stage == "spmv" || s.stage == "b_g2_msm" || s.stage == "prep_msm" ||
-        s.stage == "prep_queue") {
-      continue;
-    }
-    if (k < s.counters.size() && s.counters[k]) {
-      stages += *s.counters[k];
-      ++measured;
-    }
+  const auto value = [&](const StageSpan& sp) { return k < sp.counters.size() && sp.counters[k] ? *sp.counters[k] : 0.0; };
+  for (const auto& sp : r.spans) {
+    if (k < sp.counters.size() && sp.counters[k]) ++measured;
+    stages += value(sp);
+    if (sp.worker == "synth-pool" || sp.worker == "groth16") on_pools += value(sp);
   }
   const double pools = *r.synthesis_pool_counters[k] + r.groth16_pool_counters.at(k).value_or(0);
   const auto& first = r.counter_rows.front().usage;
@@ -424,8 +423,81 @@ TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
                                            (first.minor_faults + first.major_faults));
   EXPECT_GT(measured, 0u);
   EXPECT_GT(total, 0);
-  EXPECT_LE(stages + pools, total) << "stages " << stages << " + pools " << pools;
-  EXPECT_GE(stages + pools, 0.9 * total) << "stages " << stages << " + pools " << pools << " of " << total;
+  // Every row is the work of its own threads' jobs: the rows never add up to more than the process
+  // did, and the pool rows never to more than the pools did.
+  EXPECT_LE(stages, total) << "stages " << stages << " of " << total;
+  EXPECT_LE(on_pools, pools) << "pool rows " << on_pools << " of the pools' " << pools;
+  EXPECT_GE(stages, 0.9 * total) << "stages " << stages << " of " << total;
+  EXPECT_GE(on_pools, 0.9 * pools) << "pool rows " << on_pools << " of the pools' " << pools;
+
+  // The machine-wide TLB IPIs summed over any stage kind never exceed the run's count.
+  const auto m = std::find(r.counter_names.begin(), r.counter_names.end(), "tlb_ipis_machine");
+  ASSERT_NE(m, r.counter_names.end());
+  const auto mk = static_cast<std::size_t>(m - r.counter_names.begin());
+  if (r.counter_rows.front().tlb_available) {
+    const double run_total = static_cast<double>(r.counter_rows.back().tlb_total - r.counter_rows.front().tlb_total);
+    std::map<std::string, double> by_kind;
+    for (const auto& sp : r.spans) {
+      if (mk < sp.counters.size() && sp.counters[mk]) by_kind[sp.stage] += *sp.counters[mk];
+    }
+    for (const auto& [stage, sum] : by_kind) EXPECT_LE(sum, run_total + 1e-9) << stage;
+  }
+}
+
+TEST(Pipeline, MaxFinalizingBoundsThePartitionsHandedToTheFinalizer) {
+  const std::vector<std::string> base = {"batch.count=2", "batch.concurrency=2", "workload.partitions=4",
+                                         "engine.finalize=\"split\"", "gpus.gpu_workers_per_device=3"};
+  auto bounded = base;
+  bounded.push_back("engine.max_finalizing=1");
+  const RunPlan plan = plan_for(bounded);
+  const EngineResult r = run(plan);
+  check_invariants(plan, r);
+  // From the handover (finalize_queue starts) to the end of the finalizer's b_g2 join: at most one.
+  std::map<std::pair<int, int>, Interval> handed;
+  std::size_t waits = 0;
+  for (const auto& sp : r.spans) {
+    if (sp.stage == "finalize_queue") handed[{sp.proof, sp.partition}].start = sp.start_ms;
+    if (sp.stage == "b_g2_join" && sp.worker == "finalizer") handed[{sp.proof, sp.partition}].end = sp.end_ms;
+    if (sp.stage == "finalize_wait") ++waits;
+  }
+  ASSERT_EQ(handed.size(), std::size_t{plan.proofs} * plan.partitions);
+  std::vector<Interval> iv;
+  for (const auto& [key, i] : handed) iv.push_back(i);
+  EXPECT_EQ(max_overlap(iv), 1u);
+  EXPECT_EQ(waits, std::size_t{plan.proofs} * plan.partitions);  // the wait is a row, even when short
+
+  const RunPlan unbounded = plan_for(base);
+  const EngineResult u = run(unbounded);
+  check_invariants(unbounded, u);
+  EXPECT_EQ(std::count_if(u.spans.begin(), u.spans.end(), [](const auto& sp) { return sp.stage == "finalize_wait"; }),
+            0);
+}
+
+// Phase 11: with I1, one Rust-side dealloc at a time, and a partition's a/b/c are freed inside it
+// (DEALLOC_END says what it freed); Phase 12 frees them on the GPU worker (free_abc rows) instead.
+TEST(Pipeline, AbcAreFreedWhereTheEraFreesThem) {
+  const std::vector<std::string> base = {"batch.count=1", "workload.partitions=4", "gpus.gpu_workers_per_device=3",
+                                         "engine.dealloc_linger_ms=50", "interventions.serialize_dealloc=true"};
+  for (const bool phase11 : {true, false}) {
+    SCOPED_TRACE(phase11 ? "abc_release = dealloc_thread" : "abc_release = gpu_worker");
+    auto o = base;
+    o.push_back(phase11 ? "engine.abc_release=\"dealloc_thread\"" : "engine.abc_release=\"gpu_worker\"");
+    const RunPlan plan = plan_for(o);
+    const EngineResult r = run(plan);
+    check_invariants(plan, r);
+    const Timeline t(r.events);
+    EXPECT_EQ(max_overlap(t.intervals("DEALLOC_START", "DEALLOC_END", "side", "rust")), 1u);
+    const double abc = 3.0 * plan.shape.constraints * sizeof(Fr);
+    std::size_t rust = 0;
+    for (const auto& e : r.events) {
+      if (e.event != "DEALLOC_END" || analysis::detail_value(e.detail, "side") != std::string_view("rust")) continue;
+      ++rust;
+      EXPECT_EQ(analysis::detail_number(e.detail, "abc_bytes").value_or(-1), phase11 ? abc : 0.0) << e.detail;
+    }
+    EXPECT_EQ(rust, plan.partitions);
+    const auto free_abc = std::count_if(r.spans.begin(), r.spans.end(), [](const auto& sp) { return sp.stage == "free_abc"; });
+    EXPECT_EQ(free_abc, phase11 ? 0 : static_cast<long>(plan.partitions));
+  }
 }
 
 }  // namespace

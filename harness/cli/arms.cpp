@@ -10,23 +10,24 @@
 
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
+#include "harness/config/toggles.hpp"
 
 namespace zkc::cli {
 
 std::vector<Arm> default_arms(unsigned cpus) {
-  const unsigned gt = std::clamp(cpus / 6, 1u, 32u);
-  const std::string i1 = "interventions.serialize_dealloc=true";
-  const std::string i2 = fmt::format("gpus.gpu_threads={}", gt);
-  const std::string i3 = "interventions.membw_throttle=true";
-  return {
-      {"baseline", {}},
-      {"I1", {i1}},
-      {"I1+I2", {i1, i2}},
-      {"I1+I2+I3", {i1, i2, i3}},
-      {"split", {"engine.finalize=\"split\""}},
-      // The seed's zk_alloc answer to I1: recycle pages instead of unmapping them.
-      {"arena", {"memory.allocator=\"arena\""}},
-  };
+  // Built from the toggle list: the cumulative interventions stack in order, the others stand alone.
+  std::vector<Arm> arms = {{"baseline", {}}};
+  Arm stacked;
+  for (const config::Toggle& t : config::toggles()) {
+    if (t.arms != config::Toggle::Arms::kCumulative) continue;
+    stacked.name += (stacked.name.empty() ? "" : "+") + t.label;
+    stacked.overrides.push_back(t.key.key + "=" + t.on(cpus));
+    arms.push_back(stacked);
+  }
+  for (const config::Toggle& t : config::toggles()) {
+    if (t.arms == config::Toggle::Arms::kAlone) arms.push_back({t.arm, {t.key.key + "=" + t.on(cpus)}});
+  }
+  return arms;
 }
 
 std::vector<Arm> read_arms_file(const std::filesystem::path& path) {

@@ -20,8 +20,8 @@ struct Arm {
   std::vector<std::string> overrides;  // "key=value", TOML literals
 };
 
-// The default arms on a machine with `cpus` online CPUs. I2 bounds the groth16 pool to the seed's
-// share, 32 of 192 threads: clamp(cpus / 6, 1, 32).
+// The default arms on a machine with `cpus` online CPUs, from the toggle list (harness/config/toggles.hpp):
+// baseline, the cumulative interventions (I1, I1+I2, I1+I2+I3), then each stand-alone toggle's arm.
 std::vector<Arm> default_arms(unsigned cpus);
 
 // Reads `[arms.<name>]` tables of key = value; config::ConfigError naming the file (and line) for

@@ -190,13 +190,10 @@ std::string describe_plan(const RunPlan& p) {
               : std::string("balance seed (fit pending)");
   return fmt::format(
       "c={} j={} P={} pw={} gw={} x {} device(s) gt={} synthesis threads={} | scale {:.6g}: {} constraints, "
-      "domain 2^{}, b_g2 base {} | {} | I1 {} I3 {} finalize {} | gpu {} | pinning {}, numa {} | memory {}/{}, thp {} | {}",
+      "domain 2^{}, b_g2 base {} | {} | {} | gpu {} | numa {} | {}",
       p.proofs, p.concurrency, p.partitions, p.partition_workers, p.gpu_workers_per_device, p.devices, p.gpu_threads,
       p.synthesis_threads, p.scale, p.shape.constraints, p.shape.domain_log2, p.shape.srs_b_g2, balance,
-      p.serialize_dealloc ? "on" : "off", p.membw_throttle ? "on" : "off",
-      p.finalize == harness::FinalizeMode::kInline ? "inline" : "split", p.backend_note, p.pinning.policy,
-      workloads::to_string(p.numa), p.memory.arena ? "arena" : "system", workloads::to_string(p.memory.release),
-      workloads::to_string(p.memory.thp), p.topology_summary);
+      p.toggle_summary, p.backend_note, workloads::to_string(p.numa), p.topology_summary);
 }
 
 void check_results_root(const fs::path& root) {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "harness/config/toggles.hpp"
+
 namespace zkc::config {
 namespace {
 
@@ -108,8 +110,6 @@ void add_gpus(ConfigSchema& s) {
          .unit = "devices", .doc = "GPU devices (simulated ones with the sim backend)."});
   s.add({.key = "gpus.gpu_workers_per_device", .type = VT::kInt, .default_value = std::int64_t{2}, .min = 1.0,
          .max = 64.0, .unit = "workers", .doc = "GPU workers per device (gw)."});
-  s.add({.key = "gpus.gpu_threads", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 4096.0,
-         .unit = "threads", .doc = "groth16 pool size (gt), used by b_g2_msm; 0 = all online CPUs (I2 sets 32)."});
   s.add({.key = "gpu.backend", .type = VT::kEnum, .default_value = std::string("auto"),
          .choices = {"auto", "cuda", "sim"},
          .doc = "auto = cuda when a device is present, else sim; cuda without a device is an error."});
@@ -134,30 +134,18 @@ void add_gpus(ConfigSchema& s) {
          .unit = "x", .doc = "Multiplies the scaled simulated kernel times (to model a faster or slower GPU)."});
 }
 
+// The A/B toggles come from their one list (toggles.hpp), marked as such in their docs.
+void add_toggles(ConfigSchema& s) {
+  for (const Toggle& t : toggles()) {
+    KeySpec k = t.key;
+    k.doc = "A/B toggle \"" + t.label + "\". " + k.doc;
+    s.add(std::move(k));
+  }
+}
+
 void add_interventions_and_engine(ConfigSchema& s) {
-  s.add({.key = "interventions.serialize_dealloc", .type = VT::kBool, .default_value = false,
-         .doc = "I1: at most one C++-side and one Rust-side dealloc thread at a time."});
-  s.add({.key = "interventions.membw_throttle", .type = VT::kBool, .default_value = false,
-         .doc = "I3: flag set around b_g2_msm; synthesis SpMV yields when it sees it."});
-  s.add({.key = "interventions.throttle_flag", .type = VT::kEnum, .default_value = std::string("global"),
-         .choices = {"global", "counted"},
-         .doc = "I3's flag: global = the real prover's one process-wide flag, stored 1 before each b_g2 and 0 after "
-                "(with gw > 1 one b_g2's end clears it under another's); counted = a per-device count."});
   s.add({.key = "interventions.throttle_check_chunks", .type = VT::kInt, .default_value = std::int64_t{64},
          .min = 1.0, .max = 1048576.0, .unit = "chunks", .doc = "I3: SpMV checks the flag every this many chunks."});
-  s.add({.key = "engine.finalize", .type = VT::kEnum, .default_value = std::string("inline"),
-         .choices = {"inline", "split"},
-         .doc = "inline: the GPU worker joins b_g2 after releasing the lock (seed Phase 9); split: a "
-                "finalizer joins it and the worker takes the next partition at once."});
-  s.add({.key = "engine.abc_release", .type = VT::kEnum, .default_value = std::string("dealloc_thread"),
-         .choices = {"dealloc_thread", "gpu_worker"},
-         .doc = "Where a partition's a/b/c are freed: dealloc_thread = with the ProvingAssignments in the Rust-side "
-                "dealloc thread (Phase 11: I1 serializes them); gpu_worker = synchronously on the GPU worker after "
-                "the device lock (Phase 12)."});
-  s.add({.key = "engine.queue_event", .type = VT::kEnum, .default_value = std::string("CHAN_SEND"),
-         .choices = {"CHAN_SEND", "GPU_QUEUE"},
-         .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
-                "since (analyze and the metrics read both)."});
   s.add({.key = "engine.malloc_trim", .type = VT::kBool, .default_value = true,
          .doc = "Call malloc_trim(0) after the Rust-side dealloc, as the real prover does."});
   s.add({.key = "engine.dealloc_linger_ms", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 600000.0,
@@ -176,10 +164,6 @@ void add_counters(ConfigSchema& s) {
 }
 
 void add_topology_and_memory(ConfigSchema& s) {
-  s.add({.key = "pinning.policy", .type = VT::kEnum, .default_value = std::string("none"),
-         .choices = {"none", "compact", "scatter", "split"},
-         .doc = "Where pools run: none (unbound), compact (fewest L3 domains), scatter (all PUs), split "
-                "(groth16 on the last max(1, L3 domains / 6) domains, the rest on the others)."});
   const auto spec = [&](const char* key, const char* what) {
     s.add({.key = key, .type = VT::kString, .default_value = std::string(""),
            .doc = std::string("Explicit placement of ") + what +
@@ -198,19 +182,6 @@ void add_topology_and_memory(ConfigSchema& s) {
          .doc = "Plan for the topology in this lstopo XML export (binding is then simulated)."});
   s.add({.key = "memory.numa", .type = VT::kString, .default_value = std::string("none"),
          .doc = "NUMA placement of the large buffers: none, local, interleave or node:N (mbind)."});
-  s.add({.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
-         .choices = {"system", "arena"},
-         .doc = "Where a partition's large buffers come from: system (one mmap each) or arena (each in-flight "
-                "partition slot has its own phase arena, reset for the next partition instead of freed; seed zk_alloc)."});
-  s.add({.key = "memory.release", .type = VT::kEnum, .default_value = std::string("auto"),
-         .choices = {"auto", "munmap", "madv_dontneed", "madv_free", "reuse"},
-         .doc = "What freeing a large buffer does: munmap; madv_dontneed or madv_free, then keep the range for the "
-                "next buffer of its size; reuse (keep the pages: a free list, or the arena). auto = munmap with "
-                "the system allocator, reuse with the arena."});
-  s.add({.key = "memory.thp", .type = VT::kEnum, .default_value = std::string("system"),
-         .choices = {"system", "always", "never"},
-         .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
-                "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never (MADV_NOHUGEPAGE)."});
   s.add({.key = "memory.arena_slots", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 4096.0,
          .unit = "slots",
          .doc = "Arena: partitions that can hold a slot at once; 0 = pw + GPU queue + gw x devices + 1. A partition "
@@ -232,6 +203,7 @@ ConfigSchema build() {
   add_balance(s);
   add_batch_and_synthesis(s);
   add_gpus(s);
+  add_toggles(s);
   add_interventions_and_engine(s);
   add_counters(s);
   add_topology_and_memory(s);

@@ -42,6 +42,9 @@ struct RawCount {
 // one per L3 domain (uncore).
 struct CounterSnapshot {
   std::vector<std::vector<RawCount>> counters;
+  // A machine-wide count appended as the last counter (the engine's tlb_ipis_machine), raw, when it
+  // was read: spans that overlap share it by time instead of each counting all of it.
+  std::optional<double> machine;
 };
 
 // Scaled totals since opening. A counter is valid when every fd of it read and ran for some time (or no

@@ -10,8 +10,7 @@ namespace zkc::harness {
 
 const char* side_name(DeallocSide side) { return side == DeallocSide::kCpp ? "cpp" : "rust"; }
 
-void DeallocCrew::spawn(DeallocSide side, int proof, int partition, std::function<void()> free_fn,
-                        std::function<void()> after_fn) {
+void DeallocCrew::spawn(DeallocSide side, int proof, int partition, FreeFn free_fn, std::function<void()> after_fn) {
   {
     std::lock_guard lock(live_mutex_);
     ++live_;
@@ -39,7 +38,7 @@ void DeallocCrew::spawn(DeallocSide side, int proof, int partition, std::functio
   }
 }
 
-void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const std::function<void()>& free_fn,
+void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const FreeFn& free_fn,
                           const std::function<void()>& after_fn) {
   const std::string worker = fmt::format("dealloc-{}", side_name(side));
   try {
@@ -49,13 +48,14 @@ void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const std:
     const auto start = Recorder::Clock::now();
     const auto before = mine.snapshot();
     recorder_.event(start, "DEALLOC_START", job_id(proof), fmt::format("side={},partition={}", side_name(side), partition));
-    free_fn();
+    const std::string freed = free_fn();
     if (linger_ms_ > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(linger_ms_));
     const auto after = mine.snapshot();
     const auto end = Recorder::Clock::now();
     recorder_.event(end, "DEALLOC_END", job_id(proof),
-                    fmt::format("side={},partition={},dealloc_ms={:.3f}", side_name(side), partition,
-                                std::chrono::duration<double, std::milli>(end - start).count()));
+                    fmt::format("side={},partition={},dealloc_ms={:.3f}{}{}", side_name(side), partition,
+                                std::chrono::duration<double, std::milli>(end - start).count(),
+                                freed.empty() ? "" : ",", freed));
     recorder_.span(proof, partition, fmt::format("dealloc_{}", side_name(side)), start, end, worker,
                    stage_deltas(before, after));
     serial = {};

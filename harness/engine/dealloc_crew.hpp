@@ -34,15 +34,16 @@ class DeallocCrew {
   DeallocCrew(const DeallocCrew&) = delete;
   DeallocCrew& operator=(const DeallocCrew&) = delete;
 
-  // Starts a detached thread that records DEALLOC_START, runs free_fn, records DEALLOC_END, then
-  // runs after_fn (malloc_trim) outside the I1 mutex. Errors of free_fn are reported to on_error.
-  void spawn(DeallocSide side, int proof, int partition, std::function<void()> free_fn,
-             std::function<void()> after_fn = {});
+  // Starts a detached thread that records DEALLOC_START, runs free_fn, records DEALLOC_END (with the
+  // detail fields free_fn returns, e.g. "bytes=...", appended), then runs after_fn (malloc_trim) outside
+  // the I1 mutex. Errors of free_fn are reported to on_error.
+  using FreeFn = std::function<std::string()>;
+  void spawn(DeallocSide side, int proof, int partition, FreeFn free_fn, std::function<void()> after_fn = {});
   void wait_idle();  // until every thread spawned so far has finished
   void set_error_handler(std::function<void(std::exception_ptr)> on_error) { on_error_ = std::move(on_error); }
 
  private:
-  void run_one(DeallocSide side, int proof, int partition, const std::function<void()>& free_fn,
+  void run_one(DeallocSide side, int proof, int partition, const FreeFn& free_fn,
                const std::function<void()>& after_fn);
 
   Recorder& recorder_;

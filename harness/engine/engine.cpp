@@ -16,6 +16,7 @@
 #include "harness/counters/counter_catalog.hpp"
 #include "harness/engine/stage_counters.hpp"
 #include "harness/engine/thread_placer.hpp"
+#include "harness/recorder/machine_share.hpp"
 #include "kernels/pool/thread_pool.hpp"
 #include "kernels/cuda/cuda_kernels.hpp"
 #include "workloads/gpu/cuda_gpu.hpp"
@@ -171,8 +172,8 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   }
   const auto synthesis_after = synthesis_counters.snapshot();
   const auto groth16_after = groth16_counters.snapshot();
-  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after);
-  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_after);
+  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after).deltas;
+  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_after).deltas;
   const auto a = counters::delta(pools_before.first, synthesis_after);
   const auto b = counters::delta(pools_before.second, groth16_after);
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
@@ -188,6 +189,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
   out.events = recorder.events();
   out.spans = recorder.spans();
+  share_machine_counts(out.spans);
   for (const auto& g : gpus) out.vram_peak_bytes = std::max(out.vram_peak_bytes, g->device->vram_peak_bytes());
   return out;
 }

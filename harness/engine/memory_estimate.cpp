@@ -35,6 +35,16 @@ MemoryEstimate estimate_memory(const RunPlan& plan) {
     e.items.push_back({"GPU queue (aux, a/b/c, density)", plan.gpu_queue_capacity, partition_core});
     e.items.push_back({"on GPU workers (aux, a/b/c, density, split vectors)", gpu_workers,
                        partition_core + b.split_vectors});
+    if (plan.finalize == FinalizeMode::kSplit) {
+      // Handed to the finalizer, waiting for b_g2: bounded by engine.max_finalizing; unbounded, about
+      // one per GPU worker while b_g2 keeps up (more when it does not).
+      const bool abc_late = plan.abc_release == AbcRelease::kDeallocThread;
+      e.items.push_back({plan.max_finalizing > 0 ? "finalizing (aux, density, split vectors; a/b/c at Phase 11)"
+                                                 : "finalizing, unbounded: ~1 per GPU worker (aux, density, split "
+                                                   "vectors; a/b/c at Phase 11)",
+                         plan.max_finalizing > 0 ? plan.max_finalizing : gpu_workers,
+                         b.aux + b.density + b.split_vectors + (abc_late ? b.abc : 0)});
+    }
   }
   e.items.push_back({"GPU staging (pinned)", plan.devices, b.gpu_staging});
   const auto tail_points = static_cast<std::uint64_t>(static_cast<double>(plan.shape.srs_b_g2) *

@@ -140,6 +140,7 @@ struct FinalizeJob {
   std::unique_ptr<PrepJob> prep;
   Clock::time_point gpu_start;
   unsigned worker = 0;
+  Clock::time_point queued;  // split finalize: when the GPU worker handed it over
 };
 
 // A stage boundary: the time and the counters of the stage's source.
@@ -154,6 +155,14 @@ std::string worker_label(unsigned device, unsigned index) { return fmt::format("
 // Each partition of each proof gets its own witness seed.
 std::uint64_t partition_seed(std::uint64_t seed, int proof, int partition) {
   return derive_seed(seed, (static_cast<std::uint64_t>(proof) << 20) | static_cast<std::uint64_t>(partition));
+}
+
+// Frees each array; returns the bytes they held (0 for one freed already).
+template <class... A>
+std::uint64_t release_all(A&... arrays) {
+  std::uint64_t bytes = 0;
+  ((bytes += arrays.bytes(), arrays.release()), ...);
+  return bytes;
 }
 
 template <class T>
@@ -172,6 +181,8 @@ struct Pipeline::Impl {
         synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
         gpu_queue(r.plan.gpu_queue_capacity),
         finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
+        finalize_places(r.plan.max_finalizing > 0 ? r.plan.max_finalizing
+                                                  : static_cast<unsigned>(r.plan.proofs * r.plan.partitions + 1)),
         crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb, r.placer),
         synthesis_pool_counters(*r.synthesis_pool_counters),
         groth16_pool_counters(*r.groth16_pool_counters),
@@ -198,11 +209,12 @@ struct Pipeline::Impl {
   BlockingQueue<SynthTask> synth_queue;
   BlockingQueue<std::unique_ptr<PartitionWork>> gpu_queue;
   BlockingQueue<FinalizeJob> finalize_queue;
+  PermitGate finalize_places;  // engine.max_finalizing: partitions handed to the finalizer, not yet finalized
   DeallocCrew crew;
   std::atomic<int> global_throttle{0};  // I3 with interventions.throttle_flag = global: one for the process
   std::vector<const std::atomic<int>*> throttle_flags;
-  const CounterSource& synthesis_pool_counters;
-  const CounterSource& groth16_pool_counters;
+  const PoolCounters& synthesis_pool_counters;
+  const PoolCounters& groth16_pool_counters;
 
   std::mutex state_mutex;
   std::condition_variable state_cv;
@@ -224,6 +236,7 @@ struct Pipeline::Impl {
     state_cv.notify_all();
     res.memory.cancel();
     proof_gate.cancel();
+    finalize_places.cancel();
     synth_queue.close();
     gpu_queue.close();
     finalize_queue.close();
@@ -300,10 +313,13 @@ struct Pipeline::Impl {
     const Mark spmv_start = mark(synthesis_pool_counters);
     workloads::ThrottleCheck throttle;
     if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
-    const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(),
-                                                    w->c.span(), res.synthesis_pool, throttle, plan.chunk_rows);
-    // The products run on the synthesis pool: the row carries the pool's counters.
-    stage(t.proof, t.partition, "spmv", spmv_start, synthesis_pool_counters, "synth-pool");
+    // The products run on the synthesis pool: the row carries the counters of this partition's jobs.
+    PoolJobCounters spmv_jobs(synthesis_pool_counters);
+    const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(), w->c.span(),
+                                                    res.synthesis_pool, throttle, plan.chunk_rows, &spmv_jobs);
+    const Mark spmv_end = mark(synthesis_pool_counters);
+    rec.span(t.proof, t.partition, "spmv", spmv_start.t, spmv_end.t, "synth-pool",
+             spmv_jobs.counts(spmv_start.snap, spmv_end.snap));
     unified.release();
     const Mark t_spmv = mark(mine);
 
@@ -369,25 +385,29 @@ struct Pipeline::Impl {
       const std::string who = fmt::format("worker={},partition={}", worker_id, w.partition);
       // prep_msm is one job on the groth16 pool, the same FIFO as every b_g2's tiles (the real
       // prover's par_map(1, ...)): it can wait behind another worker's b_g2. Rows: prep_queue (in
-      // the pool's queue), prep_msm (running); both carry the pool's counters.
+      // the pool's queue; no counters), prep_msm (running; the counters of the worker that ran it).
       bool prep_set = false;
       try {
         const Mark q0 = mark(groth16_pool_counters);
         Mark p0, p1;
+        PoolJobCounters prep_job(groth16_pool_counters);
         res.groth16_pool
             .submit([&] {
+              const auto me = static_cast<unsigned>(res.groth16_pool.current_worker_index());
+              prep_job.job_begin(me);
               p0 = mark(groth16_pool_counters);
               rec.event(p0.t, "PREP_START", job_name, who);
               workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(),
                                   j->split, plan.prep_passes);
               p1 = mark(groth16_pool_counters);
+              prep_job.job_end(me);
               rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
               prep_set = true;
               j->prep_done.set_value();  // from the pool worker: batch_add need not wait for this thread
             })
             .get();
-        rec.span(w.proof, w.partition, "prep_queue", q0.t, p0.t, "groth16", stage_deltas(q0.snap, p0.snap));
-        rec.span(w.proof, w.partition, "prep_msm", p0.t, p1.t, "groth16", stage_deltas(p0.snap, p1.snap));
+        rec.span(w.proof, w.partition, "prep_queue", q0.t, p0.t, "groth16");
+        rec.span(w.proof, w.partition, "prep_msm", p0.t, p1.t, "groth16", prep_job.counts(p0.snap, p1.snap));
       } catch (...) {
         if (!prep_set) j->prep_done.set_exception(std::current_exception());
         res.placer->on_thread_exit();
@@ -397,18 +417,19 @@ struct Pipeline::Impl {
         // b_g2's tiles queue on the same pool: BG2_START..BG2_END is when they ran (b_g2_queue before).
         const Mark b0 = mark(groth16_pool_counters);
         MsmTiming ran;
+        PoolJobCounters b_g2_jobs(groth16_pool_counters);
         {
           std::atomic<int>& flag =
               plan.throttle_flag == ThrottleFlag::kGlobal ? global_throttle : gpu.membw_throttle;
           const ThrottleRaise raise(flag, plan.membw_throttle, plan.throttle_flag, rec, job_name, who);
-          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points, &ran);
+          workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points, &ran, &b_g2_jobs);
         }
         const Mark b1 = mark(groth16_pool_counters);
         if (ran.last_tile_end == MsmTiming{}.last_tile_end) ran.first_tile_start = ran.last_tile_end = b0.t;  // no tile
         rec.span(w.proof, w.partition, "b_g2_queue", b0.t, ran.first_tile_start, "groth16");
-        // The pool's counters over the whole call: the tiles' own share is not separable here.
+        // The counters of this b_g2's own tile jobs; the machine column's window is the whole call.
         rec.span(w.proof, w.partition, "b_g2_msm", ran.first_tile_start, ran.last_tile_end, "groth16",
-                 stage_deltas(b0.snap, b1.snap));
+                 b_g2_jobs.counts(b0.snap, b1.snap));
         rec.event(ran.first_tile_start, "BG2_START", job_name,
                   fmt::format("{},threads={}", who, res.groth16_pool.size()));
         rec.event(ran.last_tile_end, "BG2_END", job_name,
@@ -483,10 +504,18 @@ struct Pipeline::Impl {
       stage(w->proof, w->partition, "free_abc", f0, mine, worker);
     }
 
-    FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id};
+    FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id, {}};
     if (plan.finalize == FinalizeMode::kInline) {
       finalize(std::move(fj), worker, mine);
-    } else if (!finalize_queue.push(std::move(fj))) {
+      return;
+    }
+    // Split (Phase 12): hand the partition to the finalizer and take the next one. With
+    // engine.max_finalizing the worker first waits for a place, so b_g2s in flight stay bounded.
+    const Mark w0 = mark(mine);
+    if (!finalize_places.acquire()) throw std::runtime_error("finalizer closed");
+    if (plan.max_finalizing > 0) stage(fj.work->proof, fj.work->partition, "finalize_wait", w0, mine, worker);
+    fj.queued = Clock::now();
+    if (!finalize_queue.push(std::move(fj))) {
       // Closed by a failure elsewhere; the dropped job joined its prep thread.
       throw std::runtime_error("finalizer queue closed");
     }
@@ -515,21 +544,22 @@ struct Pipeline::Impl {
     // Shared ownership lets each side's thread free only its own buffers.
     auto prep = std::shared_ptr<PrepJob>(std::move(fj.prep));
     auto work = std::shared_ptr<PartitionWork>(std::move(fj.work));
-    crew.spawn(DeallocSide::kCpp, proof, partition, [prep] { prep->split.release(); });
+    crew.spawn(DeallocSide::kCpp, proof, partition, [prep] {
+      const std::uint64_t bytes = prep->split.bytes();
+      prep->split.release();
+      return fmt::format("bytes={}", bytes);
+    });
     std::function<void()> trim;
     if (plan.malloc_trim) trim = [] { malloc_trim(0); };
     crew.spawn(
         DeallocSide::kRust, proof, partition,
         [work] {
-          // Phase 11: the ProvingAssignments, a/b/c included, are dropped here (no-ops when the GPU
-          // worker freed a/b/c already).
-          work->a.release();
-          work->b.release();
-          work->c.release();
-          work->aux.release();
-          work->inputs.release();
-          work->a_density.release();
-          work->b_density.release();
+          // Phase 11: the ProvingAssignments, a/b/c included, are dropped here (nothing left of a/b/c
+          // when the GPU worker freed them already). The detail says what this thread freed.
+          const std::uint64_t abc = release_all(work->a, work->b, work->c);
+          const std::uint64_t rest =
+              release_all(work->aux, work->inputs, work->a_density, work->b_density);
+          return fmt::format("bytes={},abc_bytes={}", abc + rest, abc);
         },
         trim);
   }
@@ -558,11 +588,14 @@ struct Pipeline::Impl {
     res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, "finalizer");
     const ThreadCounters mine(res.counters, res.tlb);
     while (auto job = finalize_queue.pop()) {
+      // In the finalizer's queue: the handed-over partitions wait here for the one finalizer.
+      rec.span(job->work->proof, job->work->partition, "finalize_queue", job->queued, Clock::now(), "finalizer");
       try {
         finalize(std::move(*job), "finalizer", mine);
       } catch (...) {
         fail(std::current_exception());
       }
+      finalize_places.release();
     }
   }
 

@@ -39,8 +39,8 @@ struct PipelineResources {
   // the pools' groups are opened by their workers (see stage_counters.hpp).
   const counters::PreparedCounters* counters;
   const InterruptsTlbReader* tlb;  // machine TLB IPIs at stage boundaries (nullptr: none)
-  const CounterSource* synthesis_pool_counters;
-  const CounterSource* groth16_pool_counters;
+  const PoolCounters* synthesis_pool_counters;
+  const PoolCounters* groth16_pool_counters;
   ThreadPlacer* placer;  // every pipeline thread binds and registers itself through it
   PartitionMemory& memory;  // where each partition's large buffers come from
 };

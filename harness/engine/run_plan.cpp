@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "harness/config/toggles.hpp"
 #include "harness/engine/memory_estimate.hpp"
 #include "workloads/memory/syscall_error.hpp"
 
@@ -232,6 +234,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
       cfg.get_string("engine.abc_release") == "gpu_worker" ? AbcRelease::kGpuWorker : AbcRelease::kDeallocThread;
   p.throttle_check_chunks = static_cast<std::size_t>(cfg.get_int("interventions.throttle_check_chunks"));
   p.finalize = cfg.get_string("engine.finalize") == "split" ? FinalizeMode::kSplit : FinalizeMode::kInline;
+  p.max_finalizing = static_cast<unsigned>(cfg.get_int("engine.max_finalizing"));
   p.malloc_trim = cfg.get_bool("engine.malloc_trim");
   p.dealloc_linger_ms = cfg.get_double("engine.dealloc_linger_ms");
   p.idle_gap_min_ms = cfg.get_double("report.idle_gap_min_ms");
@@ -313,6 +316,9 @@ RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {
                           fmt::format("0 = sized from {} CPUs and {:.1f} GiB available", m.online_cpus,
                                       static_cast<double>(m.mem_available_bytes) / double(1ull << 30))});
   }
+  std::map<std::string, config::Value> resolved;
+  for (const auto& r : plan.resolved) resolved.emplace(r.key, r.value);
+  plan.toggle_summary = config::describe_toggles(cfg, resolved);
   return plan;
 }
 

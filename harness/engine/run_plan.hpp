@@ -95,6 +95,7 @@ struct RunPlan {
   std::string queue_event = "CHAN_SEND";  // the timeline's name for a partition entering the GPU queue
   std::size_t throttle_check_chunks = 64;
   FinalizeMode finalize = FinalizeMode::kInline;
+  unsigned max_finalizing = 0;  // split finalize: partitions handed over and not yet finalized; 0 = unbounded
   bool malloc_trim = true;
   double dealloc_linger_ms = 0;
   double idle_gap_min_ms = 1.0;
@@ -113,6 +114,7 @@ struct RunPlan {
   workloads::PceParams pce;
   workloads::WitnessParams witness;
   std::vector<ResolvedValue> resolved;  // values chosen automatically
+  std::string toggle_summary;           // every A/B toggle's value, for the run header (config/toggles.hpp)
 };
 
 // Throws config::ConfigError naming the keys when a combination is invalid (e.g. one_fraction +

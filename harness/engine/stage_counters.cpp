@@ -1,5 +1,6 @@
 #include "harness/engine/stage_counters.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -15,6 +16,7 @@ void append_tlb(const InterruptsTlbReader* tlb, counters::CounterSnapshot& snap)
   if (const auto v = tlb->read()) {
     const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     r = counters::RawCount{*v, now, now, true};
+    snap.machine = static_cast<double>(*v);
   }
   snap.counters.push_back({r});
 }
@@ -77,12 +79,66 @@ counters::CounterSnapshot PoolCounters::snapshot() const {
   return sum;
 }
 
-std::vector<std::optional<double>> stage_deltas(const counters::CounterSnapshot& before,
-                                                const counters::CounterSnapshot& after) {
-  std::vector<std::optional<double>> out;
+counters::CounterSnapshot PoolCounters::worker_snapshot(unsigned index) const {
+  std::lock_guard lock(mutex_);
+  const auto& g = groups_.at(index);
+  return g ? g->snapshot() : counters::CounterSnapshot{};
+}
+
+std::size_t PoolCounters::per_thread_columns() const { return prepared_ != nullptr ? prepared_->size() : 0; }
+
+PoolJobCounters::PoolJobCounters(const PoolCounters& pool) : pool_(pool), open_(pool.workers()) {}
+
+void PoolJobCounters::job_begin(unsigned worker) {
+  counters::CounterSnapshot s = pool_.worker_snapshot(worker);
+  std::lock_guard lock(mutex_);
+  open_.at(worker) = std::move(s);
+}
+
+void PoolJobCounters::job_end(unsigned worker) {
+  const counters::CounterSnapshot after = pool_.worker_snapshot(worker);
+  std::lock_guard lock(mutex_);
+  const counters::CounterSnapshot& before = open_.at(worker);
+  if (after.counters.empty() || before.counters.size() != after.counters.size()) return;
+  const auto d = counters::delta(before, after);
+  if (!any_) {
+    sum_.assign(d.size(), 0.0);
+    valid_.assign(d.size(), true);
+    any_ = true;
+  }
+  for (std::size_t i = 0; i < d.size() && i < sum_.size(); ++i) {
+    if (d[i].valid) {
+      sum_[i] += d[i].value;
+    } else {
+      valid_[i] = false;
+    }
+  }
+}
+
+SpanCounters PoolJobCounters::counts(const counters::CounterSnapshot& window_begin,
+                                     const counters::CounterSnapshot& window_end) const {
+  SpanCounters out = stage_deltas(window_begin, window_end);
+  if (out.deltas.empty()) return out;
+  std::lock_guard lock(mutex_);
+  // The per-thread columns come first; the machine column (when present) is the last one.
+  const std::size_t per_thread = std::min(pool_.per_thread_columns(), out.deltas.size());
+  for (std::size_t i = 0; i < per_thread; ++i) {
+    out.deltas[i] = any_ && i < sum_.size() && valid_[i] ? std::optional<double>(sum_[i])
+                    : any_                                ? std::nullopt
+                                                          : std::optional<double>(0.0);  // no job ran
+  }
+  return out;
+}
+
+SpanCounters stage_deltas(const counters::CounterSnapshot& before, const counters::CounterSnapshot& after) {
+  SpanCounters out;
   if (after.counters.empty()) return out;
   for (const auto& v : counters::delta(before, after)) {
-    out.push_back(v.valid ? std::optional<double>(v.value) : std::nullopt);
+    out.deltas.push_back(v.valid ? std::optional<double>(v.value) : std::nullopt);
+  }
+  if (before.machine && after.machine) {
+    out.machine_begin = *before.machine;
+    out.machine_end = *after.machine;
   }
   return out;
 }

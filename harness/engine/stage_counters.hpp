@@ -1,8 +1,9 @@
 // Where a stage's counter deltas come from: the Tier 1/2 perf counters of the thread that ran it
-// (ThreadCounters, opened by each engine thread when it starts), or of a whole pool (PoolCounters,
-// opened by each pool worker in its start hook) for the stages that run on a pool, SpMV and b_g2_msm:
-// their rows carry the pool's totals over the stage's interval, which include the work of other
-// partitions sharing the pool at the same time.
+// (ThreadCounters, opened by each engine thread when it starts), or, for the stages that run on a pool
+// (SpMV, prep_msm, b_g2_msm), the groups of the pool workers that ran the stage's own jobs
+// (PoolJobCounters: each job reads its worker's group at its start and end), so a stage is never charged
+// for what other partitions ran on the pool meanwhile. The machine-wide TLB reading is appended raw;
+// spans share it by time overlap afterwards (harness/recorder/machine_share.hpp).
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "harness/counters/perf_counters.hpp"
+#include "harness/recorder/recorder.hpp"
+#include "kernels/pool/thread_pool.hpp"
 
 namespace zkc::harness {
 
@@ -59,6 +62,10 @@ class PoolCounters final : public CounterSource {
   // Blocks until every worker has opened its group, so snapshots always cover the same fds.
   void wait_ready();
   counters::CounterSnapshot snapshot() const override;
+  // Worker `index`'s own group (no machine reading); empty when counters are disabled.
+  counters::CounterSnapshot worker_snapshot(unsigned index) const;
+  unsigned workers() const { return static_cast<unsigned>(groups_.size()); }
+  std::size_t per_thread_columns() const;  // the catalog's counters (the machine column follows them)
 
  private:
   const counters::PreparedCounters* prepared_;
@@ -69,9 +76,29 @@ class PoolCounters final : public CounterSource {
   unsigned opened_ = 0;
 };
 
-// Stage deltas: one value per catalog counter, nullopt where the counter is unavailable. Empty when
-// the snapshots are (counters disabled).
-std::vector<std::optional<double>> stage_deltas(const counters::CounterSnapshot& before,
-                                                const counters::CounterSnapshot& after);
+// The jobs one stage put on a pool (kernels' JobObserver): their workers' counter deltas, summed. Used
+// from the pool's workers while the stage runs; read it after the call returned.
+class PoolJobCounters final : public JobObserver {
+ public:
+  explicit PoolJobCounters(const PoolCounters& pool);
+  void job_begin(unsigned worker) override;
+  void job_end(unsigned worker) override;
+  // One value per catalog counter (nullopt: unavailable in some job), then the machine column from
+  // `window`'s readings (the stage's interval: its share is taken later). Empty when counters are off.
+  SpanCounters counts(const counters::CounterSnapshot& window_begin, const counters::CounterSnapshot& window_end) const;
+
+ private:
+  const PoolCounters& pool_;
+  mutable std::mutex mutex_;
+  std::vector<counters::CounterSnapshot> open_;  // per worker: the reading at its job's start
+  std::vector<double> sum_;
+  std::vector<bool> valid_;
+  bool any_ = false;
+};
+
+// Stage counts between two snapshots of one source: one delta per catalog counter, nullopt where the
+// counter is unavailable, and the machine-wide readings. Empty deltas when the snapshots are (counters
+// disabled).
+SpanCounters stage_deltas(const counters::CounterSnapshot& before, const counters::CounterSnapshot& after);
 
 }  // namespace zkc::harness

@@ -14,9 +14,9 @@ void Recorder::event(Clock::time_point at, std::string ev, std::string job, std:
 }
 
 void Recorder::span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
-                    std::string worker, std::vector<std::optional<double>> counters) {
+                    std::string worker, SpanCounters counters) {
   StageSpan s{proof,    partition, std::move(stage), offset_ms(start), offset_ms(end), gettid(), std::move(worker),
-              std::move(counters)};
+              std::move(counters.deltas), counters.machine_begin, counters.machine_end};
   std::lock_guard lock(mutex_);
   spans_.push_back(std::move(s));
 }

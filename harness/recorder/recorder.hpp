@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +16,15 @@
 #include "analysis/timeline/timeline_event.hpp"
 
 namespace zkc::harness {
+
+// What a span measured: one delta per counter of the run's catalog (nullopt: unavailable; empty when
+// the stage was not measured), and the machine-wide counter's raw readings at its two ends (NaN when
+// not read), from which the spans of one stage kind share the machine's count by time overlap.
+struct SpanCounters {
+  std::vector<std::optional<double>> deltas;
+  double machine_begin = std::numeric_limits<double>::quiet_NaN();
+  double machine_end = std::numeric_limits<double>::quiet_NaN();
+};
 
 // One stage of one partition (or proof-level work, partition = -1) as it ran.
 struct StageSpan {
@@ -26,8 +36,11 @@ struct StageSpan {
   pid_t tid = 0;       // Linux thread id that ran it
   std::string worker;  // "synth-2", "gpu0.1", "prep", "dealloc-cpp", ...
   // Counter deltas over the stage, one per counter of the run's catalog (nullopt: unavailable);
-  // empty when the stage was not measured.
+  // empty when the stage was not measured. Per-thread counters are the thread's own (pool stages: the
+  // jobs the stage ran); the machine-wide last column is this span's share (share_machine_counts).
   std::vector<std::optional<double>> counters;
+  double machine_begin = std::numeric_limits<double>::quiet_NaN();  // raw machine-wide readings
+  double machine_end = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Recorder {
@@ -48,7 +61,7 @@ class Recorder {
   }
   // Records a span run by the calling thread (its tid is filled in).
   void span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
-            std::string worker, std::vector<std::optional<double>> counters = {});
+            std::string worker, SpanCounters counters = {});
 
   // Copies, sorted by offset (events) or start (spans), ties in recording order.
   std::vector<analysis::TimelineEvent> events() const;

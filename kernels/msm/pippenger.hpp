@@ -86,7 +86,8 @@ XyzzPoint<P> run_tile(std::span<const AffinePoint<P>> points, std::span<const Sc
 
 template <class P>
 JacobianPoint<P> msm(std::span<const AffinePoint<P>> points, std::span<const Scalar256> scalars, ThreadPool& pool,
-                     MsmPlan* plan_out = nullptr, unsigned scalar_bits = 255, MsmTiming* timing = nullptr) {
+                     MsmPlan* plan_out = nullptr, unsigned scalar_bits = 255, MsmTiming* timing = nullptr,
+                     JobObserver* observer = nullptr) {
   using Bucket = XyzzPoint<P>;
   if (points.size() != scalars.size()) {
     throw std::invalid_argument("msm: " + std::to_string(points.size()) + " points but " +
@@ -131,7 +132,7 @@ JacobianPoint<P> msm(std::span<const AffinePoint<P>> points, std::span<const Sca
           timing->last_tile_end = std::max(timing->last_tile_end, now);
         }
       },
-      plan.workers);
+      plan.workers, observer);
 
   Bucket total;
   for (unsigned t = 0; t < plan.tiles; ++t) {

@@ -77,10 +77,18 @@ void ThreadPool::enqueue(std::function<void()> job) {
 
 void ThreadPool::for_each_task(std::size_t tasks,
                                const std::function<void(std::size_t, unsigned)>& fn,
-                               unsigned max_workers) {
+                               unsigned max_workers, JobObserver* observer) {
   if (tasks == 0) return;
   if (const int self = current_worker_index(); self >= 0) {
-    for (std::size_t t = 0; t < tasks; ++t) fn(t, static_cast<unsigned>(self));
+    const auto me = static_cast<unsigned>(self);
+    if (observer != nullptr) observer->job_begin(me);
+    try {
+      for (std::size_t t = 0; t < tasks; ++t) fn(t, me);
+    } catch (...) {
+      if (observer != nullptr) observer->job_end(me);
+      throw;
+    }
+    if (observer != nullptr) observer->job_end(me);
     return;
   }
   unsigned workers = max_workers == 0 ? size() : std::min(max_workers, size());
@@ -92,6 +100,7 @@ void ThreadPool::for_each_task(std::size_t tasks,
   for (unsigned w = 0; w < workers; ++w) {
     enqueue([&] {
       const auto me = static_cast<unsigned>(t_worker_index);
+      if (observer != nullptr) observer->job_begin(me);
       try {
         for (std::size_t t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) fn(t, me);
       } catch (...) {
@@ -99,6 +108,7 @@ void ThreadPool::for_each_task(std::size_t tasks,
         if (!error) error = std::current_exception();
         next.store(tasks, std::memory_order_relaxed);  // stop handing out work
       }
+      if (observer != nullptr) observer->job_end(me);  // before count_down: the caller may then destroy it
       done.count_down();
     });
   }
@@ -108,7 +118,7 @@ void ThreadPool::for_each_task(std::size_t tasks,
 
 void ThreadPool::parallel_for(std::size_t n, std::size_t chunk,
                               const std::function<void(std::size_t, std::size_t)>& fn,
-                              unsigned max_workers) {
+                              unsigned max_workers, JobObserver* observer) {
   if (n == 0) return;
   if (chunk == 0) chunk = 1;
   const std::size_t chunks = (n + chunk - 1) / chunk;
@@ -118,7 +128,7 @@ void ThreadPool::parallel_for(std::size_t n, std::size_t chunk,
         const std::size_t begin = c * chunk;
         fn(begin, std::min(n, begin + chunk));
       },
-      max_workers);
+      max_workers, observer);
 }
 
 }  // namespace zkc

@@ -21,6 +21,16 @@
 
 namespace zkc {
 
+// Watches the jobs one call puts on a pool: job_begin and job_end run on the worker that took the
+// job, right around it, so an observer can read that worker's own counters and charge the call only
+// for the work it ran (per-task attribution), not for what other callers ran on the pool meanwhile.
+class JobObserver {
+ public:
+  virtual ~JobObserver() = default;
+  virtual void job_begin(unsigned worker) = 0;
+  virtual void job_end(unsigned worker) = 0;  // also after a job that threw
+};
+
 class ThreadPool {
  public:
   struct Options {
@@ -49,12 +59,13 @@ class ThreadPool {
   // Called from one of this pool's own workers, it runs inline (no deadlock on nested use).
   void parallel_for(std::size_t n, std::size_t chunk,
                     const std::function<void(std::size_t begin, std::size_t end)>& fn,
-                    unsigned max_workers = 0);
+                    unsigned max_workers = 0, JobObserver* observer = nullptr);
 
   // Calls fn(i) for i in [0, tasks) with the tasks handed out dynamically to at most `max_workers`
   // workers (0 = all); fn also receives the index of the worker running it. Blocks until done.
+  // `observer` (optional) sees each worker's share of the call as one job.
   void for_each_task(std::size_t tasks, const std::function<void(std::size_t task, unsigned worker)>& fn,
-                     unsigned max_workers = 0);
+                     unsigned max_workers = 0, JobObserver* observer = nullptr);
 
   // Queues one task; the future carries its result or exception.
   template <class F>

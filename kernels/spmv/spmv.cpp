@@ -75,7 +75,7 @@ void spmv(const CsrView& m, std::span<const Fr> w, std::span<Fr> y, ThreadPool& 
         const std::size_t r0 = chunk * opts.chunk_rows;
         multiply_rows(m, w.data(), y.data(), r0, std::min(rows, r0 + opts.chunk_rows));
       },
-      opts.max_workers);
+      opts.max_workers, opts.observer);
 }
 
 void spmv_reference(const CsrView& m, std::span<const Fr> w, std::span<Fr> y) {

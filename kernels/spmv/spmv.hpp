@@ -23,6 +23,7 @@ struct SpmvOptions {
   // (the exception propagates out of spmv, remaining chunks are skipped).
   std::function<void(std::size_t chunk_index)> on_chunk = {};
   unsigned max_workers = 0;  // 0 = every worker of the pool
+  JobObserver* observer = nullptr;  // sees each worker's share of the call (per-task counters)
 };
 
 // y = M * w on the pool. Throws std::invalid_argument when w.size() != cols, y.size() != rows, the

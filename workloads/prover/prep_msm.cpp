@@ -135,14 +135,15 @@ PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<
 }
 
 G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out, std::size_t max_points,
-                    MsmTiming* timing) {
+                    MsmTiming* timing, JobObserver* observer) {
   const std::size_t n = max_points > 0 ? std::min(split.b_tail_count, max_points) : split.b_tail_count;
   if (n > split.b_g2_tail_bases.size() || n > split.b_tail_scalars.size()) {
     throw std::invalid_argument(fmt::format("b_g2_msm: b_tail_count = {} exceeds the tail arrays ({} bases, {} scalars)",
                                             n, split.b_g2_tail_bases.size(), split.b_tail_scalars.size()));
   }
   return msm<G2Params>(std::span<const G2Affine>(split.b_g2_tail_bases.data(), n),
-                       std::span<const Scalar256>(split.b_tail_scalars.data(), n), pool, plan_out, 255, timing);
+                       std::span<const Scalar256>(split.b_tail_scalars.data(), n), pool, plan_out, 255, timing,
+                       observer);
 }
 
 }  // namespace zkc::workloads

@@ -37,8 +37,9 @@ PrepStats prep_msm(const PartitionShape& shape, const PinnedSrs& srs, std::span<
 
 // sum over the B tail of [scalar] B_G2 base, by msm() on `pool`; plan_out receives the MSM plan.
 // max_points > 0 sums only the first max_points tail points (the balance fit's b_g2 size).
-// timing (optional) receives when its tiles ran on the pool.
+// timing (optional) receives when its tiles ran on the pool; observer (optional) sees each worker's
+// share of them (per-task counters).
 G2Jacobian b_g2_msm(const SplitVectors& split, ThreadPool& pool, MsmPlan* plan_out = nullptr,
-                    std::size_t max_points = 0, MsmTiming* timing = nullptr);
+                    std::size_t max_points = 0, MsmTiming* timing = nullptr, JobObserver* observer = nullptr);
 
 }  // namespace zkc::workloads

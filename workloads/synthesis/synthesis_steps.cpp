@@ -53,7 +53,7 @@ void unify_witness(std::span<const Fr> inputs, std::span<const Fr> aux, std::spa
 
 ProductStats evaluate_products(const SharedPce& pce, std::span<const Fr> w, std::span<Fr> a, std::span<Fr> b,
                                std::span<Fr> c, ThreadPool& pool, const ThrottleCheck& throttle,
-                               std::size_t chunk_rows) {
+                               std::size_t chunk_rows, JobObserver* observer) {
   if (chunk_rows == 0) throw std::invalid_argument("evaluate_products: chunk_rows must be >= 1");
   const bool throttled = !throttle.flags.empty();
   if (throttled && throttle.check_every == 0) {
@@ -65,6 +65,7 @@ ProductStats evaluate_products(const SharedPce& pce, std::span<const Fr> w, std:
   ThrottleProbe probe(throttle.flags);
   SpmvOptions opts;
   opts.chunk_rows = chunk_rows;
+  opts.observer = observer;
   if (throttled) {
     opts.callback_every = throttle.check_every;
     opts.on_chunk = [&probe](std::size_t) { probe.check(); };

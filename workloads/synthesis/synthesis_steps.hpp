@@ -33,11 +33,12 @@ struct ProductStats {
   std::uint64_t yields = 0;  // loads that saw the flag set and yielded
 };
 
-// a = A*w, b = B*w, c = C*w, one after the other, each with spmv() over `pool`.
+// a = A*w, b = B*w, c = C*w, one after the other, each with spmv() over `pool`; observer (optional)
+// sees each worker's share of each product (per-task counters).
 // Throws std::invalid_argument on size mismatches (as spmv does) or chunk_rows == 0.
 ProductStats evaluate_products(const SharedPce& pce, std::span<const Fr> w, std::span<Fr> a, std::span<Fr> b,
                                std::span<Fr> c, ThreadPool& pool, const ThrottleCheck& throttle,
-                               std::size_t chunk_rows = 8192);
+                               std::size_t chunk_rows = 8192, JobObserver* observer = nullptr);
 
 // Which aux variables have a base in the SRS sections A and B (B_G1 / B_G2): `count` variables
 // spread evenly over aux, variable floor(k * aux / count) for k in [0, count).

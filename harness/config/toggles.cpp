@@ -1,0 +1,118 @@
+#include "harness/config/toggles.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "harness/config/config_loader.hpp"
+
+namespace zkc::config {
+namespace {
+
+using VT = ValueType;
+using Arms = Toggle::Arms;
+
+std::function<std::string(unsigned)> fixed(std::string v) {
+  return [v = std::move(v)](unsigned) { return v; };
+}
+
+std::vector<Toggle> build() {
+  std::vector<Toggle> t;
+  t.push_back({"I1",
+               {.key = "interventions.serialize_dealloc", .type = VT::kBool, .default_value = false,
+                .doc = "I1: at most one C++-side and one Rust-side dealloc thread at a time."},
+               Arms::kCumulative, "", fixed("true")});
+  // I2 bounds the groth16 pool to the seed's share, 32 of 192 threads.
+  t.push_back({"I2",
+               {.key = "gpus.gpu_threads", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0,
+                .max = 4096.0, .unit = "threads",
+                .doc = "groth16 pool size (gt), used by prep_msm and b_g2_msm; 0 = all online CPUs. I2 (default arms) "
+                       "sets clamp(CPUs / 6, 1, 32), the seed's 32 of 192."},
+               Arms::kCumulative, "",
+               [](unsigned cpus) { return std::to_string(std::clamp(cpus / 6, 1u, 32u)); }});
+  t.push_back({"I3",
+               {.key = "interventions.membw_throttle", .type = VT::kBool, .default_value = false,
+                .doc = "I3: flag set around b_g2_msm; synthesis SpMV yields when it sees it."},
+               Arms::kCumulative, "", fixed("true")});
+  t.push_back({"I3 flag",
+               {.key = "interventions.throttle_flag", .type = VT::kEnum, .default_value = std::string("global"),
+                .choices = {"global", "counted"},
+                .doc = "I3's flag: global = the real prover's one process-wide flag, stored 1 before each b_g2 and 0 "
+                       "after (with gw > 1 one b_g2's end clears it under another's); counted = a per-device count."}});
+  t.push_back({"finalize",
+               {.key = "engine.finalize", .type = VT::kEnum, .default_value = std::string("inline"),
+                .choices = {"inline", "split"},
+                .doc = "inline: the GPU worker joins b_g2 after releasing the lock (Phase 11); split: a finalizer "
+                       "joins it and the worker takes the next partition at once (Phase 12)."},
+               Arms::kAlone, "split", fixed("\"split\"")});
+  t.push_back({"max_finalizing",
+               {.key = "engine.max_finalizing", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0,
+                .max = 4096.0, .unit = "partitions",
+                .doc = "Split finalize: partitions handed to the finalizer and not yet finalized, at most this many; "
+                       "a GPU worker waits for a place (finalize_wait) before taking its next partition. 0 = "
+                       "unbounded, as the real prover."}});
+  t.push_back({"abc_release",
+               {.key = "engine.abc_release", .type = VT::kEnum, .default_value = std::string("dealloc_thread"),
+                .choices = {"dealloc_thread", "gpu_worker"},
+                .doc = "Where a partition's a/b/c are freed: dealloc_thread = with the ProvingAssignments in the "
+                       "Rust-side dealloc thread (Phase 11: I1 serializes them); gpu_worker = synchronously on the GPU "
+                       "worker after the device lock (Phase 12)."}});
+  t.push_back({"queue_event",
+               {.key = "engine.queue_event", .type = VT::kEnum, .default_value = std::string("CHAN_SEND"),
+                .choices = {"CHAN_SEND", "GPU_QUEUE"},
+                .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
+                       "since (analyze and the metrics read both)."}});
+  t.push_back({"allocator",
+               {.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
+                .choices = {"system", "arena"},
+                .doc = "Where a partition's large buffers come from: system (one mmap each) or arena (each in-flight "
+                       "partition slot has its own phase arena, reset for the next partition instead of freed; seed "
+                       "zk_alloc)."},
+               Arms::kAlone, "arena", fixed("\"arena\"")});
+  t.push_back({"release",
+               {.key = "memory.release", .type = VT::kEnum, .default_value = std::string("auto"),
+                .choices = {"auto", "munmap", "madv_dontneed", "madv_free", "reuse"},
+                .doc = "What freeing a large buffer does: munmap; madv_dontneed or madv_free, then keep the range for "
+                       "the next buffer of its size; reuse (keep the pages: a free list, or the arena). auto = munmap "
+                       "with the system allocator, reuse with the arena."}});
+  t.push_back({"thp",
+               {.key = "memory.thp", .type = VT::kEnum, .default_value = std::string("system"),
+                .choices = {"system", "always", "never"},
+                .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
+                       "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never "
+                       "(MADV_NOHUGEPAGE)."}});
+  t.push_back({"pinning",
+               {.key = "pinning.policy", .type = VT::kEnum, .default_value = std::string("none"),
+                .choices = {"none", "compact", "scatter", "split"},
+                .doc = "Where pools run: none (unbound), compact (fewest L3 domains), scatter (all PUs), split "
+                       "(groth16 on the last max(1, L3 domains / 6) domains, the rest on the others)."}});
+  return t;
+}
+
+std::string shown(const Value& v, const std::string& unit) {
+  if (const bool* b = std::get_if<bool>(&v)) return *b ? "on" : "off";
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  std::string out = std::holds_alternative<double>(v) ? fmt::format("{:g}", std::get<double>(v))
+                                                      : std::to_string(std::get<std::int64_t>(v));
+  return unit.empty() ? out : out + " " + unit;
+}
+
+}  // namespace
+
+const std::vector<Toggle>& toggles() {
+  static const std::vector<Toggle> list = build();
+  return list;
+}
+
+std::string describe_toggles(const Config& cfg, const std::map<std::string, Value>& resolved) {
+  std::string out;
+  for (const Toggle& t : toggles()) {
+    const auto r = resolved.find(t.key.key);
+    const Value& v = r != resolved.end() ? r->second : cfg.at(t.key.key).value;
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", t.label, shown(v, t.key.unit));
+  }
+  return out;
+}
+
+}  // namespace zkc::config

@@ -1,0 +1,63 @@
+// The A/B toggles are declared once (harness/config/toggles.hpp): the schema, the default arms and the
+// run header all read that list.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "harness/cli/arms.hpp"
+#include "harness/config/config_loader.hpp"
+#include "harness/config/pipeline_schema.hpp"
+#include "harness/config/toggles.hpp"
+
+namespace zkc::config {
+namespace {
+
+TEST(Toggles, EveryToggleIsASchemaKeyDocumentedAsAToggle) {
+  std::set<std::string> keys;
+  for (const Toggle& t : toggles()) {
+    SCOPED_TRACE(t.key.key);
+    EXPECT_TRUE(keys.insert(t.key.key).second) << "declared twice";
+    const KeySpec* spec = pipeline_schema().find(t.key.key);
+    ASSERT_NE(spec, nullptr);
+    EXPECT_NE(spec->doc.find("A/B toggle \"" + t.label + "\""), std::string::npos) << spec->doc;
+    if (t.arms != Toggle::Arms::kNone) {
+      ASSERT_TRUE(t.on);
+      // The value an arm sets is one the key accepts.
+      const Config cfg = load_config(pipeline_schema(), {}, {t.key.key + "=" + t.on(96)});
+      EXPECT_NE(describe_toggles(cfg).find(t.label), std::string::npos);
+    }
+  }
+  for (const char* k : {"interventions.serialize_dealloc", "gpus.gpu_threads", "interventions.membw_throttle",
+                        "engine.finalize", "engine.max_finalizing", "engine.abc_release", "interventions.throttle_flag"}) {
+    EXPECT_TRUE(keys.count(k)) << k;
+  }
+}
+
+TEST(Toggles, DefaultArmsStackTheInterventionsThenTheStandAloneToggles) {
+  const auto arms = cli::default_arms(96);
+  std::vector<std::string> names;
+  for (const auto& a : arms) names.push_back(a.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"baseline", "I1", "I1+I2", "I1+I2+I3", "split", "arena"}));
+  EXPECT_TRUE(arms[0].overrides.empty());
+  EXPECT_EQ(arms[3].overrides, (std::vector<std::string>{"interventions.serialize_dealloc=true", "gpus.gpu_threads=16",
+                                                         "interventions.membw_throttle=true"}));
+  EXPECT_EQ(arms[4].overrides, std::vector<std::string>{"engine.finalize=\"split\""});
+  // I2 is the seed's share of the pool, clamped to [1, 32].
+  EXPECT_EQ(cli::default_arms(2)[2].overrides[1], "gpus.gpu_threads=1");
+  EXPECT_EQ(cli::default_arms(384)[2].overrides[1], "gpus.gpu_threads=32");
+}
+
+TEST(Toggles, TheHeaderShowsEveryToggleWithResolvedValues) {
+  const Config cfg = load_config(pipeline_schema(), {}, {"interventions.serialize_dealloc=true",
+                                                         "engine.finalize=\"split\""});
+  const std::string line = describe_toggles(cfg, {{"gpus.gpu_threads", Value{std::int64_t{8}}}});
+  for (const Toggle& t : toggles()) EXPECT_NE(line.find(t.label + " "), std::string::npos) << t.label;
+  EXPECT_NE(line.find("I1 on"), std::string::npos) << line;
+  EXPECT_NE(line.find("I2 8 threads"), std::string::npos) << line;
+  EXPECT_NE(line.find("I3 off"), std::string::npos) << line;
+  EXPECT_NE(line.find("finalize split"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace zkc::config
