@@ -48,9 +48,10 @@ std::string report_html(const ReportInput& in) {
   b += para(fmt::format("{} runs, {} measurements, baseline arm \"{}\".", in.runs.size(), in.measurements.size(),
                         in.baseline_arm),
             "note");
-  if (!in.notes.empty()) {
+  if (!in.notes.empty() || !sec.hosts.notes.empty()) {
     std::string items;
     for (const auto& n : in.notes) items += svg::wrap("li", {}, svg::escape(n));
+    if (!sec.hosts.notes.empty()) items += svg::wrap("li", {}, svg::escape(mixed_hosts_note(sec.hosts)));
     b += svg::wrap("ul", {{"class", "notes"}}, items) + "\n";
   }
 
@@ -82,6 +83,11 @@ std::string report_html(const ReportInput& in) {
   else
     b += html_table(sec.expected, "expected") + h("h3", "Each arm against " + in.baseline_arm) +
          html_table(sec.each_arm, "each-arm");
+  if (!sec.hosts.empty()) {
+    b += h("h3", "Hosts: which machine ran each point");
+    for (const auto& n : sec.hosts.notes) b += para(n, "note");
+    b += html_table(sec.hosts.table, "hosts");
+  }
 
   std::string head = svg::wrap("head", {},
                                "<meta charset=\"utf-8\"/>" +

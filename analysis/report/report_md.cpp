@@ -12,7 +12,8 @@ std::string report_md(const ReportInput& in) {
   std::string md = fmt::format("# {}\n\n{} runs, {} measurements, baseline arm \"{}\".\n\n", markdown_escape(in.title),
                                in.runs.size(), in.measurements.size(), markdown_escape(in.baseline_arm));
   for (const auto& n : in.notes) md += "- " + markdown_escape(n) + "\n";
-  if (!in.notes.empty()) md += "\n";
+  if (!sec.hosts.notes.empty()) md += "- " + markdown_escape(mixed_hosts_note(sec.hosts)) + "\n";
+  if (!in.notes.empty() || !sec.hosts.notes.empty()) md += "\n";
 
   md += "## 1. Waterfalls\n\nOne waterfall per run: see report.html.\n\n";
   for (const auto& r : in.runs)
@@ -36,6 +37,12 @@ std::string report_md(const ReportInput& in) {
   } else {
     md += markdown_table(sec.expected);
     md += "\n### Each arm against " + markdown_escape(in.baseline_arm) + "\n\n" + markdown_table(sec.each_arm);
+  }
+  if (!sec.hosts.empty()) {
+    md += "\n### Hosts: which machine ran each point\n\n";
+    for (const auto& n : sec.hosts.notes) md += "- " + markdown_escape(n) + "\n";
+    if (!sec.hosts.notes.empty()) md += "\n";
+    md += markdown_table(sec.hosts.table);
   }
   return md;
 }

@@ -92,6 +92,7 @@ ReportSections report_sections(const ReportInput& input) {
   out.after_arm = after_arm_of(out.summaries, input.baseline_arm);
   out.expected = expected_results_table(out.summaries, out.comparisons, input.baseline_arm, out.after_arm);
   out.each_arm = arm_comparison_table(out.summaries, out.comparisons, input.baseline_arm);
+  out.hosts = host_split(input.measurements, input.baseline_arm);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/report/host_split.hpp"
 #include "analysis/report/report_input.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
@@ -22,6 +23,7 @@ struct ReportSections {
   std::string after_arm;                                 // the arm "after interventions" of section 6 ("" without one)
   Table expected;                                        // section 6, the seed's layout
   Table each_arm;                                        // section 6, every arm
+  HostSplit hosts;                                       // section 6: which machine ran what (collected sweeps)
 };
 
 ReportSections report_sections(const ReportInput& input);

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "analysis/report/report_html.hpp"
 #include "analysis/report/report_md.hpp"
 #include "analysis/report/trace_json.hpp"
+#include "harness/cli/sweep_csv.hpp"
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
@@ -38,7 +40,8 @@ std::vector<analysis::Measurement> read_ab_csv(const fs::path& path) {
   return out;
 }
 
-// sweep.csv: point,arm,repeat,run, the varied keys (dotted names), then metrics (plain names).
+// sweep.csv: point,arm,repeat,run, the varied keys (dotted names), host (older files: none), then
+// metrics (plain names).
 std::vector<analysis::Measurement> read_sweep_csv(const fs::path& path) {
   const auto records = harness::parse_csv(harness::read_text_file(path), path.string());
   if (records.empty() || records[0].fields.size() < 4 || records[0].fields[0] != "point") {
@@ -52,10 +55,13 @@ std::vector<analysis::Measurement> read_sweep_csv(const fs::path& path) {
       throw std::runtime_error(fmt::format("{}:{}: {} fields, the header has {}", path.string(), records[r].line,
                                            f.size(), h.size()));
     }
+    const auto host = std::find(h.begin() + 4, h.end(), kSweepHostColumn);
     for (std::size_t c = 4; c < h.size(); ++c) {
       if (h[c].find('.') != std::string::npos || f[c].empty()) continue;  // a key, or not measured
+      if (h.begin() + static_cast<std::ptrdiff_t>(c) == host) continue;
       out.push_back({f[0], f[1], static_cast<int>(number(f[2], path, records[r].line)), h[c],
                      number(f[c], path, records[r].line)});
+      if (host != h.end()) out.back().host = f[static_cast<std::size_t>(host - h.begin())];
     }
   }
   return out;
@@ -67,6 +73,15 @@ std::vector<fs::path> run_folders(const fs::path& dir) {
   if (harness::is_run_folder(dir)) return {dir};
   std::vector<fs::path> out;
   std::error_code ec;
+  if (fs::is_regular_file(dir / "sweep.csv", ec)) {
+    // A sweep folder may hold runs that are not the sweep's (another spec's, refused by --collect).
+    const auto records = harness::parse_csv(harness::read_text_file(dir / "sweep.csv"), (dir / "sweep.csv").string());
+    std::set<fs::path> listed;
+    for (std::size_t r = 1; r < records.size(); ++r)
+      if (records[r].fields.size() > 3 && harness::is_run_folder(dir / records[r].fields[3]))
+        listed.insert(dir / records[r].fields[3]);
+    return {listed.begin(), listed.end()};
+  }
   if (!fs::is_directory(dir / "runs", ec)) return out;
   for (const auto& e : fs::directory_iterator(dir / "runs", ec)) {
     if (harness::is_run_folder(e.path())) out.push_back(e.path());

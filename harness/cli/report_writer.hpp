@@ -12,7 +12,8 @@
 
 namespace zkc::cli {
 
-// The run folders under `dir` (itself when it is one, else dir/runs/*), in name order.
+// The run folders under `dir`, in name order: itself when it is one; a sweep folder's: those its
+// sweep.csv lists; else dir/runs/*.
 std::vector<std::filesystem::path> run_folders(const std::filesystem::path& dir);
 
 // ab.csv or sweep.csv of `dir` as measurements (empty when neither exists).

@@ -248,17 +248,20 @@ bool over_memory_limit(const RunPlan& plan, const harness::MachineFacts& machine
          harness::kMemoryLimitFraction * static_cast<double>(machine.mem_available_bytes);
 }
 
-PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine) {
+config::Config load_input(const ConfigInput& input) {
   const auto& schema = config::pipeline_schema();
-  PreparedRun out;
   if (input.files.empty()) {
-    out.config = config::load_config(
+    return config::load_config(
         schema, {{std::string(config::kDefaultProfileName), std::string(config::default_profile_toml())}},
         input.overrides);
-  } else {
-    std::vector<fs::path> files(input.files.begin(), input.files.end());
-    out.config = config::load_config_files(schema, files, input.overrides);
   }
+  std::vector<fs::path> files(input.files.begin(), input.files.end());
+  return config::load_config_files(schema, files, input.overrides);
+}
+
+PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine) {
+  PreparedRun out;
+  out.config = load_input(input);
   out.plan = harness::make_run_plan(out.config, machine);
   for (const auto& r : out.plan.resolved) out.config.set_resolved(r.key, r.value, "auto: " + r.why);
   return out;

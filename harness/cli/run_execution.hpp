@@ -30,6 +30,8 @@ struct PreparedRun {
 };
 
 harness::MachineFacts machine_facts();
+// The configuration as requested, before this machine resolves anything (ConfigError when invalid).
+config::Config load_input(const ConfigInput& input);
 // Throws config::ConfigError (exit code 2) for any invalid input.
 PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine);
 // One line: c, j, P, pw, gw, gt, scale, sizes, balance, interventions, GPU backend.

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "harness/balance/balance_fit.hpp"
 #include "harness/cli/ab_command.hpp"
@@ -16,12 +16,15 @@
 #include "harness/cli/progress_line.hpp"
 #include "harness/cli/report_writer.hpp"
 #include "harness/cli/run_execution.hpp"
+#include "harness/cli/slurm_script.hpp"
+#include "harness/cli/sweep_collect.hpp"
+#include "harness/cli/sweep_csv.hpp"
+#include "harness/cli/sweep_plan.hpp"
+#include "harness/cli/sweep_shard.hpp"
 #include "harness/cli/sweep_spec.hpp"
 #include "harness/config/config_writer.hpp"
 #include "harness/engine/memory_estimate.hpp"
-#include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
 #include "harness/system/text_hash.hpp"
 
 namespace zkc::cli {
@@ -37,51 +40,114 @@ struct PlannedRun {
   std::string folder;  // runs/<folder>
 };
 
-// Leftovers of runs killed hard (a clean failure removes its own): incomplete by construction.
-void remove_stale_temp_dirs(const fs::path& runs) {
+// Leftovers of runs killed hard (a clean failure removes its own): incomplete by construction. A
+// shard removes only its own runs' (`.tmp-<folder>-<pid>`): in a folder shared by shards, the others
+// are other machines' runs in progress.
+void remove_stale_temp_dirs(const fs::path& runs, const std::vector<PlannedRun>* own_only) {
   std::error_code ec;
   if (!fs::exists(runs, ec)) return;
+  std::set<std::string> prefixes;
+  if (own_only != nullptr)
+    for (const auto& r : *own_only) prefixes.insert(".tmp-" + r.folder + "-");
   for (const auto& e : fs::directory_iterator(runs, ec)) {
-    if (e.path().filename().string().starts_with(".tmp-")) fs::remove_all(e.path(), ec);
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with(".tmp-")) continue;
+    const auto it = prefixes.upper_bound(name);
+    if (own_only == nullptr || (it != prefixes.begin() && name.starts_with(*std::prev(it)))) fs::remove_all(e.path(), ec);
   }
 }
 
-// One row per completed run: point, arm, repeat, run, the varied keys, then every metric.
-void write_sweep_csv(const fs::path& dir, const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
-  std::vector<std::string> metrics;
-  std::vector<std::pair<const PlannedRun*, std::map<std::string, double>>> rows;
-  for (const auto& r : runs) {
-    const fs::path folder = dir / "runs" / r.folder;
-    if (!harness::is_run_folder(folder)) continue;
-    std::map<std::string, double> values;
-    for (const auto& m : harness::read_summary_csv(folder / "summary.csv")) {
-      if (std::find(metrics.begin(), metrics.end(), m.name) == metrics.end()) metrics.push_back(m.name);
-      values[m.name] = m.value;
-    }
-    rows.emplace_back(&r, std::move(values));
+std::string absolute_text(const fs::path& p) { return fs::weakly_canonical(fs::absolute(p)).string(); }
+
+int print_slurm(const SweepOptions& opts, const SweepSpec& spec, const std::string& id,
+                const std::vector<SweepRequest>& requests) {
+  if (opts.results_dir.empty()) {
+    fmt::print(stderr, "zkcontend sweep: --slurm needs --results: a folder on a path every node of the job sees\n");
+    return kExitUsage;
   }
-  std::string out = "point,arm,repeat,run";
-  for (const auto& k : spec.varied_keys) out += "," + harness::csv_field(k);
-  for (const auto& m : metrics) out += "," + harness::csv_field(m);
-  out += '\n';
-  for (const auto& [r, values] : rows) {
-    out += fmt::format("{},{},{},{}", harness::csv_field(r->point->label), harness::csv_field(r->arm), r->repeat,
-                       harness::csv_field("runs/" + r->folder));
-    for (const auto& k : spec.varied_keys) {
-      std::string v;
-      for (const auto& [sk, sv] : r->point->settings) {
-        if (sk == k) v = sv;
-      }
-      out += "," + harness::csv_field(v);
+  SlurmScriptInput in;
+  try {
+    check_results_root(opts.results_dir);
+    in.results = absolute_text(opts.results_dir);
+    if (in.results.find_first_of(" \t\n") != std::string::npos) {
+      throw config::ConfigError(fmt::format("--results {}: accepted: a path without white space (#SBATCH --output "
+                                            "cannot quote it)", in.results));
     }
-    for (const auto& m : metrics) {
-      const auto it = values.find(m);
-      out += ",";
-      if (it != values.end() && std::isfinite(it->second)) out += fmt::format("{}", it->second);
-    }
-    out += '\n';
+    fs::create_directories(fs::path(in.results) / id);  // where the tasks' output files go
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "zkcontend sweep: {}\n", e.what());
+    return kExitUsage;
+  } catch (const fs::filesystem_error& e) {
+    fmt::print(stderr, "zkcontend sweep: --results: {}\n", e.what());
+    return kExitUsage;
   }
-  harness::write_text_file(dir / "sweep.csv", out);
+  in.sweep_name = spec.name;
+  in.tasks = opts.slurm;
+  in.configurations = requests.size();
+  in.runs = requests.size() * static_cast<std::size_t>(spec.repeats);
+  in.workdir = fs::current_path().string();
+  in.binary = fs::read_symlink("/proc/self/exe").string();
+  in.spec = absolute_text(opts.spec);
+  in.id = id;
+  in.overrides = opts.overrides;
+  // One GPU per task unless no run can use one.
+  in.gpu = std::any_of(requests.begin(), requests.end(),
+                       [](const SweepRequest& r) { return load_input(r.input).get_string("gpu.backend") != "sim"; });
+  if (static_cast<std::size_t>(opts.slurm) > requests.size()) {
+    fmt::print(stderr, "zkcontend sweep: note: {} tasks for {} configurations: tasks {}..{} will have nothing to run\n",
+               opts.slurm, requests.size(), requests.size() + 1, opts.slurm);
+  }
+  fmt::print("{}", slurm_script(in));
+  return kExitOk;
+}
+
+// sweep.csv and the reports from the runs of the spec found under <dir>/runs. `require_all`: write
+// nothing and exit 1 when any is missing. Prints what was refused, duplicated or is missing.
+int collect_and_report(const fs::path& dir, const SweepSpec& spec, const std::vector<SweepRequest>& requests,
+                       const std::vector<std::string>& cli_overrides, bool require_all, bool dry_run) {
+  const Collection c = collect_runs(dir / "runs", spec, cli_overrides, requests);
+  const std::size_t total = requests.size() * static_cast<std::size_t>(spec.repeats);
+  std::set<std::string> hosts;
+  for (const auto& r : c.runs) hosts.insert(r.host.empty() ? "(unknown)" : r.host);
+  fmt::print("collected {} of {} runs from {} host{}{}{}{}\n", c.runs.size(), total, hosts.size(),
+             hosts.size() == 1 ? "" : "s", c.missing.empty() ? "" : fmt::format(", {} missing", c.missing.size()),
+             c.refused.empty() ? "" : fmt::format(", {} refused", c.refused.size()),
+             c.duplicates.empty() ? "" : fmt::format(", {} duplicate", c.duplicates.size()));
+  for (const auto& [folder, why] : c.refused) fmt::print(stderr, "  refused   runs/{}: {}\n", folder, why);
+  for (const auto& [folder, kept] : c.duplicates)
+    fmt::print(stderr, "  duplicate runs/{}: the same run as runs/{}, which is used\n", folder, kept);
+  for (const auto& [req, rep] : c.missing) {
+    fmt::print(stderr, "  missing   {:<24} {:<10} r{}\n", spec.points[requests[req].point].label, requests[req].arm.name,
+               rep);
+  }
+  if (dry_run) return kExitOk;
+  if (c.runs.empty()) {
+    fmt::print(stderr, "zkcontend sweep: no finished run of this sweep under {}\n", (dir / "runs").string());
+    return kExitFailure;
+  }
+  if (!c.missing.empty() && require_all) {
+    fmt::print(stderr, "zkcontend sweep: {} of {} runs are missing; nothing written (run the missing shards, or "
+                       "pass --partial to write sweep.csv and the reports from the runs present)\n",
+               c.missing.size(), total);
+    return kExitFailure;
+  }
+  std::vector<SweepCsvRow> rows;
+  for (const auto& r : c.runs) {
+    const SweepRequest& q = requests[r.request];
+    rows.push_back({spec.points[q.point].label, q.arm.name, r.repeat, "runs/" + r.folder, spec.points[q.point].settings,
+                    r.host});
+  }
+  try {
+    write_sweep_csv(dir, spec.varied_keys, rows);
+    write_reports(dir, c.missing.empty() ? fmt::format("Sweep {}", spec.name)
+                                         : fmt::format("Sweep {} (partial: {} of {} runs)", spec.name, c.runs.size(),
+                                                       total));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zkcontend sweep: could not write sweep.csv or the reports: {}\n", e.what());
+    return kExitFailure;
+  }
+  fmt::print("results: {} (sweep.csv, report.html, report.md)\n", dir.string());
+  return kExitOk;
 }
 
 }  // namespace
@@ -101,36 +167,64 @@ void add_sweep_options(CLI::App& cmd, SweepOptions& opts) {
   cmd.add_flag("-q,--quiet", opts.quiet, "No progress line");
   cmd.add_flag("--force", opts.force, "Run even when a run's memory estimate exceeds 90% of available memory");
   cmd.add_flag("--dry-run", opts.dry_run, "List the runs and which are already done; run nothing");
+  auto* shard = cmd.add_option("--shard", opts.shard,
+                               "Run only shard K of N (K/N, 1-based): a split of the configurations that every "
+                               "machine computes alike; sweep.csv and the reports are left to --collect");
+  auto* collect = cmd.add_flag("--collect", opts.collect,
+                               "Run nothing: build sweep.csv and the reports from every finished run of the spec "
+                               "under the sweep folder (any shard, any machine); exit 1 when runs are missing");
+  cmd.add_flag("--partial", opts.partial, "With --collect: write them from the runs present even when some are missing")
+      ->needs(collect);
+  auto* slurm = cmd.add_option("--slurm", opts.slurm,
+                               "Run nothing: print an sbatch script running the sweep as a job array of N shards "
+                               "(needs --results on a shared path)")
+                    ->check(CLI::Range(1, kMaxShards));
+  shard->excludes(collect)->excludes(slurm);
+  collect->excludes(slurm);
 }
 
 int run_sweep(const SweepOptions& opts) {
   const harness::MachineFacts machine = machine_facts();
-  const fs::path root(opts.results_dir);
+  const fs::path root(opts.results_dir.empty() ? "results" : opts.results_dir);
   SweepSpec spec;
+  std::vector<SweepRequest> requests;
   std::vector<PlannedRun> planned;
   std::string id;
+  Shard shard;
   try {
     spec = read_sweep_spec(opts.spec);
     id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
     check_run_id(id);
-    const auto arms = select_arms(merge_arms(default_arms(machine.online_cpus), spec.extra_arms), spec.arms);
-    // Every run is prepared (and so validated) before the first one starts.
-    for (const auto& point : spec.points) {
-      for (const auto& arm : arms) {
-        ConfigInput input{spec.profile, spec.overrides};
-        for (const auto& [k, v] : point.settings) input.overrides.push_back(k + "=" + v);
-        input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
-        input.overrides.insert(input.overrides.end(), opts.overrides.begin(), opts.overrides.end());
-        PreparedRun run;
-        try {
-          run = prepare_run(input, machine);
-        } catch (const config::ConfigError& e) {
-          throw config::ConfigError(fmt::format("point '{}', arm '{}': {}", point.label, arm.name, e.what()));
-        }
-        for (int rep = 0; rep < spec.repeats; ++rep) {
-          const std::string folder = fmt::format("{}-{}-r{}", run_identity(run.config, rep), arm_slug(arm.name), rep);
-          planned.push_back({&point, arm.name, rep, run, folder});
-        }
+    requests = sweep_requests(spec, sweep_arms(spec, machine.online_cpus), opts.overrides);
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "zkcontend sweep: invalid sweep:\n{}\n", e.what());
+    return kExitUsage;
+  }
+  if (opts.slurm > 0) return print_slurm(opts, spec, id, requests);
+  const fs::path dir = root / id;
+  if (opts.collect) {
+    fmt::print("zkcontend {} sweep '{}' collect: {} points x {} arms x {} repeats = {} runs <- {}\n", ZKC_VERSION,
+               spec.name, spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()),
+               spec.repeats, requests.size() * static_cast<std::size_t>(spec.repeats), dir.string());
+    return collect_and_report(dir, spec, requests, opts.overrides, !opts.partial, opts.dry_run);
+  }
+  try {
+    if (!opts.shard.empty()) shard = parse_shard(opts.shard);
+    const std::vector<int> shard_of_request = shard_of(requests, shard.count);
+    // Every run is prepared (and so validated) before the first one starts, in every shard alike.
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const SweepRequest& q = requests[i];
+      PreparedRun run;
+      try {
+        run = prepare_run(q.input, machine);
+      } catch (const config::ConfigError& e) {
+        throw config::ConfigError(
+            fmt::format("point '{}', arm '{}': {}", spec.points[q.point].label, q.arm.name, e.what()));
+      }
+      if (shard_of_request[i] != shard.index) continue;
+      for (int rep = 0; rep < spec.repeats; ++rep) {
+        const std::string folder = fmt::format("{}-{}-r{}", run_identity(run.config, rep), arm_slug(q.arm.name), rep);
+        planned.push_back({&spec.points[q.point], q.arm.name, rep, run, folder});
       }
     }
     check_results_root(root);
@@ -148,12 +242,20 @@ int run_sweep(const SweepOptions& opts) {
     }
   }
 
-  const fs::path dir = root / id;
+  const bool sharded = !opts.shard.empty();
   std::size_t already = 0;
   for (const auto& r : planned) already += harness::is_run_folder(dir / "runs" / r.folder) ? 1 : 0;
-  fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
-             ZKC_VERSION, spec.name, spec.points.size(), spec.arms.size(), spec.repeats, planned.size(), already,
-             dir.string());
+  if (sharded) {
+    fmt::print("zkcontend {} sweep '{}' shard {}/{}: {} of {} configurations x {} repeats = {} of {} runs, {} already "
+               "done -> {}\n",
+               ZKC_VERSION, spec.name, shard.index, shard.count, planned.size() / static_cast<std::size_t>(spec.repeats),
+               requests.size(), spec.repeats, planned.size(), requests.size() * static_cast<std::size_t>(spec.repeats),
+               already, dir.string());
+  } else {
+    fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
+               ZKC_VERSION, spec.name, spec.points.size(), spec.arms.size(), spec.repeats, planned.size(), already,
+               dir.string());
+  }
   if (opts.dry_run) {
     for (const auto& r : planned) {
       fmt::print("  {:<5} {:<24} {:<10} r{}  runs/{}\n",
@@ -162,7 +264,7 @@ int run_sweep(const SweepOptions& opts) {
     }
     return kExitOk;
   }
-  remove_stale_temp_dirs(dir / "runs");
+  remove_stale_temp_dirs(dir / "runs", sharded ? &planned : nullptr);
   {
     // One fit per set of points whose first arm fits alike (points that differ only in c and j share
     // one), applied to every arm of those points: isolation and load then run the same miniature.
@@ -187,6 +289,7 @@ int run_sweep(const SweepOptions& opts) {
   const InterruptWatch interrupt;
   std::size_t done = already;
   bool stopped = false;
+  bool failed = false;
   for (const auto& r : planned) {
     if (harness::is_run_folder(dir / "runs" / r.folder)) continue;
     if (interrupt.requested()) {
@@ -203,18 +306,28 @@ int run_sweep(const SweepOptions& opts) {
     } catch (const std::exception& e) {
       fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}', repeat {} failed: {}\n", r.point->label, r.arm,
                  r.repeat, e.what());
-      write_sweep_csv(dir, spec, planned);
-      return kExitFailure;
+      failed = true;
+      break;
     }
   }
-  try {
-    write_sweep_csv(dir, spec, planned);
-    write_reports(dir, fmt::format("Sweep {}", spec.name));
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "zkcontend sweep: could not write sweep.csv or the reports: {}\n", e.what());
-    return kExitFailure;
+  if (sharded) {
+    // Other shards may be writing into the same folder: the tables are --collect's, once all are done.
+    fmt::print("shard {}/{}: {} of {} runs done in {}\n", shard.index, shard.count, done, planned.size(),
+               (dir / "runs").string());
+    if (!failed && !stopped) {
+      fmt::print("when every shard has finished: zkcontend sweep --spec {} --results {} --id {}{} --collect\n",
+                 shell_quote(opts.spec), shell_quote(root.string()), shell_quote(id), [&] {
+                   std::string s;
+                   for (const auto& o : opts.overrides) s += " --set " + shell_quote(o);
+                   return s;
+                 }());
+    }
+  } else if (done > 0) {
+    // The runs that completed are tabled even after a failure or Ctrl-C.
+    const int rc = collect_and_report(dir, spec, requests, opts.overrides, /*require_all=*/false, /*dry_run=*/false);
+    if (rc != kExitOk && !failed && !stopped) return rc;
   }
-  fmt::print("results: {} (sweep.csv, report.html, report.md)\n", dir.string());
+  if (failed) return kExitFailure;
   if (stopped) {
     fmt::print(stderr, "zkcontend sweep: interrupted after {} of {} runs; run the same command again to resume\n",
                done, planned.size());

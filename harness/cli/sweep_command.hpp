@@ -3,6 +3,11 @@
 // run is identified by the hash of its resolved configuration and its repeat, so running the same
 // command again skips every completed run and redoes an interrupted one. Ctrl-C stops cleanly after
 // the current run, keeping every completed one.
+//
+// Beyond one machine: `--shard K/N` runs only shard K of N (sweep_shard.hpp) into the same layout and
+// leaves sweep.csv and the reports to `--collect`, which builds them from every finished run folder
+// of the spec present (sweep_collect.hpp); `--slurm N` prints the job-array script that runs the N
+// shards and names the collect command (slurm_script.hpp).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,11 +22,15 @@ namespace zkc::cli {
 struct SweepOptions {
   std::string spec;
   std::vector<std::string> overrides;  // applied to every run, after the spec's
-  std::string results_dir = "results";
+  std::string results_dir;  // "" = results (--slurm needs it given: a path every node sees)
   std::string id;  // "" = sweep-<name>
   bool quiet = false;
   bool force = false;
   bool dry_run = false;  // list the runs (and which are done), run nothing
+  std::string shard;     // "K/N": run only shard K of N ("" = all runs)
+  bool collect = false;  // build sweep.csv and the reports from the run folders present; run nothing
+  bool partial = false;  // with collect: write them even when runs are missing (exit 0)
+  int slurm = 0;         // > 0: print the sbatch script of an array of this many shards; run nothing
 };
 
 void add_sweep_options(CLI::App& cmd, SweepOptions& opts);
