@@ -1,5 +1,7 @@
 #include "analysis/metrics/run_metrics.hpp"
 
+#include "analysis/metrics/metric_catalog.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -310,19 +312,20 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
 }
 
 std::vector<MetricRow> metric_rows(const RunMetrics& m) {
+  // Names and units come from metric_catalog; this says only which field each name holds.
   const auto count = [](std::size_t n) { return static_cast<double>(n); };
   std::vector<MetricRow> rows = {
-      {"s_per_proof", m.s_per_proof, "s"},
-      {"batch_elapsed_ms", m.batch_elapsed_ms, "ms"},
-      {"proofs_completed", count(m.proofs_completed), "proofs"},
-      {"partitions_completed", count(m.partitions_completed), "partitions"},
-      {"avg_prove_s", m.avg_prove_s, "s"},
-      {"avg_gpu_per_partition_s", m.avg_gpu_per_partition_s, "s"},
-      {"gpu_util", m.gpu_util, "fraction"},
-      {"lock_util", m.lock_util, "fraction"},
-      {"idle_gap_count", count(m.idle_gaps.count), "count"},
-      {"idle_gap_total_ms", m.idle_gaps.total_ms, "ms"},
-      {"idle_gap_longest_ms", m.idle_gaps.longest_ms, "ms"},
+      metric_row("s_per_proof", m.s_per_proof),
+      metric_row("batch_elapsed_ms", m.batch_elapsed_ms),
+      metric_row("proofs_completed", count(m.proofs_completed)),
+      metric_row("partitions_completed", count(m.partitions_completed)),
+      metric_row("avg_prove_s", m.avg_prove_s),
+      metric_row("avg_gpu_per_partition_s", m.avg_gpu_per_partition_s),
+      metric_row("gpu_util", m.gpu_util),
+      metric_row("lock_util", m.lock_util),
+      metric_row("idle_gap_count", count(m.idle_gaps.count)),
+      metric_row("idle_gap_total_ms", m.idle_gaps.total_ms),
+      metric_row("idle_gap_longest_ms", m.idle_gaps.longest_ms),
   };
   const std::pair<const char*, const Distribution*> distributions[] = {
       {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
@@ -332,18 +335,18 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   };
   for (const auto& [name, d] : distributions) {
     const std::string n = name;
-    rows.push_back({n + "_count", count(d->count), "count"});
-    rows.push_back({n + "_mean", d->mean, "ms"});
-    rows.push_back({n + "_p50", d->p50, "ms"});
-    rows.push_back({n + "_p95", d->p95, "ms"});
-    rows.push_back({n + "_max", d->max, "ms"});
+    rows.push_back(metric_row(n + "_count", count(d->count)));
+    rows.push_back(metric_row(n + "_mean", d->mean));
+    rows.push_back(metric_row(n + "_p50", d->p50));
+    rows.push_back(metric_row(n + "_p95", d->p95));
+    rows.push_back(metric_row(n + "_max", d->max));
   }
-  rows.push_back({"max_concurrent_dealloc", count(m.max_concurrent_dealloc), "count"});
-  rows.push_back({"max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp), "count"});
-  rows.push_back({"max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust), "count"});
-  rows.push_back({"throttle_yields", count(m.throttle_yields), "count"});
-  rows.push_back({"post_lock_share", m.post_lock_share, "fraction"});
-  rows.push_back({"throttle_up_share", m.throttle_up_share, "fraction"});
+  rows.push_back(metric_row("max_concurrent_dealloc", count(m.max_concurrent_dealloc)));
+  rows.push_back(metric_row("max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp)));
+  rows.push_back(metric_row("max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust)));
+  rows.push_back(metric_row("throttle_yields", count(m.throttle_yields)));
+  rows.push_back(metric_row("post_lock_share", m.post_lock_share));
+  rows.push_back(metric_row("throttle_up_share", m.throttle_up_share));
   return rows;
 }
 

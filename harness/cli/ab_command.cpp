@@ -66,10 +66,8 @@ std::string format_table(const std::vector<analysis::ArmSummary>& summaries,
                          fmt::format("{:.4g} [{:.4g}, {:.4g}]", s.median, s.ci.lo, s.ci.hi), change, need);
     }
   }
-  out += fmt::format(
-      "* the 95% interval of the change excludes 0 (and each arm has >= {} repeats). need: repeats per arm to\n"
-      "  detect a 5% change with 80% power at this spread (CV).\n",
-      analysis::kMinRepeatsForSignificance);
+  out += "* the 95% interval of the change excludes 0. need: repeats per arm to\n"
+         "  detect a 5% change with 80% power at this spread (CV).\n";
   return out;
 }
 
