@@ -135,7 +135,7 @@ std::vector<Measurement> simulate(Normal& rng, int arms, int metrics, int n, dou
         const double effect = (a == 1 && m == 0) ? shift : 0;
         // Log-normal-ish, as run times are: positive, skewed.
         data.push_back({"", a == 0 ? "baseline" : "arm" + std::to_string(a), r, "metric" + std::to_string(m),
-                        std::exp(noise) * (1 + effect)});
+                        std::exp(noise) * (1 + effect), ""});
       }
   return data;
 }
