@@ -1,6 +1,7 @@
 #include "analysis/metrics/run_metrics.hpp"
 
 #include "analysis/metrics/metric_catalog.hpp"
+#include "analysis/timeline/event_families.hpp"
 
 #include <algorithm>
 #include <map>
@@ -73,6 +74,15 @@ Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_star
   for (const auto& [key, starts] : open)
     for (const double s : starts) out.intervals.push_back({s, kOpen});
   return out;
+}
+
+// A family of the shared table (event_families), paired per partition.
+template <typename KeyOf>
+Paired pair_family(std::span<const TimelineEvent* const> events, std::string_view stage, KeyOf key_of) {
+  const EventFamily& f = event_family(stage);
+  return pair_events(
+      events, [&f](const TimelineEvent& e) { return opens(f, e); }, [&f](const TimelineEvent& e) { return closes(f, e); },
+      key_of, f.dur_key);
 }
 
 // I3: the mean over b_g2 windows of the share of each the flag was up. The flag's value follows the
@@ -219,7 +229,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
 
   // GPU: per-partition durations, proofs' sums, busy union and its holes.
-  const Paired gpu = pair_events(events, by_name("GPU_START"), by_name("GPU_END"), by_partition, "gpu_ms");
+  const Paired gpu = pair_family(events, "gpu", by_partition);
   std::map<std::string, double> gpu_ms_by_proof;
   std::vector<double> gpu_ms;
   for (const TimelineEvent* e : events) {
@@ -238,8 +248,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const double horizon = events.back()->offset_ms;
   const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
   m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
-  const Paired lock =
-      pair_events(events, by_name("LOCK_ACQUIRED"), by_name("LOCK_RELEASED"), by_partition, "held_ms");
+  const Paired lock = pair_family(events, "lock_held", by_partition);
   if (m.batch_elapsed_ms > 0) {
     m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
     m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
@@ -257,18 +266,15 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
 
   // Distributions.
-  m.synthesis_ms = describe(
-      pair_events(events, by_name("SYNTH_START"), by_name("SYNTH_END"), by_partition, "synth_ms").durations_ms);
-  const auto is_queue = [](const TimelineEvent& e) { return is(e, "GPU_QUEUE") || is(e, "CHAN_SEND"); };
-  m.queue_wait_ms = describe(pair_events(events, is_queue, by_name("GPU_PICKUP"), by_partition, "").durations_ms);
+  m.synthesis_ms = describe(pair_family(events, "synthesis", by_partition).durations_ms);
+  m.queue_wait_ms = describe(pair_family(events, "queue_wait", by_partition).durations_ms);
   std::vector<double> lock_wait;
   for (const TimelineEvent* e : events)
     if (is(*e, "LOCK_ACQUIRED"))
       if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
   m.lock_wait_ms = describe(lock_wait);
-  m.prep_msm_ms = describe(
-      pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
-  const Paired b_g2 = pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms");
+  m.prep_msm_ms = describe(pair_family(events, "prep_msm", by_partition).durations_ms);
+  const Paired b_g2 = pair_family(events, "b_g2_msm", by_partition);
   m.b_g2_msm_ms = describe(b_g2.durations_ms);
   m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
   const Paired post_lock = pair_events(events, by_name("LOCK_RELEASED"), by_name("GPU_END"), by_partition, "");
@@ -290,8 +296,8 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const auto dealloc_key = [](const TimelineEvent& e) {
     return partition_key(e, detail_value(e.detail, "side").value_or("?"));
   };
-  const Paired dealloc =
-      pair_events(events, by_name("DEALLOC_START"), by_name("DEALLOC_END"), dealloc_key, "dealloc_ms");
+  const Paired dealloc = pair_family(events, "dealloc", dealloc_key);
+  const EventFamily& dealloc_family = event_family("dealloc");
   m.dealloc_ms = describe(dealloc.durations_ms);
   m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
   for (const std::string_view side : {"cpp", "rust"}) {
@@ -300,8 +306,9 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
         return is(e, name) && detail_value(e.detail, "side") == side;
       };
     };
-    const std::size_t n = max_concurrent(
-        pair_events(events, of_side("DEALLOC_START"), of_side("DEALLOC_END"), dealloc_key, "dealloc_ms").intervals);
+    const std::size_t n = max_concurrent(pair_events(events, of_side(dealloc_family.start), of_side(dealloc_family.end),
+                                                     dealloc_key, dealloc_family.dur_key)
+                                             .intervals);
     (side == "cpp" ? m.max_concurrent_dealloc_cpp : m.max_concurrent_dealloc_rust) = n;
   }
 
