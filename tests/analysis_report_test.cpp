@@ -296,7 +296,7 @@ std::vector<Measurement> sweep_measurements() {
       for (int r = 0; r < 3; ++r) {
         const double jitter = 1.0 + 0.002 * (r - 1);
         const auto add = [&](const std::string& metric, double v) {
-          out.push_back({kPoints[p], kArms[a], r, metric, v});
+          out.push_back({kPoints[p], kArms[a], r, metric, v, ""});
         };
         add("s_per_proof", sproof[p] * (a == 1 ? gain[p] : 1.0) * jitter);
         add("synthesis_ms_p50", 35000 * inflation[p] * jitter);
@@ -695,10 +695,12 @@ TEST(Verdict, RanksArmsSaysInconclusiveAtThreeAndNamesTheMedianRun) {
   const auto col = [&](std::string_view t) { return static_cast<std::size_t>(std::find(h.begin(), h.end(), t) - h.begin()); };
   ASSERT_LT(col("buffer releases"), h.size());
   ASSERT_LT(col("arena slot waits"), h.size());
+  // Rows in the ranking's order: I1+I2+I3, arena, baseline.
+  EXPECT_EQ(v.mechanism.rows[0][0], "I1+I2+I3");
   EXPECT_EQ(v.mechanism.rows[1][0], "arena");
   EXPECT_EQ(v.mechanism.rows[1][col("buffer releases")], "0");
   EXPECT_EQ(v.mechanism.rows[1][col("arena slot waits")], "3");
-  EXPECT_EQ(v.mechanism.rows[0][col("arena slot waits")], "n/a");
+  EXPECT_EQ(v.mechanism.rows[2][col("arena slot waits")], "n/a");
   // Warnings: the A/B's own, then the runs' notes once.
   ASSERT_EQ(v.warnings.size(), 2u);
   EXPECT_NE(v.warnings[1].find("perf_event_paranoid"), std::string::npos);
