@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/results/csv.hpp"
 #include "harness/results/text_file.hpp"
 #include "tests/support/run_binary.hpp"
@@ -58,6 +60,57 @@ TEST_F(Commands, AbRunsEveryArmAndRepeatWritesLongCsvAndReports) {
   EXPECT_TRUE(fs::exists(dir / "report.html"));
   EXPECT_TRUE(fs::exists(dir / "report.md"));
   EXPECT_NE(r.output.find("median [95% CI]"), std::string::npos) << r.output;
+}
+
+TEST_F(Commands, AbCounterbalancesRecordsItsOrderWarmsUpAndPrintsTheReportsVerdict) {
+  const auto r = run_zkcontend("ab --config " + src("configs/ci.toml") +
+                               " --arms baseline,I1+I2+I3,arena --repeats 2 -c 1 -q --order-seed 5 --results " +
+                               root_.string() + " --id ab2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const fs::path dir = root_ / "ab2";
+  EXPECT_EQ(run_names(dir).size(), 6u);  // the warm-up is not among the measured runs
+  ASSERT_TRUE(fs::is_directory(dir / "warmup"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir / "warmup"), fs::directory_iterator()), 1);
+  for (const auto& row : csv(dir / "ab.csv")) EXPECT_EQ(row.fields[4].find("warmup"), std::string::npos);
+
+  const auto j = nlohmann::json::parse(zkc::harness::read_text_file(dir / "ab.json"));
+  EXPECT_EQ(j.at("order").at("mode"), "balanced");
+  EXPECT_EQ(j.at("order").at("seed"), 5);
+  const auto rounds = j.at("order").at("rounds").get<std::vector<std::vector<std::string>>>();
+  ASSERT_EQ(rounds.size(), 2u);
+  EXPECT_NE(rounds[0].front(), rounds[1].front()) << "the first position rotates between rounds";
+  // Found by its overrides, not by being last.
+  EXPECT_EQ(j.at("after").at("arm"), "I1+I2+I3");
+  EXPECT_EQ(j.at("warmup").size(), 1u);
+
+  // The report opens with the verdict; Expected Results compares with I1+I2+I3.
+  const std::string html = zkc::harness::read_text_file(dir / "report.html");
+  EXPECT_EQ(html.find("<table"), html.find("<table class=\"verdict\""));
+  EXPECT_LT(html.find("id=\"verdict\""), html.find("<svg"));
+  EXPECT_NE(html.find("after I1+I2+I3"), std::string::npos);
+  EXPECT_NE(html.find("Arm order per round: balanced (seed 5)"), std::string::npos);
+  std::size_t waterfalls = 0;
+  for (std::size_t p = 0; (p = html.find("class=\"waterfall\"", p)) != std::string::npos; ++p) ++waterfalls;
+  EXPECT_EQ(waterfalls, 3u);  // one per arm
+  // The terminal ends with the same verdict: at n=2 nothing can be significant, and it says so.
+  const std::size_t verdict = r.output.rfind("Verdict\n");
+  ASSERT_NE(verdict, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Inconclusive at n=2", verdict), std::string::npos) << r.output.substr(verdict);
+  EXPECT_EQ(r.output.find(" *", verdict), std::string::npos);
+  EXPECT_NE(html.find("Inconclusive at n=2"), std::string::npos);
+}
+
+TEST_F(Commands, AbAfterMustNameAnArmBeingRun) {
+  const auto r = run_zkcontend("ab --config " + src("configs/ci.toml") + " --arms baseline,I1 --after I1+I2+I3 -q " +
+                               "--results " + root_.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--after 'I1+I2+I3': not an arm of this A/B (arms: baseline, I1)"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(root_) && !fs::is_empty(root_));
+  const auto bad = run_zkcontend("ab --config " + src("configs/ci.toml") + " --order sideways -q --results " +
+                                 root_.string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--order"), std::string::npos) << bad.output;
 }
 
 TEST_F(Commands, AbUnknownArmIsUsageErrorListingTheKnownOnes) {

@@ -261,11 +261,7 @@ analysis::RunMetrics sample_metrics() {
 TEST(Summary, CsvHasEveryMetricRowThenExtras) {
   TempDir tmp;
   const auto m = sample_metrics();
-  RunFacts facts;
-  facts.peak_rss_mib = 123.5;
-  facts.throttle_checks = 42;
-  facts.extra.push_back({"custom_thing", 1.25, "widgets"});
-  const auto extra = fact_rows(facts);
+  const std::vector<analysis::MetricRow> extra = {{"peak_rss_mib", 123.5, "MiB"}, {"custom_thing", 1.25, "widgets"}};
   const fs::path path = tmp.path() / "summary.csv";
   write_summary_csv(path, m, extra);
   const auto records = parse_csv(read_text_file(path), "summary.csv");

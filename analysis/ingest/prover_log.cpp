@@ -1,5 +1,7 @@
 #include "analysis/ingest/prover_log.hpp"
 
+#include "analysis/timeline/event_families.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -218,14 +220,8 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   for (const TimelineEvent& e : log.events) sorted.push_back(&e);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
-  struct Kind {
-    std::string_view start, start_alt, end, stage;
-  };
-  static constexpr Kind kKinds[] = {
-      {"SYNTH_START", "", "SYNTH_END", "synthesis"},
-      {"GPU_QUEUE", "CHAN_SEND", "GPU_PICKUP", "queue_wait"},  // CHAN_SEND: older name of GPU_QUEUE
-      {"GPU_START", "", "GPU_END", "gpu"},
-  };
+  // The real prover's families of the shared table (the others are the harness's own events).
+  const EventFamily* kKinds[] = {&event_family("synthesis"), &event_family("queue_wait"), &event_family("gpu")};
   struct Open {
     double start_ms;
     std::string worker;  // GPU_START's worker=W; synthesis and queue rows have fixed lanes
@@ -234,9 +230,9 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   std::map<std::string_view, std::size_t> unmatched_starts, unmatched_ends;
   for (const TimelineEvent* e : sorted) {
     for (std::size_t k = 0; k < std::size(kKinds); ++k) {
-      const Kind& kind = kKinds[k];
-      const bool is_start = e->event == kind.start || (!kind.start_alt.empty() && e->event == kind.start_alt);
-      if (!is_start && e->event != kind.end) continue;
+      const EventFamily& kind = *kKinds[k];
+      const bool is_start = opens(kind, *e);
+      if (!is_start && !closes(kind, *e)) continue;
       std::string key = e->job_id;
       key += '\x1f';
       key += detail_value(e->detail, "partition").value_or("");
@@ -272,7 +268,7 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
     }
   }
   for (const auto& [key, starts] : open)
-    if (!starts.empty()) unmatched_starts[kKinds[key.first].start] += starts.size();
+    if (!starts.empty()) unmatched_starts[kKinds[key.first]->start] += starts.size();
   std::stable_sort(run.stages.begin(), run.stages.end(), [](const StageRow& a, const StageRow& b) {
     return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
   });

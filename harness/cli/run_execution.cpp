@@ -11,6 +11,7 @@
 #include <limits>
 #include <thread>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/metrics/run_metrics.hpp"
 #include "harness/balance/balance_fit.hpp"
 #include "harness/balance/balance_report.hpp"
@@ -140,18 +141,19 @@ std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
     }
     return n == 0 ? kNa : sum / static_cast<double>(n);
   };
+  using analysis::metric_row;
   return {
-      {"l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm"), "misses"},
-      {"l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv"), "misses"},
-      {"dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm"), "misses"},
-      {"dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv"), "misses"},
-      {"tlb_shootdowns", shootdowns, "IPIs"},
-      {"tlb_shootdowns_per_s_in_dealloc", in_rate, "IPIs/s"},
-      {"tlb_shootdowns_per_s_outside_dealloc", out_rate, "IPIs/s"},
-      {"minor_faults", delta([](const auto& x) { return x.usage.minor_faults; }), "faults"},
-      {"major_faults", delta([](const auto& x) { return x.usage.major_faults; }), "faults"},
-      {"voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; }), "switches"},
-      {"involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; }), "switches"},
+      metric_row("l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm")),
+      metric_row("l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv")),
+      metric_row("dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm")),
+      metric_row("dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv")),
+      metric_row("tlb_shootdowns", shootdowns),
+      metric_row("tlb_shootdowns_per_s_in_dealloc", in_rate),
+      metric_row("tlb_shootdowns_per_s_outside_dealloc", out_rate),
+      metric_row("minor_faults", delta([](const auto& x) { return x.usage.minor_faults; })),
+      metric_row("major_faults", delta([](const auto& x) { return x.usage.major_faults; })),
+      metric_row("voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; })),
+      metric_row("involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; })),
   };
 }
 
@@ -307,21 +309,20 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   RunOutcome out;
   out.metrics = analysis::compute_metrics(result.events, mo);
   const auto& metrics = out.metrics;
+  using analysis::metric_row;
   std::vector<analysis::MetricRow> extra = {
-      {"peak_rss_mib",
-       rss_note.empty() ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
-                        : std::numeric_limits<double>::quiet_NaN(),
-       "MiB"},
-      {"vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20), "MiB"},
-      {"throttle_checks", static_cast<double>(result.totals.throttle_checks), "checks"},
-      {"spmv_chunks", static_cast<double>(result.totals.spmv_chunks), "chunks"},
-      {"b_g2_points_per_partition",
-       metrics.partitions_completed == 0
-           ? 0.0
-           : static_cast<double>(result.totals.b_g2_points_total) / static_cast<double>(metrics.partitions_completed),
-       "points"},
-      {"b_g2_window", static_cast<double>(result.totals.b_g2_plan.window), "bits"},
-      {"setup_ms", result.setup_ms, "ms"},
+      metric_row("peak_rss_mib", rss_note.empty()
+                                     ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
+                                     : std::numeric_limits<double>::quiet_NaN()),
+      metric_row("vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20)),
+      metric_row("throttle_checks", static_cast<double>(result.totals.throttle_checks)),
+      metric_row("spmv_chunks", static_cast<double>(result.totals.spmv_chunks)),
+      metric_row("b_g2_points_per_partition",
+                 metrics.partitions_completed == 0 ? 0.0
+                                                   : static_cast<double>(result.totals.b_g2_points_total) /
+                                                         static_cast<double>(metrics.partitions_completed)),
+      metric_row("b_g2_window", static_cast<double>(result.totals.b_g2_plan.window)),
+      metric_row("setup_ms", result.setup_ms),
   };
   for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
   for (auto& row : harness::memory_rows(plan, result)) extra.push_back(std::move(row));
@@ -332,7 +333,7 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   const auto rows = analysis::metric_rows(metrics);
   for (const auto& n : numbers) {
     const bool known = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.name == n.key; });
-    if (!known) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
+    if (!known) extra.push_back(analysis::metric_row("balance_" + n.key, n.achieved));
   }
   const auto triggers = harness::balance_triggers(plan);
   const nlohmann::json balance = harness::balance_json(plan, numbers, triggers, &measured);

@@ -11,6 +11,7 @@ ZKC_PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgmp-dev
+  chromium-headless-shell   # tests: report.html rendered in a real browser (tests/report_browser_test.cpp)
 )
 
 zkc_say() { printf '[zkcontend] %s\n' "$*" >&2; }
