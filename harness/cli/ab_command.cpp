@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -149,9 +150,19 @@ int run_ab(const AbOptions& opts) {
       return kExitFailure;
     }
   }
+  // The A/B's folder is taken now, atomically: two A/Bs started in the same second (one default id)
+  // get <id> and <id>-2 instead of mixing their runs and overwriting one ab.csv.
+  fs::path dir;
+  try {
+    dir = harness::claim_folder(root, id, opts.id.empty());
+  } catch (const std::system_error& e) {
+    fmt::print(stderr, "zkcontend ab: {}\n", e.what());
+    return e.code().value() == EEXIST ? kExitUsage : kExitFailure;
+  }
   const std::string baseline = arms.front().arm.name;
   fmt::print("zkcontend {} ab: {} arms x {} repeats -> {}\n  base: {}\n", ZKC_VERSION, arms.size(), opts.repeats,
-             (root / id).string(), describe_plan(arms.front().run.plan));
+             dir.string(), describe_plan(arms.front().run.plan));
+  fmt::print("{}", machine_notes(arms.front().run.plan));
   fmt::print("{}", harness::format_balance(arms.front().run.plan, harness::balance_numbers(arms.front().run.plan),
                                           harness::balance_triggers(arms.front().run.plan)));
   for (const auto& a : arms) {
@@ -176,39 +187,65 @@ int run_ab(const AbOptions& opts) {
       progress.step(fmt::format("[{}/{}] {} repeat {}", done + 1, total, arm.arm.name, rep));
       RunOutcome outcome;
       try {
-        outcome = execute_run(arm.run, root / id / "runs", run_id, &progress);
+        outcome = execute_run(arm.run, dir / "runs", run_id, &progress);
       } catch (const std::exception& e) {
-        fmt::print(stderr, "zkcontend ab: arm '{}' repeat {} failed: {}\nCompleted runs are kept in {}.\n",
-                   arm.arm.name, rep, e.what(), (root / id).string());
+        fmt::print(stderr, "zkcontend ab: arm '{}' repeat {} failed: {}\n", arm.arm.name, rep, e.what());
+        if (done == 0) {
+          // Nothing completed: the folder claimed above holds no run, so it goes.
+          std::error_code ec;
+          fs::remove_all(dir, ec);
+          fmt::print(stderr, "No run completed; nothing was kept under {}.\n", root.string());
+        } else {
+          try {
+            harness::write_text_file(dir / "ab.csv", csv);
+            fmt::print(stderr, "The {} completed runs are kept in {} (ab.csv).\n", done, dir.string());
+          } catch (const std::exception& w) {
+            fmt::print(stderr, "The {} completed runs are kept in {}; ab.csv could not be written: {}\n", done,
+                       dir.string(), w.what());
+          }
+        }
         return kExitFailure;
       }
       ++done;
+      const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
       auto rows = analysis::metric_rows(outcome.metrics);
       rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
       for (const auto& r : rows) {
         if (!std::isfinite(r.value)) continue;  // not measured on this machine
         measurements.push_back({"", arm.arm.name, rep, r.name, r.value});
         csv += fmt::format("{},{},{},{},{}\n", harness::csv_field(arm.arm.name), rep, harness::csv_field(r.name),
-                           r.value, harness::csv_field("runs/" + run_id));
+                           r.value, harness::csv_field("runs/" + folder));
       }
       fmt::print("  [{}/{}] {:<10} r{}  s/proof {:.3f}\n", done, total, arm.arm.name, rep, outcome.metrics.s_per_proof);
     }
   }
-  harness::write_text_file(root / id / "ab.csv", csv);
+  if (done == 0) {  // stopped before the first run finished
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fmt::print(stderr, "zkcontend ab: interrupted before any run completed; nothing was kept\n");
+    return interrupt.exit_code();
+  }
+  try {
+    harness::write_text_file(dir / "ab.csv", csv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zkcontend ab: ab.csv could not be written: {}\nThe completed runs are kept in {}.\n",
+               e.what(), dir.string());
+    return kExitFailure;
+  }
   const auto summaries = analysis::summarize(measurements);
   const auto comparisons = analysis::compare_to_baseline(measurements, baseline);
   fmt::print("\n{}", format_table(summaries, comparisons, baseline));
   fmt::print("{}", balance_warning(arms.front().run.plan));
   try {
-    write_reports(root / id, fmt::format("A/B {}", id));
+    write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend ab: the report could not be written: {}\n", e.what());
     return kExitFailure;
   }
-  fmt::print("results: {} (ab.csv, report.html, report.md)\n", (root / id).string());
+  fmt::print("results: {} (ab.csv, report.html, report.md)\n", dir.string());
   if (stopped) {
     fmt::print(stderr, "zkcontend ab: interrupted after {} of {} runs; the completed runs are kept\n", done, total);
-    return kExitInterrupted;
+    return interrupt.exit_code();
   }
   return kExitOk;
 }

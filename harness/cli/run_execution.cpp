@@ -44,6 +44,10 @@ namespace {
 namespace fs = std::filesystem;
 using harness::RunPlan;
 
+// What a folder name given on the command line may be (harness::is_plain_run_id); a leading '.' is
+// refused because hidden names are the results folder's own (`.tmp-` marks an unfinished run).
+constexpr const char* kPlainName = "accepted: a plain name of letters, digits, '.', '_', '-', not starting with '.'";
+
 void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
                    const harness::EngineResult& r, const analysis::RunMetrics& metrics,
                    const std::vector<analysis::MetricRow>& extra, const nlohmann::json& balance) {
@@ -199,6 +203,12 @@ std::string describe_plan(const RunPlan& p) {
       workloads::to_string(p.memory.thp), p.topology_summary);
 }
 
+std::string machine_notes(const RunPlan& plan) {
+  if (!plan.counters) return "";
+  const std::string tracefs = harness::counters::tracefs_hint();
+  return tracefs.empty() ? "" : "note: " + tracefs + "\n";
+}
+
 void check_results_root(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -210,18 +220,14 @@ void check_results_root(const fs::path& root) {
 
 
 void check_run_id(const std::string& run_id) {
-  if (run_id.empty() || run_id == "." || run_id == ".." || harness::sanitize_label(run_id) != run_id) {
-    throw config::ConfigError(
-        fmt::format("--run-id '{}': accepted: a plain name of letters, digits, '.', '_', '-'", run_id));
-  }
+  if (!harness::is_plain_run_id(run_id)) throw config::ConfigError(fmt::format("--run-id '{}': {}", run_id, kPlainName));
 }
 
 void check_new_folder(const fs::path& root, const std::string& id, const std::string& option) {
   try {
     check_run_id(id);
   } catch (const config::ConfigError&) {
-    throw config::ConfigError(
-        fmt::format("{} '{}': accepted: a plain name of letters, digits, '.', '_', '-'", option, id));
+    throw config::ConfigError(fmt::format("{} '{}': {}", option, id, kPlainName));
   }
   check_results_root(root);
   if (fs::exists(root / id)) {
@@ -344,6 +350,10 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
   write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
   out.dir = dir.commit();
+  if (dir.renamed()) {
+    fmt::print(stderr, "zkcontend: {} was taken meanwhile (another run with the same id); this run is in {}\n",
+               (root / run_id).string(), out.dir.string());
+  }
   return out;
 }
 
