@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -172,12 +173,22 @@ int run_ab(const AbOptions& opts) {
       return kExitFailure;
     }
   }
+  // The A/B's folder is taken now, atomically: two A/Bs started in the same second (one default id)
+  // get <id> and <id>-2 instead of mixing their runs and overwriting one ab.csv.
+  fs::path dir;
+  try {
+    dir = harness::claim_folder(root, id, opts.id.empty());
+  } catch (const std::system_error& e) {
+    fmt::print(stderr, "zkcontend ab: {}\n", e.what());
+    return e.code().value() == EEXIST ? kExitUsage : kExitFailure;
+  }
   const std::string baseline = arms.front().arm.name;
   const OrderMode mode = parse_order_mode(opts.order).value_or(OrderMode::kBalanced);
   const std::uint64_t seed = opts.order_seed >= 0 ? static_cast<std::uint64_t>(opts.order_seed) : fresh_order_seed();
   const std::vector<std::string> warnings = balance_warnings(arms.front().run.plan);
   fmt::print("zkcontend {} ab: {} arms x {} repeats -> {}\n  base: {}\n", ZKC_VERSION, arms.size(), opts.repeats,
-             (root / id).string(), describe_plan(arms.front().run.plan));
+             dir.string(), describe_plan(arms.front().run.plan));
+  fmt::print("{}", machine_notes(arms.front().run.plan));
   fmt::print("{}", harness::format_balance(arms.front().run.plan, harness::balance_numbers(arms.front().run.plan),
                                           harness::balance_triggers(arms.front().run.plan)));
   for (const auto& a : arms) {
@@ -196,8 +207,21 @@ int run_ab(const AbOptions& opts) {
   std::vector<std::vector<std::string>> rounds;
   std::vector<std::string> warmup_runs;
   const auto fail = [&](const std::string& what, const std::exception& e) {
-    fmt::print(stderr, "zkcontend ab: {} failed: {}\nCompleted runs are kept in {}.\n", what, e.what(),
-               (root / id).string());
+    fmt::print(stderr, "zkcontend ab: {} failed: {}\n", what, e.what());
+    if (done == 0) {
+      // Nothing completed: the folder claimed above holds no measured run, so it goes.
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      fmt::print(stderr, "No run completed; nothing was kept under {}.\n", root.string());
+      return kExitFailure;
+    }
+    try {
+      harness::write_text_file(dir / "ab.csv", csv);
+      fmt::print(stderr, "The {} completed runs are kept in {} (ab.csv).\n", done, dir.string());
+    } catch (const std::exception& w) {
+      fmt::print(stderr, "The {} completed runs are kept in {}; ab.csv could not be written: {}\n", done,
+                 dir.string(), w.what());
+    }
     return kExitFailure;
   };
   // Warm-up: the first arm of the first round, into warmup/ (not runs/: no report or statistic reads
@@ -209,7 +233,7 @@ int run_ab(const AbOptions& opts) {
     ProgressLine progress(!opts.quiet);
     progress.step(fmt::format("warm-up {} ({}, discarded)", w + 1, arm.arm.name));
     try {
-      const RunOutcome outcome = execute_run(arm.run, root / id / "warmup", run_id, &progress);
+      const RunOutcome outcome = execute_run(arm.run, dir / "warmup", run_id, &progress);
       fmt::print("  warm-up    {:<10} w{}  s/proof {:.3f} (discarded)\n", arm.arm.name, w, outcome.metrics.s_per_proof);
     } catch (const std::exception& e) {
       return fail(fmt::format("warm-up run {} of arm '{}'", w, arm.arm.name), e);
@@ -229,30 +253,36 @@ int run_ab(const AbOptions& opts) {
       progress.step(fmt::format("[{}/{}] {} repeat {}", done + 1, total, arm.arm.name, rep));
       RunOutcome outcome;
       try {
-        outcome = execute_run(arm.run, root / id / "runs", run_id, &progress);
+        outcome = execute_run(arm.run, dir / "runs", run_id, &progress);
       } catch (const std::exception& e) {
         return fail(fmt::format("arm '{}' repeat {}", arm.arm.name, rep), e);
       }
       ++done;
       rounds.back().push_back(arm.arm.name);
+      const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
       auto rows = analysis::metric_rows(outcome.metrics);
       rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
       for (const auto& r : rows) {
         if (!std::isfinite(r.value)) continue;  // not measured on this machine
-        measurements.push_back({"", arm.arm.name, rep, r.name, r.value, "runs/" + run_id});
+        measurements.push_back({"", arm.arm.name, rep, r.name, r.value, "runs/" + folder});
         csv += fmt::format("{},{},{},{},{}\n", harness::csv_field(arm.arm.name), rep, harness::csv_field(r.name),
-                           r.value, harness::csv_field("runs/" + run_id));
+                           r.value, harness::csv_field("runs/" + folder));
       }
       fmt::print("  [{}/{}] {:<10} r{}  s/proof {:.3f}\n", done, total, arm.arm.name, rep, outcome.metrics.s_per_proof);
     }
   }
+  if (done == 0) {  // stopped before the first run finished
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fmt::print(stderr, "zkcontend ab: interrupted before any run completed; nothing was kept\n");
+    return interrupt.exit_code();
+  }
   analysis::ReportInput report;
   try {
-    harness::write_text_file(root / id / "ab.csv", csv);
+    harness::write_text_file(dir / "ab.csv", csv);
     harness::write_text_file(
-        root / id / "ab.json",
-        ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings).dump(2) + "\n");
-    report = write_reports(root / id, fmt::format("A/B {}", id));
+        dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings).dump(2) + "\n");
+    report = write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend ab: the results or reports could not be written: {}\n", e.what());
     return kExitFailure;
@@ -265,10 +295,10 @@ int run_ab(const AbOptions& opts) {
   fmt::print("\n{}\nMechanism evidence per arm\n{}", analysis::text_table(verdict.ranking),
              analysis::text_table(verdict.mechanism));
   for (const auto& w : verdict.warnings) fmt::print("warning: {}\n", w);
-  fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", (root / id).string());
+  fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", dir.string());
   if (stopped) {
     fmt::print(stderr, "zkcontend ab: interrupted after {} of {} runs; the completed runs are kept\n", done, total);
-    return kExitInterrupted;
+    return interrupt.exit_code();
   }
   return kExitOk;
 }

@@ -34,7 +34,4 @@ struct AbOptions {
 void add_ab_options(CLI::App& cmd, AbOptions& opts);
 int run_ab(const AbOptions& opts);
 
-// Exit code of a command stopped by Ctrl-C after a clean stop (128 + SIGINT, as shells report it).
-inline constexpr int kExitInterrupted = 130;
-
 }  // namespace zkc::cli

@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <cerrno>
 #include <limits>
+#include <optional>
+#include <system_error>
 #include <thread>
 
 #include "analysis/metrics/metric_catalog.hpp"
@@ -44,6 +47,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using harness::RunPlan;
+
+// What a folder name given on the command line may be (harness::is_plain_run_id); a leading '.' is
+// refused because hidden names are the results folder's own (`.tmp-` marks an unfinished run).
+constexpr const char* kPlainName = "accepted: a plain name of letters, digits, '.', '_', '-', not starting with '.'";
 
 void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
                    const harness::EngineResult& r, const analysis::RunMetrics& metrics,
@@ -198,6 +205,12 @@ std::string describe_plan(const RunPlan& p) {
       p.toggle_summary, p.backend_note, workloads::to_string(p.numa), p.topology_summary);
 }
 
+std::string machine_notes(const RunPlan& plan) {
+  if (!plan.counters) return "";
+  const std::string tracefs = harness::counters::tracefs_hint();
+  return tracefs.empty() ? "" : "note: " + tracefs + "\n";
+}
+
 void check_results_root(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -209,18 +222,14 @@ void check_results_root(const fs::path& root) {
 
 
 void check_run_id(const std::string& run_id) {
-  if (run_id.empty() || run_id == "." || run_id == ".." || harness::sanitize_label(run_id) != run_id) {
-    throw config::ConfigError(
-        fmt::format("--run-id '{}': accepted: a plain name of letters, digits, '.', '_', '-'", run_id));
-  }
+  if (!harness::is_plain_run_id(run_id)) throw config::ConfigError(fmt::format("--run-id '{}': {}", run_id, kPlainName));
 }
 
 void check_new_folder(const fs::path& root, const std::string& id, const std::string& option) {
   try {
     check_run_id(id);
   } catch (const config::ConfigError&) {
-    throw config::ConfigError(
-        fmt::format("{} '{}': accepted: a plain name of letters, digits, '.', '_', '-'", option, id));
+    throw config::ConfigError(fmt::format("{} '{}': {}", option, id, kPlainName));
   }
   check_results_root(root);
   if (fs::exists(root / id)) {
@@ -286,6 +295,16 @@ void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress
 RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::string& run_id,
                        ProgressLine* progress) {
   const RunPlan& plan = run.plan;
+  // The folder is claimed before the run, not after it: a run that finished is never lost to another
+  // that took the name meanwhile (the commit then goes to <run-id>-2), and a name taken before this
+  // run started is refused before it costs anything.
+  std::optional<harness::RunDirectory> dir;
+  try {
+    dir.emplace(harness::RunDirectory::create(root, run_id));
+  } catch (const std::system_error& e) {
+    if (e.code().value() == EEXIST) throw config::ConfigError(fmt::format("--run-id {}: {}", run_id, e.what()));
+    throw;
+  }
   const std::string rss_note = reset_peak_rss();
   harness::EngineCallbacks cb;
   if (progress != nullptr) {
@@ -339,9 +358,12 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   const nlohmann::json balance = harness::balance_json(plan, numbers, triggers, &measured);
   out.extra = extra;
   out.balance = harness::format_balance(plan, numbers, triggers);
-  harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
-  write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
-  out.dir = dir.commit();
+  write_results(dir->path(), run.config, plan, result, metrics, extra, balance);
+  out.dir = dir->commit();
+  if (dir->renamed()) {
+    fmt::print(stderr, "zkcontend: {} was taken meanwhile (another run with the same id); this run is in {}\n",
+               (root / run_id).string(), out.dir.string());
+  }
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "harness/config/config_writer.hpp"
 #include "harness/engine/memory_estimate.hpp"
 #include "harness/results/csv.hpp"
+#include "harness/results/run_directory.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
 #include "harness/system/text_hash.hpp"
@@ -37,15 +38,6 @@ struct PlannedRun {
   std::string folder;  // runs/<folder>
 };
 
-// Leftovers of runs killed hard (a clean failure removes its own): incomplete by construction.
-void remove_stale_temp_dirs(const fs::path& runs) {
-  std::error_code ec;
-  if (!fs::exists(runs, ec)) return;
-  for (const auto& e : fs::directory_iterator(runs, ec)) {
-    if (e.path().filename().string().starts_with(".tmp-")) fs::remove_all(e.path(), ec);
-  }
-}
-
 // One row per completed run: point, arm, repeat, run, the varied keys, then every metric.
 void write_sweep_csv(const fs::path& dir, const SweepSpec& spec, const std::vector<PlannedRun>& runs) {
   std::vector<std::string> metrics;
@@ -60,6 +52,7 @@ void write_sweep_csv(const fs::path& dir, const SweepSpec& spec, const std::vect
     }
     rows.emplace_back(&r, std::move(values));
   }
+  if (rows.empty()) return;  // no run completed: nothing to table (and maybe no folder to put it in)
   std::string out = "point,arm,repeat,run";
   for (const auto& k : spec.varied_keys) out += "," + harness::csv_field(k);
   for (const auto& m : metrics) out += "," + harness::csv_field(m);
@@ -107,14 +100,26 @@ int run_sweep(const SweepOptions& opts) {
   const harness::MachineFacts machine = machine_facts();
   const fs::path root(opts.results_dir);
   SweepSpec spec;
+  std::vector<Arm> arms;
   std::vector<PlannedRun> planned;
   std::string id;
   try {
     spec = read_sweep_spec(opts.spec);
     id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
     check_run_id(id);
-    const auto arms = select_arms(merge_arms(default_arms(machine.online_cpus), spec.extra_arms), spec.arms);
-    // Every run is prepared (and so validated) before the first one starts.
+    arms = select_arms(merge_arms(default_arms(machine.online_cpus), spec.extra_arms), spec.arms);
+    const std::size_t total = spec.points.size() * arms.size() * static_cast<std::size_t>(spec.repeats);
+    if (total > kMaxSweepRuns) {
+      throw config::ConfigError(fmt::format("{}: {} points x {} arms x {} repeats = {} runs; at most {} runs per "
+                                            "sweep: split it into several specs",
+                                            opts.spec, spec.points.size(), arms.size(), spec.repeats, total,
+                                            kMaxSweepRuns));
+    }
+    // Every run is prepared (and so validated) before the first one starts; a large grid says so.
+    if (spec.points.size() * arms.size() > 50) {
+      fmt::print(stderr, "zkcontend sweep: preparing {} points x {} arms = {} configurations ({} runs)...\n",
+                 spec.points.size(), arms.size(), spec.points.size() * arms.size(), total);
+    }
     for (const auto& point : spec.points) {
       for (const auto& arm : arms) {
         ConfigInput input{spec.profile, spec.overrides};
@@ -152,8 +157,9 @@ int run_sweep(const SweepOptions& opts) {
   std::size_t already = 0;
   for (const auto& r : planned) already += harness::is_run_folder(dir / "runs" / r.folder) ? 1 : 0;
   fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
-             ZKC_VERSION, spec.name, spec.points.size(), spec.arms.size(), spec.repeats, planned.size(), already,
+             ZKC_VERSION, spec.name, spec.points.size(), arms.size(), spec.repeats, planned.size(), already,
              dir.string());
+  if (!planned.empty()) fmt::print("{}", machine_notes(planned.front().run.plan));
   if (opts.dry_run) {
     for (const auto& r : planned) {
       fmt::print("  {:<5} {:<24} {:<10} r{}  runs/{}\n",
@@ -162,7 +168,7 @@ int run_sweep(const SweepOptions& opts) {
     }
     return kExitOk;
   }
-  remove_stale_temp_dirs(dir / "runs");
+  harness::remove_stale_temp_dirs(dir / "runs");
   {
     // One fit per set of points whose first arm fits alike (points that differ only in c and j share
     // one), applied to every arm of those points: isolation and load then run the same miniature.
@@ -203,7 +209,22 @@ int run_sweep(const SweepOptions& opts) {
     } catch (const std::exception& e) {
       fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}', repeat {} failed: {}\n", r.point->label, r.arm,
                  r.repeat, e.what());
-      write_sweep_csv(dir, spec, planned);
+      // The runs that completed stay tabled; a failure to write that table must not hide the run's own
+      // failure (nor abort: this is already the error path).
+      try {
+        write_sweep_csv(dir, spec, planned);
+      } catch (const std::exception& w) {
+        fmt::print(stderr, "zkcontend sweep: could not write sweep.csv: {}\n", w.what());
+      }
+      if (done == 0) {
+        std::error_code ec;  // the folders the failed run may have made, if empty (remove() keeps a non-empty one)
+        fs::remove(dir / "runs", ec);
+        fs::remove(dir, ec);
+        fmt::print(stderr, "No run of this sweep has completed; nothing was kept under {}.\n", dir.string());
+      } else {
+        fmt::print(stderr, "The {} completed runs are kept in {}; run the same command again to resume.\n", done,
+                   dir.string());
+      }
       return kExitFailure;
     }
   }
@@ -218,7 +239,7 @@ int run_sweep(const SweepOptions& opts) {
   if (stopped) {
     fmt::print(stderr, "zkcontend sweep: interrupted after {} of {} runs; run the same command again to resume\n",
                done, planned.size());
-    return kExitInterrupted;
+    return interrupt.exit_code();
   }
   return kExitOk;
 }
