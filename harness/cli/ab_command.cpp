@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cmath>
 #include <filesystem>
-#include <numeric>
 
 #include <nlohmann/json.hpp>
 
