@@ -211,6 +211,9 @@ TEST(TextFile, ReplacesWholeAndLeavesNoTemporary) {
   EXPECT_EQ(read_text_file(f), "via link");
   // Not a regular file: written in place (there is nothing to rename over /dev/null).
   EXPECT_NO_THROW(write_text_file("/dev/null", "discarded"));
+  fs::create_symlink("/dev/null", tmp.path() / "out");  // as /dev/stdout links to a pipe or a terminal
+  EXPECT_NO_THROW(write_text_file(tmp.path() / "out", "discarded"));
+  EXPECT_TRUE(fs::is_symlink(tmp.path() / "out"));
 }
 
 TEST(TextFile, UnwritableFolderIsAWriteErrorNamingThePath) {

@@ -81,17 +81,19 @@ class TempFile {
 }  // namespace
 
 void write_text_file(const std::filesystem::path& requested, std::string_view content) {
-  std::filesystem::path path = requested;
   struct stat st{};
+  // Checked through links first: /dev/stdout is a link to a pipe or terminal, which has no folder to
+  // put a temporary in.
+  if (::stat(requested.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    write_in_place(requested, content);
+    return;
+  }
+  std::filesystem::path path = requested;
   if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
     // Replace the link's target, not the link.
     std::error_code ec;
     path = std::filesystem::weakly_canonical(path, ec);
     if (ec) fail("cannot resolve", requested, ec.value());
-  }
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    write_in_place(path, content);
-    return;
   }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();

@@ -8,9 +8,14 @@ ZKC_SANITIZE_TESTS=(pipeline_test counters_tier0_test counters_perf_test results
                     ab_sweep_test)
 
 # Any report fails the run: UBSan and ASan stop at the first, TSan exits 66 when it reported anything.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:halt_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}
+# Reports go to files under build-<preset>/sanitizer-logs/ as well, so one from a zkcontend that a CLI
+# test expected to fail (exit 1 or 2 either way) is not lost: any file there fails the run.
+zkc_sanitizer_options() {
+  local logs=$1
+  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$logs/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/ubsan"
+  export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:log_path=$logs/tsan"
+}
 
 # $@: extra arguments for every test executable (e.g. --gtest_filter=Pipeline.*).
 zkc_sanitize() {
@@ -26,10 +31,18 @@ zkc_sanitize() {
     zkc_say "building the $preset preset: zkcontend ${ZKC_SANITIZE_TESTS[*]} (-j$jobs)"
     (cd "$ZKC_ROOT" && cmake --build --preset "$preset" -j "$jobs" --target zkcontend "${ZKC_SANITIZE_TESTS[@]}") \
       >>"$log" 2>&1 || { zkc_say "build of $preset failed (log: $log):"; grep -E 'error|FAILED' "$log" | head -n 40 >&2; return 1; }
+    rm -rf "$dir/sanitizer-logs"
+    mkdir -p "$dir/sanitizer-logs"
+    zkc_sanitizer_options "$dir/sanitizer-logs"
     for t in "${ZKC_SANITIZE_TESTS[@]}"; do
       zkc_say "$preset: $t"
       if ! (cd "$dir/tests" && "./$t" "$@"); then failed+=("$preset:$t"); fi
     done
+    if [ -n "$(ls -A "$dir/sanitizer-logs")" ]; then
+      failed+=("$preset:reports")
+      zkc_say "$preset reports (build-$preset/sanitizer-logs/):"
+      head -n 60 "$dir"/sanitizer-logs/* >&2
+    fi
   done
   if [ "${#failed[@]}" -gt 0 ]; then
     zkc_say "sanitizer runs failed: ${failed[*]}"
