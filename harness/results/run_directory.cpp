@@ -115,9 +115,9 @@ RunDirectory RunDirectory::create(const std::filesystem::path& results_root, con
   std::filesystem::create_directories(results_root, ec);
   if (ec) throw std::system_error(ec, fmt::format("cannot create results directory {}", results_root.string()));
 
+  // An existing <run_id> is not an error here: the command checked the name when it started, so one
+  // appearing since is another run's that finished first, and commit() moves on to <run_id>-2.
   std::filesystem::path final_path = results_root / run_id;
-  struct stat st{};
-  if (::lstat(final_path.c_str(), &st) == 0) fail(EEXIST, fmt::format("run directory {}", final_path.string()));
   std::filesystem::path temp = results_root / fmt::format(".tmp-{}-{}", run_id, ::getpid());
   if (::mkdir(temp.c_str(), 0755) != 0) fail(errno, fmt::format("cannot create {}", temp.string()));
   return RunDirectory(std::move(temp), std::move(final_path), run_id);

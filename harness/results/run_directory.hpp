@@ -15,8 +15,9 @@ namespace zkc::harness {
 class RunDirectory {
  public:
   // Creates `results_root` (with parents) and the temporary directory. std::invalid_argument for a
-  // run_id that is not a plain name ([A-Za-z0-9._-], not "." or ".."); std::system_error naming the path
-  // when a directory cannot be created or `<root>/<run_id>` already exists.
+  // run_id that is not a plain name (is_plain_run_id); std::system_error naming the path when a
+  // directory cannot be created. An existing `<root>/<run_id>` is no error: commands check the name
+  // when they start (a run lasts long after that), and commit() never replaces it.
   static RunDirectory create(const std::filesystem::path& results_root, const std::string& run_id);
 
   RunDirectory(RunDirectory&& other) noexcept;

@@ -7,6 +7,12 @@
 ZKC_SANITIZE_TESTS=(pipeline_test counters_tier0_test counters_perf_test results_test cli_test run_command_test
                     ab_sweep_test)
 
+# Tests that assert a property of the uninstrumented build only, with the reason:
+#   Pipeline.StageCounterDeltasAddUpToTheRunTotals: stage page-fault deltas must cover >= 90% of the
+#     process's faults; the sanitizer runtimes fault shadow and allocator pages on no pipeline stage
+#     (measured 89.1% under ASan, 86.8% under TSan), which is no defect of the pipeline.
+ZKC_SANITIZE_EXCLUDED="Pipeline.StageCounterDeltasAddUpToTheRunTotals"
+
 # Any report fails the run: UBSan and ASan stop at the first, TSan exits 66 when it reported anything.
 # Reports go to files under build-<preset>/sanitizer-logs/ as well, so one from a zkcontend that a CLI
 # test expected to fail (exit 1 or 2 either way) is not lost: any file there fails the run.
@@ -36,7 +42,7 @@ zkc_sanitize() {
     zkc_sanitizer_options "$dir/sanitizer-logs"
     for t in "${ZKC_SANITIZE_TESTS[@]}"; do
       zkc_say "$preset: $t"
-      if ! (cd "$dir/tests" && "./$t" "$@"); then failed+=("$preset:$t"); fi
+      if ! (cd "$dir/tests" && "./$t" "--gtest_filter=-$ZKC_SANITIZE_EXCLUDED" "$@"); then failed+=("$preset:$t"); fi
     done
     if [ -n "$(ls -A "$dir/sanitizer-logs")" ]; then
       failed+=("$preset:reports")
