@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/report/host_split.hpp"
+#include "analysis/report/report_html.hpp"
 #include "analysis/report/report_input.hpp"
 #include "analysis/report/report_md.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 using namespace zkc::analysis;
 
 Measurement m(std::string point, std::string arm, int rep, double v, std::string host) {
-  Measurement out{std::move(point), std::move(arm), rep, "s_per_proof", v};
+  Measurement out{std::move(point), std::move(arm), rep, "s_per_proof", v, ""};
   out.host = std::move(host);
   return out;
 }
@@ -60,9 +61,32 @@ TEST(HostSplit, PooledHostsAndCrossHostComparisonsAreNamed) {
   in.title = "t";
   in.measurements = data;
   const std::string md = report_md(in);
-  EXPECT_NE(md.find("### Hosts: which machine ran each point"), std::string::npos) << md;
-  EXPECT_NE(md.find("3 of this report's statistics mix machines"), std::string::npos) << md;
-  EXPECT_LT(md.find("3 of this report"), md.find("## 1. Waterfalls")) << "said at the top";
+  const std::size_t hosts = md.find(". Hosts: which machine ran each point\n");
+  ASSERT_NE(hosts, std::string::npos) << md;
+  EXPECT_NE(md.find("| s/proof on a | s/proof on b |", hosts), std::string::npos) << md;
+  EXPECT_NE(md.find("its change vs baseline compares machines", hosts), std::string::npos) << md;
+  // The summary is one of the verdict's warnings: after the verdict's heading, before section 2.
+  const std::size_t summary = md.find("3 of this report's statistics mix machines");
+  ASSERT_NE(summary, std::string::npos) << md;
+  EXPECT_LT(md.find("## 1. Verdict"), summary);
+  EXPECT_LT(md.find("### Warnings"), summary);
+  EXPECT_LT(summary, md.find("## 2. "));
+  // report.html renders the same section from the same blocks.
+  const std::string html = report_html(in);
+  EXPECT_NE(html.find("id=\"hosts\""), std::string::npos);
+  EXPECT_NE(html.find("<table class=\"hosts\""), std::string::npos);
+  const std::size_t html_summary = html.find("3 of this report&#39;s statistics mix machines");
+  ASSERT_NE(html_summary, std::string::npos);
+  EXPECT_LT(html.find("id=\"verdict\""), html_summary);
+  EXPECT_LT(html_summary, html.find("id=\"expected\""));
+}
+
+TEST(HostSplit, ReportsWithoutHostsSaySo) {
+  ReportInput in;
+  in.measurements = {m("", "baseline", 0, 1.0, ""), m("", "I1", 0, 0.9, "")};
+  const std::string md = report_md(in);
+  EXPECT_NE(md.find("No measurement names its machine"), std::string::npos) << md;
+  EXPECT_EQ(md.find("mix machines"), std::string::npos) << md;
 }
 
 }  // namespace

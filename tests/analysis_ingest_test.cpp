@@ -113,6 +113,72 @@ TEST(ProverLogParse, NumbersMustBeWholeAndFinite) {
   EXPECT_EQ(log.timings[0].values.at("gpu_total_ms"), 1000.0);
 }
 
+// Offsets are ms since the run's start: negative or absurd ones are malformed lines (an offset of
+// 1e30 used to pass and made s/proof 1.8e17).
+TEST(ProverLogParse, OffsetsOutOfRangeAreMalformed) {
+  const ProverLog log = parse_prover_log(
+      "TIMELINE,0,SYNTH_START,j,partition=0\n"
+      "TIMELINE,-5,GPU_QUEUE,j,partition=0\n"
+      "TIMELINE,1e30,GPU_END,j,worker=0,partition=0\n"
+      "TIMELINE,10000000000,SYNTH_END,j,partition=0\n");  // 1e10 ms, the largest accepted
+  ASSERT_EQ(log.issues.size(), 2u);
+  EXPECT_EQ(log.issues[0].line, 2u);
+  EXPECT_EQ(log.issues[1].line, 3u);
+  EXPECT_NE(log.issues[0].message.find("out of range"), std::string::npos) << log.issues[0].message;
+  EXPECT_EQ(log.events.size(), 2u);
+}
+
+// A detail that is not a key=value list cannot be read: counted, not silently measured as missing.
+TEST(ProverLogParse, DetailThatIsNotAKeyValueListIsMalformed) {
+  const ProverLog log = parse_prover_log(
+      "TIMELINE,1,SYNTH_START,j,partition=0\n"
+      "TIMELINE,2,SYNTH_END,j,partition 0\n"
+      "TIMELINE,3,GPU_END,j,worker=0,=5\n");
+  ASSERT_EQ(log.issues.size(), 2u);
+  EXPECT_NE(log.issues[0].message.find("\"partition 0\" is not key=value"), std::string::npos) << log.issues[0].message;
+  EXPECT_NE(log.issues[1].message.find("\"=5\""), std::string::npos) << log.issues[1].message;
+  EXPECT_EQ(log.events.size(), 1u);
+}
+
+// Rows of a run's timeline.csv behind the marker: the detail is quoted as the CSV writes it and is
+// read as that one field (it used to keep the quotes, so no partition= or side= was ever found).
+TEST(ProverLogParse, ACsvQuotedDetailIsUnquoted) {
+  const ProverLog log = parse_prover_log(
+      "TIMELINE,1.5,DEALLOC_END,proof-0,\"side=cpp,partition=3,dealloc_ms=5.4\"\n"
+      "TIMELINE,2,NOTE,proof-0,\"say=\"\"hi\"\"\"\n"
+      "TIMELINE,3,GPU_END,proof-0,\"worker=0,partition=1\n"
+      "TIMELINE,4,GPU_END,proof-0,\"worker=0\"x\n");
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[0].detail, "side=cpp,partition=3,dealloc_ms=5.4");
+  EXPECT_EQ(detail_value(log.events[0].detail, "side"), "cpp");
+  EXPECT_EQ(log.events[1].detail, "say=\"hi\"");
+  ASSERT_EQ(log.issues.size(), 2u);
+  EXPECT_EQ(log.issues[0].line, 3u);
+  EXPECT_NE(log.issues[0].message.find("unterminated"), std::string::npos) << log.issues[0].message;
+  EXPECT_EQ(log.issues[1].line, 4u);
+}
+
+// A run's timeline.csv as it is: the header, then RFC 4180 records; every line is counted once.
+TEST(ProverLogParse, ARunsTimelineCsvIsReadAsIs) {
+  const ProverLog log = parse_prover_log(
+      "offset_ms,event,job_id,detail\n"
+      "2.112,PROOF_START,proof-0000,partitions=4\n"
+      "3.000,DEALLOC_START,proof-0000,\"side=rust,partition=0\"\n"
+      "4.000,GPU_END,proof-0000\n"
+      "-1,GPU_END,proof-0000,worker=0\n"
+      "\n");
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[1].detail, "side=rust,partition=0");
+  ASSERT_EQ(log.issues.size(), 2u);
+  EXPECT_EQ(log.issues[0].line, 4u);
+  EXPECT_NE(log.issues[0].message.find("3 fields; expected 4"), std::string::npos) << log.issues[0].message;
+  EXPECT_EQ(log.issues[1].line, 5u);
+  EXPECT_EQ(log.lines, 6u);
+  EXPECT_EQ(log.timeline_lines, 4u);
+  EXPECT_EQ(log.ignored_lines, 2u);  // the header and the empty line
+  EXPECT_EQ(log.lines, log.timeline_lines + log.timing_lines + log.ignored_lines);
+}
+
 TEST(ProverLogParse, RepeatedTimingKeyKeepsTheFirstValue) {
   const ProverLog log = parse_prover_log("CUZK_TIMING: prep_msm_ms=1 prep_msm_ms=2\n");
   ASSERT_EQ(log.timings.size(), 1u);

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/event_spans.hpp"
@@ -35,6 +37,7 @@
 #include "analysis/report/table.hpp"
 #include "analysis/report/time_axis.hpp"
 #include "analysis/report/trace_json.hpp"
+#include "analysis/report/verdict.hpp"
 #include "analysis/report/waterfall_svg.hpp"
 
 namespace zkc::analysis {
@@ -293,7 +296,7 @@ std::vector<Measurement> sweep_measurements() {
       for (int r = 0; r < 3; ++r) {
         const double jitter = 1.0 + 0.002 * (r - 1);
         const auto add = [&](const std::string& metric, double v) {
-          out.push_back({kPoints[p], kArms[a], r, metric, v});
+          out.push_back({kPoints[p], kArms[a], r, metric, v, ""});
         };
         add("s_per_proof", sproof[p] * (a == 1 ? gain[p] : 1.0) * jitter);
         add("synthesis_ms_p50", 35000 * inflation[p] * jitter);
@@ -315,6 +318,7 @@ ReportInput sweep_input() {
   in.runs = {synthetic_run("run-a", "baseline c=10 j=10"), synthetic_run("run-b", "I1+I2+I3 c=10 j=10")};
   in.measurements = sweep_measurements();
   in.notes = {"synthetic data"};
+  in.after_arm = "I1+I2+I3";
   return in;
 }
 
@@ -489,11 +493,12 @@ TEST(Tables, StageInflationAgainstIsolation) {
   };
   const Table t = stage_inflation_table(sums, "baseline");
   ASSERT_EQ(t.header, (std::vector<std::string>{"stage", "c=1 j=1 (isolation)", "c=10 j=10"}));
-  ASSERT_EQ(t.rows.size(), 4u);
-  EXPECT_EQ(t.rows[3][0], "GPU per partition (mean)");
-  EXPECT_EQ(t.rows[3][1], "4.90 s");
-  EXPECT_EQ(t.rows[3][2], "4.90 s -> 6.00 s (+22.4%)");
-  EXPECT_EQ(t.rows[0][2], "n/a");
+  ASSERT_EQ(t.rows.size(), 4u);  // metric_catalog's kGroupStage, in catalog order
+  EXPECT_EQ(t.rows[0][0], "GPU per partition (mean)");
+  EXPECT_EQ(t.rows[0][1], "4.90 s");
+  EXPECT_EQ(t.rows[0][2], "4.90 s -> 6.00 s (+22.4%)");
+  EXPECT_EQ(t.rows[1][0], "synthesis (p50)");
+  EXPECT_EQ(t.rows[1][2], "n/a");
   EXPECT_EQ(xml_error("<div>" + html_table(t, "x") + "</div>"), "");
 }
 
@@ -509,25 +514,39 @@ TEST(Tables, ExpectedResultsImprovementAndSignificance) {
   c.ci_pct = {-12.0, -9.0};
   c.significant = true;
   c.repeats_needed = 4;
-  EXPECT_EQ(after_arm_of(sums, "baseline"), "I1+I2+I3");
   const Table t = expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1+I2+I3");
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.rows[0], (std::vector<std::string>{"c=20 j=15", "38.00 s [37.50, 38.50]", "34.00 s [33.50, 34.50]",
                                                  "10.5% [9.0, 12.0] *"}));
-  const Table each = arm_comparison_table(sums, std::vector<Comparison>{c}, "baseline");
-  ASSERT_EQ(each.rows.size(), 3u);
-  EXPECT_EQ(each.rows[0][3], "(baseline)");
-  EXPECT_EQ(each.rows[1][3], "n/a");  // no comparison given for I1
-  EXPECT_EQ(each.rows[2][3], "-10.5% [-12.0, -9.0] *");
-  EXPECT_EQ(each.rows[2][5], "4");
+  // Too few runs for the family: said in words, never a star.
+  c.significant = false;
+  c.too_few = true;
+  const Table few = expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1+I2+I3");
+  EXPECT_EQ(few.rows[0][3], "10.5% [9.0, 12.0] n too small for 5%");
+  // The other arm when asked for it (--after I1).
+  EXPECT_EQ(expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1").rows[0][2],
+            "36.00 s [35.50, 36.50]");
+  const Table seed = seed_expected_table();
+  ASSERT_EQ(seed.rows.size(), 5u);
+  EXPECT_EQ(seed.rows[4], (std::vector<std::string>{"c=20 j=15", "38.0 s", "~34.0 s", "~11%"}));
 }
 
 TEST(Tables, CountersNotMeasuredReadNaWithNotes) {
   const std::vector<RunData> runs = {synthetic_run("a", ""), synthetic_run("b", "")};
   const Table from_runs = counters_table({}, runs);
   ASSERT_EQ(from_runs.rows.size(), 2u);
-  EXPECT_EQ(from_runs.rows[0][2 + 2], "160");  // tlb_shootdowns
-  EXPECT_EQ(from_runs.rows[0][2 + 3], "n/a");  // l3_misses_per_b_g2: NaN
+  const auto column = [&](std::string_view title) {
+    return static_cast<std::size_t>(std::find(from_runs.header.begin(), from_runs.header.end(), title) -
+                                    from_runs.header.begin());
+  };
+  ASSERT_LT(column("shootdowns (total)"), from_runs.header.size());
+  EXPECT_EQ(from_runs.rows[0][column("shootdowns (total)")], "160");
+  EXPECT_EQ(from_runs.rows[0][column("L3 misses / b_g2")], "n/a");  // NaN
+  // The memory strategy's counts are columns too (they reach the reports; not measured here).
+  ASSERT_LT(column("buffer releases"), from_runs.header.size());
+  ASSERT_LT(column("arena slot waits"), from_runs.header.size());
+  ASSERT_LT(column("AnonHugePages peak (MiB)"), from_runs.header.size());
+  EXPECT_EQ(from_runs.rows[0][column("arena slot waits")], "n/a");
   ASSERT_EQ(from_runs.footnotes.size(), 2u);   // the legend and the runs' one shared note, once
   EXPECT_EQ(from_runs.footnotes[1], "Note: tier 2 (hardware events) unavailable: perf_event_paranoid = 3");
 }
@@ -557,8 +576,8 @@ TEST(ReportHtml, WellFormedOneWaterfallPerRunNoExternalUrls) {
     }
   // Sections in order.
   std::size_t last = 0;
-  for (const char* id :
-       {"id=\"waterfalls\"", "id=\"gpu\"", "id=\"sproof\"", "id=\"inflation\"", "id=\"counters\"", "id=\"expected\""}) {
+  for (const char* id : {"id=\"verdict\"", "id=\"expected\"", "id=\"waterfalls\"", "id=\"gpu\"", "id=\"sproof\"",
+                         "id=\"inflation\"", "id=\"counters\"", "id=\"family\""}) {
     const std::size_t at = html.find(id);
     ASSERT_NE(at, std::string::npos) << id;
     EXPECT_GT(at, last) << id;
@@ -609,7 +628,7 @@ TEST(ReportHtml, ParsesWithPythonMinidom) {
 
 TEST(ReportMd, ExpectedResultsTableOneRowPerPoint) {
   const std::string md = report_md(sweep_input());
-  const std::size_t section = md.find("## 6. Expected Results");
+  const std::size_t section = md.find("## 2. Expected Results");
   ASSERT_NE(section, std::string::npos);
   const std::string header = "| configuration | baseline (baseline) | after I1+I2+I3 | improvement |\n";
   const std::size_t at = md.find(header, section);
@@ -625,9 +644,128 @@ TEST(ReportMd, ExpectedResultsTableOneRowPerPoint) {
   EXPECT_TRUE(rows[0].starts_with("| c=1 j=1 (isolation) |"));
   EXPECT_NE(rows[1].find("8.0% ["), std::string::npos) << rows[1];  // 41.4 -> 38.1: 8% faster
   EXPECT_NE(md.find("see report.html"), std::string::npos);
-  for (const char* h : {"## 1. Waterfalls", "## 2. GPU busy/idle", "## 3. s/proof vs concurrency",
-                        "## 4. Stage inflation", "## 5. Counters per arm"})
+  for (const char* h : {"## 1. Verdict", "## 3. Waterfalls", "## 4. GPU busy/idle", "## 5. s/proof vs concurrency",
+                        "## 6. Stage inflation", "## 7. Counters per arm"})
     EXPECT_NE(md.find(h), std::string::npos) << h;
+}
+
+// An A/B as `ab` records it: 3 arms x 3 repeats, each value naming its run folder; arena recycles
+// buffers (few releases), I1+I2+I3 is 10% faster. Runs: one RunData per (arm, repeat).
+ReportInput ab_input() {
+  ReportInput in;
+  in.title = "A/B";
+  in.after_arm = "I1+I2+I3";
+  in.after_how = "its overrides hold I1+I2+I3's";
+  in.warnings = {"the baseline's balance fit is off: rho 0.80 (target 0.51)"};
+  const std::vector<std::string> arms = {"baseline", "arena", "I1+I2+I3"};
+  const double sproof[] = {1.0, 0.97, 0.9};
+  const double releases[] = {400, 0, 400};
+  for (std::size_t a = 0; a < arms.size(); ++a)
+    for (int r = 0; r < 3; ++r) {
+      const std::string id = (a == 2 ? std::string("I1-I2-I3") : arms[a]) + "-r" + std::to_string(r);
+      in.runs.push_back(synthetic_run(id, arms[a]));
+      const double v = sproof[a] * (1.0 + 0.01 * (r == 1 ? -1 : r == 2 ? 1 : 0));
+      const auto add = [&](const std::string& metric, double x) {
+        in.measurements.push_back({"", arms[a], r, metric, x, "runs/" + id});
+      };
+      add("s_per_proof", v);
+      add("synthesis_ms_p50", 600 * v);
+      add("tlb_shootdowns_per_s_in_dealloc", a == 1 ? 10 : 900);
+      add("buffer_release_calls", releases[a]);
+      add("buffers_recycled", a == 1 ? 0 : 0);
+      add("arena_slot_waits", a == 1 ? 3 : kNaN);
+      add("anon_huge_peak_mib", 0);
+    }
+  return in;
+}
+
+TEST(Verdict, RanksArmsSaysInconclusiveAtThreeAndNamesTheMedianRun) {
+  const ReportInput in = ab_input();
+  const Verdict v = compute_verdict(in);
+  ASSERT_EQ(v.ranking.rows.size(), 3u);
+  EXPECT_EQ(v.ranking.rows[0][1], "I1+I2+I3");  // fastest first
+  EXPECT_EQ(v.ranking.rows[2][1], "baseline");
+  EXPECT_NE(v.ranking.rows[0][5].find("inconclusive at n=3"), std::string::npos) << v.ranking.rows[0][5];
+  ASSERT_EQ(v.headline.size(), 1u);
+  EXPECT_NE(v.headline[0].find("fastest I1+I2+I3"), std::string::npos) << v.headline[0];
+  EXPECT_NE(v.headline[0].find("Inconclusive at n=3"), std::string::npos) << v.headline[0];
+  for (const auto& c : v.comparisons) EXPECT_FALSE(c.significant);
+  // Mechanism evidence: the memory counts per arm, n/a where not applicable.
+  const auto& h = v.mechanism.header;
+  const auto col = [&](std::string_view t) { return static_cast<std::size_t>(std::find(h.begin(), h.end(), t) - h.begin()); };
+  ASSERT_LT(col("buffer releases"), h.size());
+  ASSERT_LT(col("arena slot waits"), h.size());
+  // Rows in the ranking's order: I1+I2+I3, arena, baseline.
+  EXPECT_EQ(v.mechanism.rows[0][0], "I1+I2+I3");
+  EXPECT_EQ(v.mechanism.rows[1][0], "arena");
+  EXPECT_EQ(v.mechanism.rows[1][col("buffer releases")], "0");
+  EXPECT_EQ(v.mechanism.rows[1][col("arena slot waits")], "3");
+  EXPECT_EQ(v.mechanism.rows[2][col("arena slot waits")], "n/a");
+  // Warnings: the A/B's own, then the runs' notes once.
+  ASSERT_EQ(v.warnings.size(), 2u);
+  EXPECT_NE(v.warnings[1].find("perf_event_paranoid"), std::string::npos);
+  // The median run by s/proof: r0 (the middle value; r1 is 1% lower, r2 1% higher).
+  EXPECT_EQ(median_run(in.measurements, "", "arena"), "runs/arena-r0");
+}
+
+TEST(ReportHtml, VerdictFirstOneWaterfallPerArmOthersAsTraceLinks) {
+  const ReportInput in = ab_input();
+  const std::string html = report_html(in);
+  EXPECT_EQ(xml_error(html), "");
+  // The first table and the first section are the verdict's, before any SVG.
+  EXPECT_EQ(html.find("<table"), html.find("<table class=\"verdict\""));
+  EXPECT_LT(html.find("id=\"verdict\""), html.find("<svg"));
+  EXPECT_LT(html.find("Inconclusive at n=3"), html.find("<svg"));
+  EXPECT_NE(html.find("balance fit is off"), std::string::npos);
+  // One waterfall per arm (3), not per run (9); the other 6 runs as trace.json links in a disclosure.
+  EXPECT_EQ(count(html, "class=\"waterfall\""), 3u);
+  EXPECT_EQ(count(html, "class=\"gpu-timeline\""), 3u);
+  EXPECT_EQ(count(html, "<details>"), 1u);
+  EXPECT_EQ(count(html, "trace.json\">"), 6u);
+  EXPECT_NE(html.find("href=\"runs/arena-r1/trace.json\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"runs/arena-r0/trace.json\""), std::string::npos) << "the shown run is not a link";
+  // Expected Results: baseline against the arm holding I1+I2+I3, beside the seed's table.
+  EXPECT_NE(html.find("after I1+I2+I3"), std::string::npos);
+  EXPECT_NE(html.find("its overrides hold I1+I2+I3"), std::string::npos);
+  EXPECT_NE(html.find("class=\"seed-expected\""), std::string::npos);
+  // Memory metrics reach the report.
+  EXPECT_NE(html.find("<th>buffer releases</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>AnonHugePages peak (MiB)</th>"), std::string::npos);
+  // The same verdict in report.md, first.
+  const std::string md = report_md(in);
+  EXPECT_LT(md.find("## 1. Verdict"), md.find("## 2. Expected Results"));
+  EXPECT_NE(md.find("Inconclusive at n=3"), std::string::npos);
+  EXPECT_NE(md.find("(runs/baseline-r1/trace.json)"), std::string::npos);
+}
+
+TEST(ReportHtml, WithoutAnAfterArmSaysSoInsteadOfGuessing) {
+  ReportInput in = ab_input();
+  in.after_arm.clear();
+  const std::string md = report_md(in);
+  EXPECT_NE(md.find("No arm holds all three interventions"), std::string::npos);
+  EXPECT_EQ(md.find("after arena"), std::string::npos);
+}
+
+TEST(MetricCatalog, EveryProducedRowIsDeclaredOnceWithItsUnit) {
+  std::set<std::string> names;
+  for (const auto& m : metric_catalog()) EXPECT_TRUE(names.insert(m.name).second) << "declared twice: " << m.name;
+  for (const auto& r : metric_rows(RunMetrics{})) {
+    const MetricInfo* m = find_metric(r.name);
+    ASSERT_NE(m, nullptr) << r.name;
+    EXPECT_EQ(m->unit, r.unit) << r.name;
+  }
+  EXPECT_THROW(metric_row("no_such_metric", 1), std::logic_error);
+  EXPECT_EQ(metric_row("balance_rho", 0.5).unit, "ratio");  // a family declared by prefix
+  EXPECT_EQ(metric_to_ms("avg_gpu_per_partition_s"), 1000.0);
+  EXPECT_EQ(metric_to_ms("gpu_util"), 0.0);
+  // The groups the tables filter: the compared family is short, memory counts are mechanism evidence.
+  const auto compared = metrics_in(kGroupCompared);
+  EXPECT_EQ(compared.front(), "s_per_proof");
+  EXPECT_LE(compared.size(), 8u);
+  for (const char* m : {"buffer_release_calls", "arena_slot_waits", "anon_huge_peak_mib", "buffers_recycled"}) {
+    const auto mech = metrics_in(kGroupMechanism | kGroupCounters);
+    EXPECT_NE(std::find(mech.begin(), mech.end(), m), mech.end()) << m;
+  }
 }
 
 TEST(TraceJson, SpansTracksAndCounters) {

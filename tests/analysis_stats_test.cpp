@@ -95,11 +95,16 @@ TEST(Bootstrap, WiderLevelGivesWiderInterval) {
 }
 
 TEST(RepeatsNeeded, KnownAnswers) {
-  EXPECT_EQ(repeats_needed(0.05, 5), 16u);  // 2 * 2.8016^2 = 15.70
-  EXPECT_EQ(repeats_needed(0.02, 5), 3u);   // 2 * (2.8016 * 0.4)^2 = 2.51
-  EXPECT_EQ(repeats_needed(0.10, 5), 63u);  // 2 * (2.8016 * 2)^2 = 62.79
-  EXPECT_EQ(repeats_needed(0.001, 5), 2u);  // at least 2
-  EXPECT_EQ(repeats_needed(0, 5), 2u);
+  // One comparison: z = 1.96 + 0.8416 = 2.8016, times pi/3 for the rank test; never below 4, the
+  // fewest runs whose exact floor 2/C(2n, n) reaches 5% (2/70).
+  EXPECT_EQ(repeats_needed(0.05, 5), 17u);  // 2 * 2.8016^2 * 1.0472 = 16.44
+  EXPECT_EQ(repeats_needed(0.02, 5), 4u);   // 2.63 by the formula: the exact floor wins
+  EXPECT_EQ(repeats_needed(0.10, 5), 66u);  // 2 * (2.8016 * 2)^2 * 1.0472 = 65.76
+  EXPECT_EQ(repeats_needed(0.001, 5), 4u);
+  EXPECT_EQ(repeats_needed(0, 5), 4u);
+  // A family of 21 (3 arms x 7 metrics): Holm's first step is at 0.05/21, z = 3.038 + 0.8416.
+  EXPECT_EQ(repeats_needed(0.05, 5, 21), 32u);  // 2 * 3.8797^2 * 1.0472 = 31.52
+  EXPECT_EQ(repeats_needed(0, 5, 21), 6u);      // C(12, 6) = 924 >= 2 * 21 / 0.05 = 840
 }
 
 TEST(Summarize, GroupsInFirstAppearanceOrder) {
@@ -147,11 +152,15 @@ TEST(Compare, SeparatedArmsAreSignificant) {
   EXPECT_LT(c[0].ci_pct.hi, 0);
   EXPECT_GT(c[0].ci_pct.lo, -12.5);  // medians stay within +-1 of 100 and 90
   EXPECT_TRUE(c[0].significant);
-  // The arm around 90 has the larger cv; 10 repeats detect 5% at that spread.
+  EXPECT_FALSE(c[0].too_few);
+  EXPECT_NEAR(c[0].p, 2.0 / 184756, 1e-12);  // fully separated 10 vs 10: 2 / C(20, 10)
+  EXPECT_EQ(c[0].p_holm, c[0].p);            // a family of one
+  EXPECT_EQ(c[0].family, 1u);
+  // The arm around 90 has the larger cv; 4 repeats (the exact test's floor) detect 5% at that spread.
   const double cv90 = sample_sd(around(90)) / mean(around(90));
   EXPECT_EQ(c[0].detect_pct, 5.0);
   EXPECT_EQ(c[0].repeats_needed, repeats_needed(cv90, 5));
-  EXPECT_EQ(c[0].repeats_needed, 2u);
+  EXPECT_EQ(c[0].repeats_needed, 4u);
 }
 
 TEST(Compare, SameValuesAreNotSignificant) {
@@ -202,19 +211,56 @@ TEST(Compare, OrderAndSkips) {
   EXPECT_DOUBLE_EQ(c[1].ci_pct.lo, -25);
   EXPECT_DOUBLE_EQ(c[1].ci_pct.hi, -25);
   EXPECT_FALSE(c[1].significant) << "two values per arm are too few to call a change significant";
+  EXPECT_TRUE(c[1].too_few);
   EXPECT_EQ(c[1].detect_pct, 10.0);
-  EXPECT_EQ(c[1].repeats_needed, 2u);  // both cvs 0
+  EXPECT_EQ(c[1].family, 2u);
+  EXPECT_EQ(c[1].repeats_needed, 5u);  // both cvs 0: the exact floor for a family of 2, C(10, 5) >= 80
 
   EXPECT_TRUE(compare_to_baseline(data, "nobody").empty());
 }
 
-TEST(Compare, SignificanceNeedsThreeValuesPerArm) {
+TEST(Compare, ThreeVersusThreeIsTooFewForFivePercent) {
+  // The old rule (bootstrap interval excludes 0) called this significant; the exact test's smallest
+  // p at 3 vs 3 is 0.1, so the honest answer is "n too small", not a star.
   std::vector<Measurement> data;
-  add(data, "", "baseline", "s_per_proof", {4, 4, 4});
-  add(data, "", "I1", "s_per_proof", {3, 3, 3});
+  add(data, "", "baseline", "s_per_proof", {4, 4.1, 4.2});
+  add(data, "", "I1", "s_per_proof", {3, 3.1, 3.2});
   const auto c = compare_to_baseline(data, "baseline");
   ASSERT_EQ(c.size(), 1u);
-  EXPECT_TRUE(c[0].significant);
+  EXPECT_LT(c[0].ci_pct.hi, 0) << "the bootstrap interval excludes 0";
+  EXPECT_DOUBLE_EQ(c[0].p, 0.1);
+  EXPECT_DOUBLE_EQ(c[0].min_p, 0.1);
+  EXPECT_TRUE(c[0].too_few);
+  EXPECT_FALSE(c[0].significant);
+  EXPECT_NE(verdict_text(c[0]).find("n too small for 5%"), std::string::npos) << verdict_text(c[0]);
+  EXPECT_EQ(verdict_text(c[0]).find('*'), std::string::npos);
+
+  // Four runs each reach 2/70 < 0.05 in a family of one.
+  add(data, "", "baseline", "s_per_proof", {4.3});
+  add(data, "", "I1", "s_per_proof", {3.3});
+  const auto four = compare_to_baseline(data, "baseline");
+  EXPECT_NEAR(four.at(0).p, 2.0 / 70, 1e-12);
+  EXPECT_FALSE(four[0].too_few);
+  EXPECT_TRUE(four[0].significant);
+  EXPECT_NE(verdict_text(four[0]).find(" *"), std::string::npos) << verdict_text(four[0]);
+}
+
+TEST(Compare, HolmAdjustsOverTheWholeFamily) {
+  // Two arms at 4 vs 4 runs: each p = 2/70 = 0.029 alone, but a family of two needs 0.025 at Holm's
+  // first step, so neither is called (and the floor says so).
+  std::vector<Measurement> data;
+  add(data, "", "baseline", "m", {4, 4.1, 4.2, 4.3});
+  add(data, "", "I1", "m", {3, 3.1, 3.2, 3.3});
+  add(data, "", "I2", "m", {5, 5.1, 5.2, 5.3});
+  const auto c = compare_to_baseline(data, "baseline");
+  ASSERT_EQ(c.size(), 2u);
+  for (const auto& x : c) {
+    EXPECT_NEAR(x.p, 2.0 / 70, 1e-12);
+    EXPECT_NEAR(x.p_holm, 4.0 / 70, 1e-12);
+    EXPECT_EQ(x.family, 2u);
+    EXPECT_TRUE(x.too_few);
+    EXPECT_FALSE(x.significant);
+  }
 }
 
 TEST(Compare, NegativeBaselineUsesMagnitude) {

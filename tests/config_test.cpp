@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/config/config_loader.hpp"
+#include "harness/config/pipeline_schema.hpp"
 
 namespace zkc::config {
 namespace {
@@ -74,6 +75,35 @@ TEST(Config, WrongTypeNamesAcceptedType) {
 TEST(Config, OutOfRangeNamesRange) {
   const std::string e = load_error({}, {"batch.count=0"});
   EXPECT_NE(e.find("--set: batch.count: out of range: expected an integer in [1, 100000]"), std::string::npos) << e;
+}
+
+// nan compares false with every bound, so a plain range check lets it through (and inf through a
+// one-sided range): every float key of the real schema refuses both, from --set and from TOML.
+TEST(Config, NonFiniteNumbersAreRefusedForEveryFloatKey) {
+  const ConfigSchema& schema = pipeline_schema();
+  std::size_t floats = 0;
+  for (const KeySpec& spec : schema.keys()) {
+    if (spec.type != ValueType::kFloat) continue;
+    ++floats;
+    for (const char* v : {"nan", "inf", "-inf"}) {
+      try {
+        load_config(schema, {}, {spec.key + "=" + v});
+        ADD_FAILURE() << spec.key << "=" << v << " was accepted";
+      } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find(spec.key), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("not a finite number"), std::string::npos) << e.what();
+      }
+    }
+    const auto dot = spec.key.rfind('.');
+    const std::string toml = "[" + spec.key.substr(0, dot) + "]\n" + spec.key.substr(dot + 1) + " = nan\n";
+    try {
+      load_config(schema, {{"p.toml", toml}}, {});
+      ADD_FAILURE() << spec.key << " = nan in TOML was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("p.toml:2"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_GT(floats, 10u);  // the schema has float keys to check (gpu.vram_gib, workload.local_fraction, ...)
 }
 
 TEST(Config, EnumListsChoices) {

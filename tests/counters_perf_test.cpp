@@ -406,6 +406,19 @@ TEST(CountersCatalog, TracepointIdFromFixtureRoots) {
   EXPECT_NE(why.find("<category>:<event>"), std::string::npos) << why;
 }
 
+// A fresh machine has tracefs unmounted (an empty /sys/kernel/tracing): the run header says so and how
+// to mount it; with a mounted root (events/ inside) it says nothing.
+TEST(CountersCatalog, TracefsHintOnlyWhenNoRootIsMounted) {
+  TempDir unmounted;
+  TempDir mounted;
+  mounted.write("events/tlb/tlb_flush/id", "188\n");
+  const std::string hint = tracefs_hint({unmounted.path(), unmounted.path() / "debug"});
+  EXPECT_NE(hint.find("tracefs is not mounted"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("mount -t tracefs nodev /sys/kernel/tracing"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("tlb_flush"), std::string::npos) << hint;
+  EXPECT_EQ(tracefs_hint({unmounted.path(), mounted.path()}), "");
+}
+
 TEST(CountersCatalog, MissingTracepointIsNotFound) {
   TempDir empty;
   FakeSyscalls sys;

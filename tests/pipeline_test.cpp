@@ -430,6 +430,28 @@ TEST(Pipeline, StageCounterDeltasAddUpToTheRunTotals) {
   EXPECT_GE(stages, 0.9 * total) << "stages " << stages << " of " << total;
   EXPECT_GE(on_pools, 0.9 * pools) << "pool rows " << on_pools << " of the pools' " << pools;
 
+  // Scheduler accounting per row is the row's own threads' (pool rows: their jobs'), so it adds up to
+  // at most the CPU time the process used. (Not checked per row against the row's length: a thread
+  // preempted while it reads its counters adds that wait after the row's end time.)
+  const auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(r.counter_names.begin(), r.counter_names.end(), name) -
+                                    r.counter_names.begin());
+  };
+  const std::size_t on_cpu = col("sched_on_cpu_ns");
+  ASSERT_LT(on_cpu, r.counter_names.size());
+  double cpu_rows = 0;
+  std::size_t sched_rows = 0;
+  for (const auto& sp : r.spans) {
+    if (on_cpu >= sp.counters.size() || !sp.counters[on_cpu]) continue;
+    ++sched_rows;
+    cpu_rows += *sp.counters[on_cpu];
+  }
+  if (sched_rows > 0) {
+    const double cpu_total = (last.user_s + last.system_s - first.user_s - first.system_s) * 1e9;
+    EXPECT_LE(cpu_rows, cpu_total * 1.02 + 20e6) << "rows " << cpu_rows / 1e6 << " ms of " << cpu_total / 1e6;
+    EXPECT_GE(cpu_rows, 0.5 * cpu_total) << "rows " << cpu_rows / 1e6 << " ms of " << cpu_total / 1e6;
+  }
+
   // The machine-wide TLB IPIs summed over any stage kind never exceed the run's count.
   const auto m = std::find(r.counter_names.begin(), r.counter_names.end(), "tlb_ipis_machine");
   ASSERT_NE(m, r.counter_names.end());

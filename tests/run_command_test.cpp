@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "analysis/timeline/timeline_event.hpp"
+#include "harness/counters/counter_catalog.hpp"
 #include "harness/results/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 
@@ -194,6 +195,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"--set workload.scale=1", "refusing to run"},
         BadConfig{"-j 0", "--concurrency"},
         BadConfig{"--run-id a+b", "--run-id 'a+b'"},
+        BadConfig{"--run-id .tmp-x", "not starting with '.'"},  // .tmp- marks unfinished folders
+        BadConfig{"--set gpu.vram_gib=nan", "gpu.vram_gib: nan is not a finite number"},
+        BadConfig{"--set workload.local_fraction=inf", "workload.local_fraction: inf is not a finite number"},
         BadConfig{"--set pinning.groth16=\\\"l3:5\\\"", "pinning.groth16"},
         BadConfig{"--set memory.numa=\\\"node:x\\\"", "accepted forms"},
         BadConfig{"--set topology.xml=\\\"/nonexistent.xml\\\"", "topology.xml"},
@@ -219,6 +223,37 @@ TEST_F(RunCommand, OutOfMemoryOnTheDeviceFailsWithExitOneAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("out of memory"), std::string::npos) << r.output;
   expect_nothing_written();
+}
+
+// Item 9: on a machine without tracefs mounted, the run header says how to get the tier-1 counters.
+TEST_F(RunCommand, HeaderSaysHowToMountTracefsWhenItIsNotMounted) {
+  const Result r = run("run " + ci() + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const bool unmounted = !zkc::harness::counters::tracefs_hint().empty();
+  EXPECT_EQ(r.output.find("note: tracefs is not mounted") != std::string::npos, unmounted) << r.output;
+  if (unmounted) EXPECT_NE(r.output.find("mount -t tracefs nodev /sys/kernel/tracing"), std::string::npos);
+}
+
+// Item 4: two runs started together with one id. However they overlap, none loses its results: each
+// either finishes in a folder of its own (the second in <id>-2) or is refused at the start (exit 2).
+TEST_F(RunCommand, TwoRunsStartedTogetherWithOneIdLoseNothing) {
+  const std::string args = "run " + ci() + " --run-id same";
+  const pid_t a = zkc::test_support::spawn_zkcontend(args, root_.string() + "-a.log");
+  const pid_t b = zkc::test_support::spawn_zkcontend(args, root_.string() + "-b.log");
+  const int ca = zkc::test_support::wait_exit(a), cb = zkc::test_support::wait_exit(b);
+  const std::string logs = zkc::harness::read_text_file(root_.string() + "-a.log") +
+                           zkc::harness::read_text_file(root_.string() + "-b.log");
+  fs::remove(root_.string() + "-a.log");
+  fs::remove(root_.string() + "-b.log");
+  for (const int c : {ca, cb}) EXPECT_TRUE(c == 0 || c == 2) << "exit " << c << "\n" << logs;
+  std::size_t finished = 0;
+  for (const auto& e : fs::directory_iterator(root_)) {
+    EXPECT_FALSE(e.path().filename().string().starts_with(".")) << "left behind: " << e.path();
+    finished += fs::exists(e.path() / "summary.csv") ? 1 : 0;
+  }
+  EXPECT_EQ(finished, static_cast<std::size_t>((ca == 0) + (cb == 0))) << logs;
+  EXPECT_TRUE(fs::exists(root_ / "same" / "summary.csv"));
+  if (ca == 0 && cb == 0) EXPECT_TRUE(fs::exists(root_ / "same-2" / "summary.csv")) << logs;
 }
 
 TEST_F(RunCommand, KeysListsEveryKeyDocumentedInTheConfigsReadme) {

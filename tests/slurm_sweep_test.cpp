@@ -5,8 +5,6 @@
 // cannot start (not root, no network for apt-get, ...).
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -19,30 +17,18 @@
 namespace {
 
 namespace fs = std::filesystem;
+using zkc::test_support::BinaryResult;
+using zkc::test_support::run_shell;
 using zkc::test_support::run_zkcontend;
 using zkc::test_support::TempDir;
 
-struct Shell {
-  int exit_code;
-  std::string output;
-};
-
-Shell shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 const std::string kCluster = std::string(ZKC_SOURCE_DIR) + "/tests/slurm/local_cluster.sh";
 
 // Stops the cluster however the test ends.
 struct Cluster {
   explicit Cluster(fs::path d) : dir(std::move(d)) {}
-  ~Cluster() { shell(kCluster + " stop " + dir.string()); }
+  ~Cluster() { run_shell(kCluster + " stop " + dir.string()); }
   fs::path dir;
 };
 
@@ -50,7 +36,7 @@ TEST(SlurmJobArray, GeneratedScriptRunsTheCiSweepOnALocalSlurmThenCollects) {
   TempDir tmp;
   const fs::path cluster_dir = tmp.path() / "cluster", results = tmp.path() / "results";
   fs::create_directories(cluster_dir);
-  const Shell up = shell(kCluster + " start " + cluster_dir.string());
+  const BinaryResult up = run_shell(kCluster + " start " + cluster_dir.string());
   Cluster cluster(cluster_dir);
   if (up.exit_code == 77) GTEST_SKIP() << "no local Slurm: " << up.output;
   ASSERT_EQ(up.exit_code, 0) << up.output;
@@ -64,7 +50,7 @@ TEST(SlurmJobArray, GeneratedScriptRunsTheCiSweepOnALocalSlurmThenCollects) {
 
   // --wait: sbatch returns when every array task has ended, with the highest exit code among them.
   const std::string env = "SLURM_CONF=" + (cluster_dir / "slurm.conf").string() + " PATH=$PATH:/usr/sbin ";
-  const Shell job = shell(env + "timeout 240 sbatch --wait " + script.string());
+  const BinaryResult job = run_shell(env + "timeout 240 sbatch --wait " + script.string());
   std::string task_logs;
   for (const auto& e : fs::directory_iterator(results / "sweep-ci"))
     if (e.path().filename().string().starts_with("slurm-"))
@@ -78,7 +64,7 @@ TEST(SlurmJobArray, GeneratedScriptRunsTheCiSweepOnALocalSlurmThenCollects) {
   const std::size_t at = gen.output.find(marker);
   ASSERT_NE(at, std::string::npos) << gen.output;
   const std::string collect = gen.output.substr(at + 4, gen.output.find('\n', at) - at - 4);
-  const Shell c = shell(collect);
+  const BinaryResult c = run_shell(collect);
   ASSERT_EQ(c.exit_code, 0) << collect << "\n" << c.output;
   EXPECT_NE(c.output.find("collected 8 of 8 runs"), std::string::npos) << c.output;
   const auto rows = zkc::harness::parse_csv(zkc::harness::read_text_file(results / "sweep-ci" / "sweep.csv"), "sweep.csv");

@@ -121,15 +121,7 @@ TEST(Shard, KeysAreTheSameOnMachinesOfEveryCpuCount) {
   EXPECT_NE(other.front().key, small.front().key);
 }
 
-std::string shell_echo(const std::string& word) {
-  const std::string cmd = "printf %s " + word;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 256> buf;
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) out += buf.data();
-  pclose(p);
-  return out;
-}
+std::string shell_echo(const std::string& word) { return zkc::test_support::run_shell("printf %s " + word).output; }
 
 TEST(Slurm, ShellQuoteSurvivesTheShell) {
   for (const std::string s : {"plain", "with space", "it's", "a\"b", "$HOME", "x;rm -rf y", "gpu.backend=\"sim\"",
@@ -198,12 +190,13 @@ TEST_F(ShardCommands, ThreeShardsThenCollectGiveTheUnshardedRunsOnceEach) {
   for (int k = 1; k <= 3; ++k) {
     const fs::path root = k == 1 ? a : b;
     const auto before = run_names(root / "s");
-    // Leftovers of runs killed hard: this shard's own are removed, another shard's (in progress) kept.
-    std::string own_leftover, other_leftover = ".tmp-other-1";
+    // Leftovers of runs killed hard: this shard's own are removed, another shard's (in progress on
+    // another machine, so its pid is dead here: above any pid_max) kept.
+    std::string own_leftover, other_leftover = ".tmp-other-2147483647";
     if (k == 3) {
       const auto mine = listed_runs(run_zkcontend(sweep("--results " + root.string() + " --shard 3/3 --dry-run")).output);
       ASSERT_EQ(mine.size(), 2u);
-      own_leftover = ".tmp-" + *mine.begin() + "-999999";
+      own_leftover = ".tmp-" + *mine.begin() + "-2147483647";
       fs::create_directories(root / "s" / "runs" / own_leftover);
       fs::create_directories(root / "s" / "runs" / other_leftover);
     }

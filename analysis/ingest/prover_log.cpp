@@ -1,5 +1,7 @@
 #include "analysis/ingest/prover_log.hpp"
 
+#include "analysis/timeline/event_families.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,8 +13,11 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
+
+#include "analysis/csv/csv.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -54,27 +59,22 @@ std::string quoted(std::string_view s) {
   return fmt::format("\"{}...\" ({} characters)", s.substr(0, kMax), s.size());
 }
 
-void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
+// The four fields of one event, from a TIMELINE line or a timeline.csv record: checked, then kept as
+// an event or reported as an issue.
+void add_event(std::string_view offset_text, std::string_view event, std::string_view job, std::string_view detail,
+               std::size_t line, ProverLog& out) {
   const auto issue = [&](std::string message) {
     out.issues.push_back({line, LogIssueKind::timeline, std::move(message)});
   };
-  // offset, event, job id, then the detail: everything after the third comma here.
-  std::string_view fields[3];
-  for (std::size_t i = 0; i < 3; ++i) {
-    const std::size_t comma = rest.find(',');
-    if (comma == std::string_view::npos) {
-      issue(fmt::format("TIMELINE line has {} of the 4 fields after the marker; expected {}",
-                        i + (rest.empty() ? 0 : 1), kTimelineFormat));
-      return;
-    }
-    fields[i] = rest.substr(0, comma);
-    rest.remove_prefix(comma + 1);
-  }
-  const auto [offset_text, event, job] = fields;
   const std::optional<double> offset = parse_number(offset_text);
   if (!offset) {
     issue(fmt::format("TIMELINE offset {} is not a number; expected milliseconds since the run's start in {}",
                       quoted(offset_text), kTimelineFormat));
+    return;
+  }
+  if (!valid_offset_ms(*offset)) {
+    issue(fmt::format("TIMELINE offset {} is out of range; expected milliseconds since the run's start in [0, {:g}]",
+                      quoted(offset_text), kMaxOffsetMs));
     return;
   }
   if (!is_event_name(event)) {
@@ -86,7 +86,76 @@ void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
     issue(fmt::format("TIMELINE job id is empty; expected the proof's job id after the event in {}", kTimelineFormat));
     return;
   }
-  out.events.push_back({*offset, std::string(event), std::string(job), std::string(rest)});
+  if (const std::string why = detail_problem(detail); !why.empty()) {
+    issue(fmt::format("TIMELINE {}: {}; expected a comma-separated key=value list (e.g. worker=0,partition=3)",
+                      event, why));
+    return;
+  }
+  out.events.push_back({*offset, std::string(event), std::string(job), std::string(detail)});
+}
+
+// One CSV record on one line (a quoted field of a timeline.csv, which never spans lines in a run's own
+// timeline): its fields, or nullopt with `why` when it is not well-formed CSV.
+std::optional<std::vector<std::string>> csv_line(std::string_view text, std::string* why) {
+  try {
+    auto records = parse_csv(std::string(text) + "\n", "");
+    if (records.size() == 1) return std::move(records.front().fields);
+    *why = "a quoted field spans lines";
+  } catch (const std::runtime_error& e) {
+    // "<source>:<line>: malformed CSV: <what>" with an empty source: keep what comes after the prefix.
+    const std::string_view msg = e.what();
+    const std::size_t at = msg.find("malformed CSV: ");
+    *why = std::string(at == std::string_view::npos ? msg : msg.substr(at + 15));
+  }
+  return std::nullopt;
+}
+
+void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
+  // offset, event, job id, then the detail: everything after the third comma here.
+  std::string_view fields[3];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::size_t comma = rest.find(',');
+    if (comma == std::string_view::npos) {
+      out.issues.push_back({line, LogIssueKind::timeline,
+                            fmt::format("TIMELINE line has {} of the 4 fields after the marker; expected {}",
+                                        i + (rest.empty() ? 0 : 1), kTimelineFormat)});
+      return;
+    }
+    fields[i] = rest.substr(0, comma);
+    rest.remove_prefix(comma + 1);
+  }
+  // The real prover writes the detail bare; a timeline.csv row with the marker in front has it quoted
+  // as CSV ("worker=0,partition=3"), which is read as that one field.
+  std::string detail(rest);
+  if (!rest.empty() && rest.front() == '"') {
+    std::string why;
+    const auto f = csv_line(rest, &why);
+    if (!f || f->size() != 1) {
+      out.issues.push_back({line, LogIssueKind::timeline,
+                            fmt::format("TIMELINE detail {} starts with a quote but is not one quoted CSV field ({})",
+                                        quoted(rest), f ? "text after the closing quote" : why)});
+      return;
+    }
+    detail = f->front();
+  }
+  add_event(fields[0], fields[1], fields[2], detail, line, out);
+}
+
+// A record of a run's own timeline.csv (after its header): offset_ms,event,job_id,detail as RFC 4180.
+void parse_csv_record(std::string_view text, std::size_t line, ProverLog& out) {
+  std::string why;
+  const auto f = csv_line(text, &why);
+  if (!f) {
+    out.issues.push_back({line, LogIssueKind::timeline, fmt::format("timeline.csv record is not CSV: {}", why)});
+    return;
+  }
+  if (f->size() != 4) {
+    out.issues.push_back({line, LogIssueKind::timeline,
+                          fmt::format("timeline.csv record has {} fields; expected 4: {}", f->size(),
+                                      kTimelineCsvHeader)});
+    return;
+  }
+  add_event((*f)[0], (*f)[1], (*f)[2], (*f)[3], line, out);
 }
 
 void parse_timing(std::string_view rest, std::size_t line, ProverLog& out) {
@@ -129,6 +198,7 @@ std::optional<int> partition_of(const TimelineEvent& e) {
 
 ProverLog parse_prover_log(std::string_view text) {
   ProverLog out;
+  bool timeline_csv = false;  // the file is a run's timeline.csv: its first line is the header
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -136,6 +206,16 @@ ProverLog parse_prover_log(std::string_view text) {
     const std::size_t number = ++out.lines;
     // Trailing blanks and "\r" are never part of a field (a detail or a timing value).
     line = trim_right(line);
+    if (number == 1 && line == kTimelineCsvHeader) {
+      timeline_csv = true;
+      ++out.ignored_lines;
+      continue;
+    }
+    if (timeline_csv && !line.empty() && line.find(kTimelineMarker) == std::string_view::npos) {
+      ++out.timeline_lines;
+      parse_csv_record(line, number, out);
+      continue;
+    }
     const std::size_t tl = line.find(kTimelineMarker);
     const std::size_t tm = line.find(kTimingMarker);
     // Both markers on one line only happens with two writers interleaving; the first one owns it.
@@ -218,14 +298,8 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   for (const TimelineEvent& e : log.events) sorted.push_back(&e);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
-  struct Kind {
-    std::string_view start, start_alt, end, stage;
-  };
-  static constexpr Kind kKinds[] = {
-      {"SYNTH_START", "", "SYNTH_END", "synthesis"},
-      {"GPU_QUEUE", "CHAN_SEND", "GPU_PICKUP", "queue_wait"},  // CHAN_SEND: older name of GPU_QUEUE
-      {"GPU_START", "", "GPU_END", "gpu"},
-  };
+  // The real prover's families of the shared table (the others are the harness's own events).
+  const EventFamily* kKinds[] = {&event_family("synthesis"), &event_family("queue_wait"), &event_family("gpu")};
   struct Open {
     double start_ms;
     std::string worker;  // GPU_START's worker=W; synthesis and queue rows have fixed lanes
@@ -234,9 +308,9 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   std::map<std::string_view, std::size_t> unmatched_starts, unmatched_ends;
   for (const TimelineEvent* e : sorted) {
     for (std::size_t k = 0; k < std::size(kKinds); ++k) {
-      const Kind& kind = kKinds[k];
-      const bool is_start = e->event == kind.start || (!kind.start_alt.empty() && e->event == kind.start_alt);
-      if (!is_start && e->event != kind.end) continue;
+      const EventFamily& kind = *kKinds[k];
+      const bool is_start = opens(kind, *e);
+      if (!is_start && !closes(kind, *e)) continue;
       std::string key = e->job_id;
       key += '\x1f';
       key += detail_value(e->detail, "partition").value_or("");
@@ -272,7 +346,7 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
     }
   }
   for (const auto& [key, starts] : open)
-    if (!starts.empty()) unmatched_starts[kKinds[key.first].start] += starts.size();
+    if (!starts.empty()) unmatched_starts[kKinds[key.first]->start] += starts.size();
   std::stable_sort(run.stages.begin(), run.stages.end(), [](const StageRow& a, const StageRow& b) {
     return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
   });

@@ -9,6 +9,13 @@
 //   CUZK_TIMING: key=value key=value ...             the C++ side's per-partition timings.
 // A line carrying a marker but not its format becomes a LogIssue with its line number, never an
 // exception: a production log is evidence, and one torn line must not hide the rest of it.
+//
+// A run's own timeline.csv is read as it is: when the first line is its header
+// (offset_ms,event,job_id,detail), every other non-empty line is one RFC 4180 record of those four
+// fields (a quoted field never spans lines in a run's timeline; one that does is an issue). Behind the
+// marker, a detail that starts with a quote is read as one quoted CSV field, so the rows of a
+// timeline.csv prefixed with TIMELINE, measure the same. Every event is checked alike: an offset in
+// [0, kMaxOffsetMs], an upper-case event name, a job id, a detail that is a key=value list.
 #pragma once
 
 #include <cstddef>
@@ -42,7 +49,8 @@ struct LogIssue {
 
 // The parse of one log. Every line is counted exactly once:
 //   lines == timeline_lines + timing_lines + ignored_lines
-// timeline_lines and timing_lines count the lines carrying a marker, well-formed or not; `events`
+// timeline_lines and timing_lines count the lines carrying a marker (or the records of a
+// timeline.csv), well-formed or not; a timeline.csv's header is an ignored line; `events`
 // holds the well-formed TIMELINE lines, `timings` the CUZK_TIMING lines with at least one good pair.
 struct ProverLog {
   std::vector<TimelineEvent> events;  // in file order, exactly as logged (CHAN_SEND stays CHAN_SEND)

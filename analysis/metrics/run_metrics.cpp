@@ -1,5 +1,8 @@
 #include "analysis/metrics/run_metrics.hpp"
 
+#include "analysis/metrics/metric_catalog.hpp"
+#include "analysis/timeline/event_families.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -71,6 +74,15 @@ Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_star
   for (const auto& [key, starts] : open)
     for (const double s : starts) out.intervals.push_back({s, kOpen});
   return out;
+}
+
+// A family of the shared table (event_families), paired per partition.
+template <typename KeyOf>
+Paired pair_family(std::span<const TimelineEvent* const> events, std::string_view stage, KeyOf key_of) {
+  const EventFamily& f = event_family(stage);
+  return pair_events(
+      events, [&f](const TimelineEvent& e) { return opens(f, e); }, [&f](const TimelineEvent& e) { return closes(f, e); },
+      key_of, f.dur_key);
 }
 
 // I3: the mean over b_g2 windows of the share of each the flag was up. The flag's value follows the
@@ -217,7 +229,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
 
   // GPU: per-partition durations, proofs' sums, busy union and its holes.
-  const Paired gpu = pair_events(events, by_name("GPU_START"), by_name("GPU_END"), by_partition, "gpu_ms");
+  const Paired gpu = pair_family(events, "gpu", by_partition);
   std::map<std::string, double> gpu_ms_by_proof;
   std::vector<double> gpu_ms;
   for (const TimelineEvent* e : events) {
@@ -236,8 +248,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const double horizon = events.back()->offset_ms;
   const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
   m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
-  const Paired lock =
-      pair_events(events, by_name("LOCK_ACQUIRED"), by_name("LOCK_RELEASED"), by_partition, "held_ms");
+  const Paired lock = pair_family(events, "lock_held", by_partition);
   if (m.batch_elapsed_ms > 0) {
     m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
     m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
@@ -255,18 +266,15 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
 
   // Distributions.
-  m.synthesis_ms = describe(
-      pair_events(events, by_name("SYNTH_START"), by_name("SYNTH_END"), by_partition, "synth_ms").durations_ms);
-  const auto is_queue = [](const TimelineEvent& e) { return is(e, "GPU_QUEUE") || is(e, "CHAN_SEND"); };
-  m.queue_wait_ms = describe(pair_events(events, is_queue, by_name("GPU_PICKUP"), by_partition, "").durations_ms);
+  m.synthesis_ms = describe(pair_family(events, "synthesis", by_partition).durations_ms);
+  m.queue_wait_ms = describe(pair_family(events, "queue_wait", by_partition).durations_ms);
   std::vector<double> lock_wait;
   for (const TimelineEvent* e : events)
     if (is(*e, "LOCK_ACQUIRED"))
       if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
   m.lock_wait_ms = describe(lock_wait);
-  m.prep_msm_ms = describe(
-      pair_events(events, by_name("PREP_START"), by_name("PREP_END"), by_partition, "prep_ms").durations_ms);
-  const Paired b_g2 = pair_events(events, by_name("BG2_START"), by_name("BG2_END"), by_partition, "b_g2_ms");
+  m.prep_msm_ms = describe(pair_family(events, "prep_msm", by_partition).durations_ms);
+  const Paired b_g2 = pair_family(events, "b_g2_msm", by_partition);
   m.b_g2_msm_ms = describe(b_g2.durations_ms);
   m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
   const Paired post_lock = pair_events(events, by_name("LOCK_RELEASED"), by_name("GPU_END"), by_partition, "");
@@ -288,8 +296,8 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const auto dealloc_key = [](const TimelineEvent& e) {
     return partition_key(e, detail_value(e.detail, "side").value_or("?"));
   };
-  const Paired dealloc =
-      pair_events(events, by_name("DEALLOC_START"), by_name("DEALLOC_END"), dealloc_key, "dealloc_ms");
+  const Paired dealloc = pair_family(events, "dealloc", dealloc_key);
+  const EventFamily& dealloc_family = event_family("dealloc");
   m.dealloc_ms = describe(dealloc.durations_ms);
   m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
   for (const std::string_view side : {"cpp", "rust"}) {
@@ -298,8 +306,9 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
         return is(e, name) && detail_value(e.detail, "side") == side;
       };
     };
-    const std::size_t n = max_concurrent(
-        pair_events(events, of_side("DEALLOC_START"), of_side("DEALLOC_END"), dealloc_key, "dealloc_ms").intervals);
+    const std::size_t n = max_concurrent(pair_events(events, of_side(dealloc_family.start), of_side(dealloc_family.end),
+                                                     dealloc_key, dealloc_family.dur_key)
+                                             .intervals);
     (side == "cpp" ? m.max_concurrent_dealloc_cpp : m.max_concurrent_dealloc_rust) = n;
   }
 
@@ -310,19 +319,20 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
 }
 
 std::vector<MetricRow> metric_rows(const RunMetrics& m) {
+  // Names and units come from metric_catalog; this says only which field each name holds.
   const auto count = [](std::size_t n) { return static_cast<double>(n); };
   std::vector<MetricRow> rows = {
-      {"s_per_proof", m.s_per_proof, "s"},
-      {"batch_elapsed_ms", m.batch_elapsed_ms, "ms"},
-      {"proofs_completed", count(m.proofs_completed), "proofs"},
-      {"partitions_completed", count(m.partitions_completed), "partitions"},
-      {"avg_prove_s", m.avg_prove_s, "s"},
-      {"avg_gpu_per_partition_s", m.avg_gpu_per_partition_s, "s"},
-      {"gpu_util", m.gpu_util, "fraction"},
-      {"lock_util", m.lock_util, "fraction"},
-      {"idle_gap_count", count(m.idle_gaps.count), "count"},
-      {"idle_gap_total_ms", m.idle_gaps.total_ms, "ms"},
-      {"idle_gap_longest_ms", m.idle_gaps.longest_ms, "ms"},
+      metric_row("s_per_proof", m.s_per_proof),
+      metric_row("batch_elapsed_ms", m.batch_elapsed_ms),
+      metric_row("proofs_completed", count(m.proofs_completed)),
+      metric_row("partitions_completed", count(m.partitions_completed)),
+      metric_row("avg_prove_s", m.avg_prove_s),
+      metric_row("avg_gpu_per_partition_s", m.avg_gpu_per_partition_s),
+      metric_row("gpu_util", m.gpu_util),
+      metric_row("lock_util", m.lock_util),
+      metric_row("idle_gap_count", count(m.idle_gaps.count)),
+      metric_row("idle_gap_total_ms", m.idle_gaps.total_ms),
+      metric_row("idle_gap_longest_ms", m.idle_gaps.longest_ms),
   };
   const std::pair<const char*, const Distribution*> distributions[] = {
       {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
@@ -332,18 +342,18 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   };
   for (const auto& [name, d] : distributions) {
     const std::string n = name;
-    rows.push_back({n + "_count", count(d->count), "count"});
-    rows.push_back({n + "_mean", d->mean, "ms"});
-    rows.push_back({n + "_p50", d->p50, "ms"});
-    rows.push_back({n + "_p95", d->p95, "ms"});
-    rows.push_back({n + "_max", d->max, "ms"});
+    rows.push_back(metric_row(n + "_count", count(d->count)));
+    rows.push_back(metric_row(n + "_mean", d->mean));
+    rows.push_back(metric_row(n + "_p50", d->p50));
+    rows.push_back(metric_row(n + "_p95", d->p95));
+    rows.push_back(metric_row(n + "_max", d->max));
   }
-  rows.push_back({"max_concurrent_dealloc", count(m.max_concurrent_dealloc), "count"});
-  rows.push_back({"max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp), "count"});
-  rows.push_back({"max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust), "count"});
-  rows.push_back({"throttle_yields", count(m.throttle_yields), "count"});
-  rows.push_back({"post_lock_share", m.post_lock_share, "fraction"});
-  rows.push_back({"throttle_up_share", m.throttle_up_share, "fraction"});
+  rows.push_back(metric_row("max_concurrent_dealloc", count(m.max_concurrent_dealloc)));
+  rows.push_back(metric_row("max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp)));
+  rows.push_back(metric_row("max_concurrent_dealloc_rust", count(m.max_concurrent_dealloc_rust)));
+  rows.push_back(metric_row("throttle_yields", count(m.throttle_yields)));
+  rows.push_back(metric_row("post_lock_share", m.post_lock_share));
+  rows.push_back(metric_row("throttle_up_share", m.throttle_up_share));
   return rows;
 }
 

@@ -9,31 +9,26 @@
 
 #include <fmt/format.h>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/format.hpp"
 #include "analysis/report/sweep_points.hpp"
 
 namespace zkc::analysis {
 namespace {
 
+// The counters-per-arm columns: metric_catalog's kGroupCounters, in catalog order.
 struct Counter {
-  std::string_view metric, title;
+  std::string metric, title;
 };
-constexpr Counter kCounters[] = {
-    {"tlb_shootdowns_per_s_in_dealloc", "shootdowns/s in dealloc"},
-    {"tlb_shootdowns_per_s_outside_dealloc", "shootdowns/s outside dealloc"},
-    {"tlb_shootdowns", "shootdowns (total)"},
-    {"l3_misses_per_b_g2", "L3 misses / b_g2"},
-    {"l3_misses_per_spmv", "L3 misses / spmv"},
-    {"dtlb_misses_per_b_g2", "dTLB misses / b_g2"},
-    {"dtlb_misses_per_spmv", "dTLB misses / spmv"},
-    {"minor_faults", "minor faults"},
-    {"peak_rss_mib", "peak RSS (MiB)"},
-};
+std::vector<Counter> counters() {
+  std::vector<Counter> out;
+  for (const auto& m : metrics_in(kGroupCounters)) out.push_back({m, metric_title(m)});
+  return out;
+}
 
-bool any_counter(std::span<const ArmSummary> summaries) {
-  return std::any_of(summaries.begin(), summaries.end(), [](const ArmSummary& s) {
-    return std::any_of(std::begin(kCounters), std::end(kCounters),
-                       [&](const Counter& c) { return c.metric == s.metric; });
+bool any_counter(std::span<const ArmSummary> summaries, const std::vector<Counter>& cs) {
+  return std::any_of(summaries.begin(), summaries.end(), [&](const ArmSummary& s) {
+    return std::any_of(cs.begin(), cs.end(), [&](const Counter& c) { return c.metric == s.metric; });
   });
 }
 
@@ -47,7 +42,8 @@ double extra_value(const RunData& run, std::string_view metric) {
 
 Table counters_table(std::span<const ArmSummary> summaries, const std::vector<RunData>& runs) {
   Table t;
-  if (any_counter(summaries)) {
+  const std::vector<Counter> kCounters = counters();
+  if (any_counter(summaries, kCounters)) {
     t.header = {"configuration", "arm"};
     for (const auto& c : kCounters) t.header.emplace_back(c.title);
     for (const auto& p : points_of(summaries))

@@ -7,34 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/timeline/event_families.hpp"
+
 namespace zkc::analysis {
 namespace {
 
-struct Family {
-  std::string_view start, end, stage, dur_key;
-};
-constexpr Family kFamilies[] = {
-    {"SYNTH_START", "SYNTH_END", "synthesis", "synth_ms"},
-    {"GPU_START", "GPU_END", "gpu", "gpu_ms"},
-    {"LOCK_ACQUIRED", "LOCK_RELEASED", "lock_held", "held_ms"},
-    {"PREP_START", "PREP_END", "prep_msm", "prep_ms"},
-    {"BG2_START", "BG2_END", "b_g2_msm", "b_g2_ms"},
-    {"DEALLOC_START", "DEALLOC_END", "dealloc", "dealloc_ms"},
-};
-
-std::string lane_of(const Family& f, const TimelineEvent& e) {
-  const std::string_view stage = f.stage;
-  if (stage == "synthesis") return "synth";
-  if (stage == "gpu" || stage == "lock_held") return "gpu" + std::string(detail_value(e.detail, "worker").value_or(""));
-  if (stage == "prep_msm") return "prep";
-  if (stage == "b_g2_msm") return "groth16";
-  return "dealloc-" + std::string(detail_value(e.detail, "side").value_or("?"));
-}
-
-std::string stage_of(const Family& f, const TimelineEvent& e) {
-  if (f.stage == "dealloc") return "dealloc_" + std::string(detail_value(e.detail, "side").value_or("?"));
-  return std::string(f.stage);
-}
+// The families a waterfall draws from events alone: the shared table's, less the queue wait (a
+// wait, not work on a lane).
+bool drawn(const EventFamily& f) { return f.stage != "queue_wait"; }
 
 std::vector<const TimelineEvent*> sorted(std::span<const TimelineEvent> events) {
   std::vector<const TimelineEvent*> v;
@@ -54,8 +34,9 @@ std::vector<StageRow> stage_rows_from_events(std::span<const TimelineEvent> even
   for (const TimelineEvent* e : sorted(events)) {
     const auto [it, inserted] = proof_index.try_emplace(e->job_id, static_cast<int>(proof_index.size()));
     (void)inserted;
-    for (const Family& f : kFamilies) {
-      const bool is_start = e->event == f.start, is_end = e->event == f.end;
+    for (const EventFamily& f : event_families()) {
+      if (!drawn(f)) continue;
+      const bool is_start = opens(f, *e), is_end = closes(f, *e);
       if (!is_start && !is_end) continue;
       // Lock and GPU events of one partition are separate families: the key carries the family.
       const std::string key = std::string(f.start) + '\x1f' + e->job_id + '\x1f' +
@@ -81,7 +62,7 @@ std::vector<StageRow> stage_rows_from_events(std::span<const TimelineEvent> even
       StageRow row;
       row.proof = it->second;
       row.partition = static_cast<int>(detail_number(e->detail, "partition").value_or(-1));
-      row.stage = stage_of(f, *e);
+      row.stage = stage_name(f, *e);
       row.start_ms = start_ms;
       row.end_ms = e->offset_ms;
       row.worker = lane_of(f, start ? *start : *e);

@@ -1,6 +1,7 @@
-// The seed's "Expected Results" layout from measured data: per configuration, the baseline's s/proof,
-// the s/proof after the interventions and the improvement, each with its 95% bootstrap interval and a
-// significance mark; and the same for every arm, with the spread and the repeats a 5% change needs.
+// The seed's "Expected Results" from measured data, beside the seed's own predicted table: per
+// configuration, the baseline's s/proof, the s/proof of the arm holding all three interventions
+// (I1+I2+I3, chosen by the caller: by its overrides or --after) and the improvement, each with its
+// 95% bootstrap interval and the verdict of the family's test.
 #pragma once
 
 #include <span>
@@ -11,19 +12,14 @@
 
 namespace zkc::analysis {
 
-// Header: configuration | baseline | after <after_arm> | improvement. One row per point with
-// baseline s/proof data. improvement = (baseline - after) / baseline in percent, i.e. -change_pct,
-// with its interval; "*" marks a significant one (interval excludes 0).
+// Header: configuration | baseline (<baseline_arm>) | after <after_arm> | improvement. One row per
+// point with baseline s/proof data. improvement = (baseline - after) / baseline in percent, i.e.
+// -change_pct, with its interval; then "*" when significant in its family, or "n too small for 5%".
 Table expected_results_table(std::span<const ArmSummary> summaries, std::span<const Comparison> comparisons,
                              std::string_view baseline_arm, std::string_view after_arm);
 
-// Every arm at every point: s/proof [interval], change vs baseline [interval] with the mark, CV, and
-// the repeats per arm needed to detect the comparisons' detect_pct change.
-Table arm_comparison_table(std::span<const ArmSummary> summaries, std::span<const Comparison> comparisons,
-                           std::string_view baseline_arm);
-
-// The arm "after interventions" stands for: the last non-baseline arm in order of appearance; ""
-// when there is none.
-std::string after_arm_of(std::span<const ArmSummary> summaries, std::string_view baseline_arm);
+// The seed's predicted table (Phase 9 baseline, after all three interventions, improvement), as the
+// design note gives it: c=1 j=1 32.1 s -> ~31.5 s ... c=20 j=15 38.0 s -> ~34.0 s.
+Table seed_expected_table();
 
 }  // namespace zkc::analysis

@@ -89,8 +89,8 @@ HostSplit host_split(std::span<const Measurement> data, std::string_view baselin
 }
 
 std::string mixed_hosts_note(const HostSplit& split) {
-  return fmt::format("Runs from {} host{}; {} of this report's statistics mix machines: named under \"Hosts\" in "
-                     "section 6.",
+  return fmt::format("Runs from {} host{}; {} of this report's statistics mix machines, each named in the section "
+                     "\"Hosts\".",
                      split.hosts.size(), split.hosts.size() == 1 ? "" : "s", split.notes.size());
 }
 

@@ -23,7 +23,7 @@ struct HostSplit {
 
 HostSplit host_split(std::span<const Measurement> data, std::string_view baseline_arm);
 
-// One line for the top of a report whose statistics mix hosts: how many, and where they are named.
+// One line for the verdict's warnings when statistics mix hosts: how many, and where they are named.
 std::string mixed_hosts_note(const HostSplit& split);
 
 }  // namespace zkc::analysis

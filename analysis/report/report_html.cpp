@@ -2,11 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/charts_svg.hpp"
-#include "analysis/report/gpu_timeline_svg.hpp"
 #include "analysis/report/report_sections.hpp"
 #include "analysis/report/svg.hpp"
-#include "analysis/report/waterfall_svg.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -23,6 +20,8 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 th { background: #f0f0f0; }
 td { font-variant-numeric: tabular-nums; }
 p.note { color: #555; font-size: 0.85em; margin: 0.2em 0; }
+table.verdict td:nth-child(6) { max-width: 28em; }
+details { margin: 0.5em 0; }
 .empty { color: #777; font-style: italic; }
 )";
 
@@ -36,57 +35,47 @@ std::string para(std::string_view text, std::string_view css_class = {}) {
          "\n";
 }
 
-std::string run_heading(const RunData& r) { return r.label.empty() ? r.id : r.id + " (" + r.label + ")"; }
+std::string render(const Block& block) {
+  switch (block.kind) {
+    case Block::Kind::kHeading: return h("h3", block.text);
+    case Block::Kind::kParagraph: return para(block.text);
+    case Block::Kind::kNote: return para(block.text, "note");
+    case Block::Kind::kList: {
+      std::string items;
+      for (const auto& i : block.items) items += svg::wrap("li", {}, svg::escape(i));
+      return svg::wrap("ul", {}, items) + "\n";
+    }
+    case Block::Kind::kTable: return html_table(block.table, block.css);
+    case Block::Kind::kFigure: return block.svg + "\n";
+    case Block::Kind::kLinks: {
+      // A disclosure: closed by default, so the other runs cost a line until asked for.
+      std::string items;
+      for (const auto& [text, href] : block.links)
+        items += svg::wrap("li", {}, svg::wrap("a", {{"href", href}}, svg::escape(text)));
+      return svg::wrap("details", {},
+                       svg::wrap("summary", {}, svg::escape(block.text)) + svg::wrap("ul", {}, items)) +
+             "\n";
+    }
+  }
+  return "";
+}
 
 }  // namespace
 
 std::string report_html(const ReportInput& in) {
-  const ReportSections sec = report_sections(in);
-  const bool measured = !sec.summaries.empty();
   std::string b;
   b += h("h1", in.title);
   b += para(fmt::format("{} runs, {} measurements, baseline arm \"{}\".", in.runs.size(), in.measurements.size(),
                         in.baseline_arm),
             "note");
-  if (!in.notes.empty() || !sec.hosts.notes.empty()) {
+  if (!in.notes.empty()) {
     std::string items;
     for (const auto& n : in.notes) items += svg::wrap("li", {}, svg::escape(n));
-    if (!sec.hosts.notes.empty()) items += svg::wrap("li", {}, svg::escape(mixed_hosts_note(sec.hosts)));
     b += svg::wrap("ul", {{"class", "notes"}}, items) + "\n";
   }
-
-  b += h("h2", "1. Waterfalls", "waterfalls");
-  if (in.runs.empty()) b += para("No runs.", "empty");
-  for (const auto& r : in.runs)
-    b += svg::wrap("section", {{"class", "run"}}, h("h3", run_heading(r)) + waterfall_svg(r)) + "\n";
-
-  b += h("h2", "2. GPU busy/idle", "gpu");
-  for (const auto& r : in.runs) b += gpu_timeline_svg(r) + "\n";
-  if (!in.runs.empty()) b += html_table(sec.gpu_idle, "gpu-idle");
-
-  b += h("h2", "3. s/proof vs concurrency", "sproof");
-  if (measured)
-    b += sproof_vs_concurrency_svg(sec.summaries, in.x_key) + "\n" + html_table(sec.sproof, "sproof");
-  else
-    b += para("No A/B or sweep measurements.", "empty");
-
-  b += h("h2", "4. Stage inflation under load", "inflation");
-  if (sec.inflation.empty()) b += para("No A/B or sweep measurements.", "empty");
-  for (const auto& [arm, table] : sec.inflation) b += h("h3", "Arm " + arm) + html_table(table, "inflation");
-
-  b += h("h2", "5. Counters per arm", "counters");
-  b += html_table(sec.counters, "counters");
-
-  b += h("h2", "6. Expected Results", "expected");
-  if (!measured || sec.after_arm.empty())
-    b += para("Needs measurements of the baseline and at least one other arm.", "empty");
-  else
-    b += html_table(sec.expected, "expected") + h("h3", "Each arm against " + in.baseline_arm) +
-         html_table(sec.each_arm, "each-arm");
-  if (!sec.hosts.empty()) {
-    b += h("h3", "Hosts: which machine ran each point");
-    for (const auto& n : sec.hosts.notes) b += para(n, "note");
-    b += html_table(sec.hosts.table, "hosts");
+  for (const Section& s : report_sections(in)) {
+    b += h("h2", s.title, s.id);
+    for (const Block& block : s.blocks) b += render(block);
   }
 
   std::string head = svg::wrap("head", {},

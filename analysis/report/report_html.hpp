@@ -8,9 +8,10 @@
 
 namespace zkc::analysis {
 
-// Sections in order: 1 a waterfall per run, 2 GPU busy/idle per run, 3 s/proof vs concurrency per arm
-// (with measurements), 4 stage inflation against isolation, 5 counters per arm with availability
-// notes, 6 the seed's "Expected Results" table and every arm against the baseline.
+// Sections in report_sections' order: 1 the verdict (arms ranked by s/proof with the family's test,
+// mechanism evidence, warnings), 2 Expected Results beside the seed's, 3 one waterfall per arm (its
+// median run; the others as links to their trace.json in a closed <details>), 4 GPU busy/idle,
+// 5 s/proof vs concurrency, 6 stage inflation, 7 counters per arm, 8 every compared metric.
 std::string report_html(const ReportInput& input);
 
 }  // namespace zkc::analysis

@@ -5,44 +5,39 @@
 #include "analysis/report/report_sections.hpp"
 
 namespace zkc::analysis {
+namespace {
+
+std::string render(const Block& block) {
+  switch (block.kind) {
+    case Block::Kind::kHeading: return "### " + markdown_escape(block.text) + "\n\n";
+    case Block::Kind::kParagraph:
+    case Block::Kind::kNote: return markdown_escape(block.text) + "\n\n";
+    case Block::Kind::kList: {
+      std::string out;
+      for (const auto& i : block.items) out += "- " + markdown_escape(i) + "\n";
+      return out + "\n";
+    }
+    case Block::Kind::kTable: return markdown_table(block.table) + "\n";
+    case Block::Kind::kFigure: return markdown_escape(block.text) + "\n\n";
+    case Block::Kind::kLinks: {
+      std::string out = markdown_escape(block.text) + ":\n\n";
+      for (const auto& [text, href] : block.links) out += fmt::format("- [{}]({})\n", markdown_escape(text), href);
+      return out + "\n";
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 std::string report_md(const ReportInput& in) {
-  const ReportSections sec = report_sections(in);
-  const bool measured = !sec.summaries.empty();
   std::string md = fmt::format("# {}\n\n{} runs, {} measurements, baseline arm \"{}\".\n\n", markdown_escape(in.title),
                                in.runs.size(), in.measurements.size(), markdown_escape(in.baseline_arm));
   for (const auto& n : in.notes) md += "- " + markdown_escape(n) + "\n";
-  if (!sec.hosts.notes.empty()) md += "- " + markdown_escape(mixed_hosts_note(sec.hosts)) + "\n";
-  if (!in.notes.empty() || !sec.hosts.notes.empty()) md += "\n";
-
-  md += "## 1. Waterfalls\n\nOne waterfall per run: see report.html.\n\n";
-  for (const auto& r : in.runs)
-    md += fmt::format("- {}{}\n", markdown_escape(r.id), r.label.empty() ? "" : " (" + markdown_escape(r.label) + ")");
-  md += "\n## 2. GPU busy/idle\n\nTimelines: see report.html.\n\n";
-  if (!in.runs.empty()) md += markdown_table(sec.gpu_idle);
-
-  md += "\n## 3. s/proof vs concurrency\n\n";
-  md += measured ? "Chart: see report.html.\n\n" + markdown_table(sec.sproof) : "No A/B or sweep measurements.\n";
-
-  md += "\n## 4. Stage inflation under load\n\n";
-  if (sec.inflation.empty()) md += "No A/B or sweep measurements.\n";
-  for (const auto& [arm, table] : sec.inflation)
-    md += "### Arm " + markdown_escape(arm) + "\n\n" + markdown_table(table) + "\n";
-
-  md += "\n## 5. Counters per arm\n\n" + markdown_table(sec.counters);
-
-  md += "\n## 6. Expected Results\n\n";
-  if (!measured || sec.after_arm.empty()) {
-    md += "Needs measurements of the baseline and at least one other arm.\n";
-  } else {
-    md += markdown_table(sec.expected);
-    md += "\n### Each arm against " + markdown_escape(in.baseline_arm) + "\n\n" + markdown_table(sec.each_arm);
-  }
-  if (!sec.hosts.empty()) {
-    md += "\n### Hosts: which machine ran each point\n\n";
-    for (const auto& n : sec.hosts.notes) md += "- " + markdown_escape(n) + "\n";
-    if (!sec.hosts.notes.empty()) md += "\n";
-    md += markdown_table(sec.hosts.table);
+  if (!in.notes.empty()) md += "\n";
+  for (const Section& s : report_sections(in)) {
+    md += "## " + markdown_escape(s.title) + "\n\n";
+    for (const Block& block : s.blocks) md += render(block);
   }
   return md;
 }

@@ -6,36 +6,115 @@
 
 #include <fmt/format.h>
 
+#include "analysis/metrics/metric_catalog.hpp"
+#include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/expected_results.hpp"
 #include "analysis/report/format.hpp"
+#include "analysis/report/gpu_timeline_svg.hpp"
 #include "analysis/report/stage_inflation.hpp"
 #include "analysis/report/sweep_points.hpp"
+#include "analysis/report/verdict.hpp"
+#include "analysis/report/waterfall_svg.hpp"
 
 namespace zkc::analysis {
 namespace {
 
-// Only what the report shows is bootstrapped: ab.csv carries ~60 metrics per run.
-constexpr std::string_view kReportMetrics[] = {
-    "s_per_proof",
-    "synthesis_ms_p50",
-    "prep_msm_ms_p50",
-    "b_g2_msm_ms_p50",
-    "avg_gpu_per_partition_s",
-    "tlb_shootdowns_per_s_in_dealloc",
-    "tlb_shootdowns_per_s_outside_dealloc",
-    "tlb_shootdowns",
-    "l3_misses_per_b_g2",
-    "l3_misses_per_spmv",
-    "dtlb_misses_per_b_g2",
-    "dtlb_misses_per_spmv",
-    "minor_faults",
-    "peak_rss_mib",
+// Everything the sections draw from, computed once.
+struct Context {
+  const ReportInput& in;
+  Verdict verdict;
+  std::vector<ArmSummary> summaries;  // the metrics any report table shows
+  std::vector<const RunData*> shown;  // one run per (point, arm): its median by s/proof; all without A/B data
+  std::vector<const RunData*> hidden;
+  bool measured() const { return !summaries.empty(); }
 };
 
-bool shown(const Measurement& m) {
-  return std::isfinite(m.value) &&
-         std::find(std::begin(kReportMetrics), std::end(kReportMetrics), m.metric) != std::end(kReportMetrics);
+Block block(Block::Kind kind, std::string text = {}) {
+  Block b;
+  b.kind = kind;
+  b.text = std::move(text);
+  return b;
+}
+Block heading(std::string text) { return block(Block::Kind::kHeading, std::move(text)); }
+Block paragraph(std::string text) { return block(Block::Kind::kParagraph, std::move(text)); }
+Block note(std::string text) { return block(Block::Kind::kNote, std::move(text)); }
+Block table(Table t, std::string css) {
+  Block b = block(Block::Kind::kTable);
+  b.table = std::move(t);
+  b.css = std::move(css);
+  return b;
+}
+Block figure(std::string svg, std::string md_text) {
+  Block b = block(Block::Kind::kFigure, std::move(md_text));
+  b.svg = std::move(svg);
+  return b;
+}
+constexpr std::string_view kNoMeasurements = "No A/B or sweep measurements.";
+
+std::string run_heading(const RunData& r) { return r.label.empty() ? r.id : r.id + " (" + r.label + ")"; }
+
+// ---- the sections, in report order -----------------------------------------------------------
+
+void verdict_section(const Context& c, std::vector<Block>& b) {
+  const Verdict& v = c.verdict;
+  if (v.empty()) {
+    b.push_back(paragraph(std::string(kNoMeasurements) + " The figures of each run follow."));
+  } else {
+    for (const auto& line : v.headline) b.push_back(paragraph(line));
+    b.push_back(table(v.ranking, "verdict"));
+    b.push_back(heading("Mechanism evidence per arm"));
+    b.push_back(table(v.mechanism, "mechanism"));
+  }
+  if (!c.in.arms.empty()) {
+    Block arms = block(Block::Kind::kList);
+    for (const auto& a : c.in.arms)
+      arms.items.push_back(fmt::format("{}: {}", a.name, a.overrides.empty() ? "(no overrides)"
+                                                                             : fmt::format("{}", fmt::join(a.overrides, " "))));
+    b.push_back(heading("Arms"));
+    b.push_back(std::move(arms));
+  }
+  b.push_back(heading("Warnings"));
+  if (v.warnings.empty()) {
+    b.push_back(note("None."));
+  } else {
+    Block list = block(Block::Kind::kList);
+    list.items = v.warnings;
+    b.push_back(std::move(list));
+  }
+}
+
+void expected_section(const Context& c, std::vector<Block>& b) {
+  if (!c.measured()) {
+    b.push_back(paragraph("Needs measurements of the baseline and the arm holding I1+I2+I3."));
+  } else if (c.in.after_arm.empty()) {
+    b.push_back(paragraph(fmt::format("No arm holds all three interventions (I1+I2+I3); `ab --after ARM` names the "
+                                      "arm to compare with {}.",
+                                      c.in.baseline_arm)));
+  } else {
+    if (!c.in.after_how.empty()) b.push_back(note("After: " + c.in.after_arm + ", " + c.in.after_how + "."));
+    b.push_back(table(expected_results_table(c.summaries, c.verdict.comparisons, c.in.baseline_arm, c.in.after_arm),
+                      "expected"));
+  }
+  b.push_back(heading("The seed's prediction"));
+  b.push_back(table(seed_expected_table(), "seed-expected"));
+}
+
+void waterfalls_section(const Context& c, std::vector<Block>& b) {
+  if (c.in.runs.empty()) b.push_back(note("No runs."));
+  if (!c.hidden.empty())
+    b.push_back(note(fmt::format("One waterfall per arm: its median run by s/proof. The other {} runs are in their "
+                                 "trace.json (Perfetto, chrome://tracing), listed below.",
+                                 c.hidden.size())));
+  for (const RunData* r : c.shown) {
+    b.push_back(heading(run_heading(*r)));
+    b.push_back(figure(waterfall_svg(*r), "Waterfall: see report.html."));
+  }
+  if (!c.hidden.empty()) {
+    Block links = block(Block::Kind::kLinks, fmt::format("The other {} runs (trace.json)", c.hidden.size()));
+    for (const RunData* r : c.hidden) links.links.emplace_back(run_heading(*r), "runs/" + r->id + "/trace.json");
+    b.push_back(std::move(links));
+  }
 }
 
 Table gpu_idle_table(const std::vector<RunData>& runs) {
@@ -43,13 +122,18 @@ Table gpu_idle_table(const std::vector<RunData>& runs) {
   t.header = {"run", "s/proof", "GPU util", "idle gaps", "idle total", "longest idle"};
   for (const auto& r : runs) {
     const auto& m = r.metrics;
-    t.rows.push_back({r.label.empty() ? r.id : r.id + " (" + r.label + ")", fmt::format("{:.2f} s", m.s_per_proof),
-                      fmt::format("{:.1f}%", 100 * m.gpu_util), fmt::format("{}", m.idle_gaps.count),
-                      duration_text(m.idle_gaps.total_ms), duration_text(m.idle_gaps.longest_ms)});
+    t.rows.push_back({run_heading(r), fmt::format("{:.2f} s", m.s_per_proof), fmt::format("{:.1f}%", 100 * m.gpu_util),
+                      fmt::format("{}", m.idle_gaps.count), duration_text(m.idle_gaps.total_ms),
+                      duration_text(m.idle_gaps.longest_ms)});
   }
   t.footnotes.push_back(
       "GPU util: union of GPU_START..GPU_END over the batch; idle gaps of at least 1 ms between busy spans.");
   return t;
+}
+
+void gpu_section(const Context& c, std::vector<Block>& b) {
+  for (const RunData* r : c.shown) b.push_back(figure(gpu_timeline_svg(*r), "Timeline: see report.html."));
+  if (!c.in.runs.empty()) b.push_back(table(gpu_idle_table(c.in.runs), "gpu-idle"));
 }
 
 Table sproof_table(const std::vector<ArmSummary>& summaries) {
@@ -71,28 +155,109 @@ Table sproof_table(const std::vector<ArmSummary>& summaries) {
   return t;
 }
 
+void sproof_section(const Context& c, std::vector<Block>& b) {
+  if (!c.measured()) {
+    b.push_back(note(std::string(kNoMeasurements)));
+    return;
+  }
+  b.push_back(figure(sproof_vs_concurrency_svg(c.summaries, c.in.x_key), "Chart: see report.html."));
+  b.push_back(table(sproof_table(c.summaries), "sproof"));
+}
+
+void inflation_section(const Context& c, std::vector<Block>& b) {
+  if (!c.measured()) b.push_back(note(std::string(kNoMeasurements)));
+  for (const auto& arm : arms_of(c.summaries)) {
+    b.push_back(heading("Arm " + arm));
+    b.push_back(table(stage_inflation_table(c.summaries, arm), "inflation"));
+  }
+}
+
+void counters_section(const Context& c, std::vector<Block>& b) {
+  b.push_back(table(counters_table(c.summaries, c.in.runs), "counters"));
+}
+
+void family_section(const Context& c, std::vector<Block>& b) {
+  if (c.verdict.empty()) {
+    b.push_back(note(std::string(kNoMeasurements)));
+    return;
+  }
+  b.push_back(table(c.verdict.family, "family"));
+}
+
+void hosts_section(const Context& c, std::vector<Block>& b) {
+  const HostSplit& hosts = c.verdict.hosts;
+  if (hosts.empty()) {
+    b.push_back(note("No measurement names its machine (an A/B, or a sweep.csv without a host column)."));
+    return;
+  }
+  if (!hosts.notes.empty()) {
+    Block list = block(Block::Kind::kList);
+    list.items = hosts.notes;
+    b.push_back(std::move(list));
+  }
+  b.push_back(table(hosts.table, "hosts"));
+}
+
+struct SectionSpec {
+  std::string_view id, title;
+  void (*build)(const Context&, std::vector<Block>&);
+};
+// The one list of report sections: report.html and report.md render exactly these, in this order.
+constexpr SectionSpec kSections[] = {
+    {"verdict", "Verdict", verdict_section},
+    {"expected", "Expected Results", expected_section},
+    {"waterfalls", "Waterfalls", waterfalls_section},
+    {"gpu", "GPU busy/idle", gpu_section},
+    {"sproof", "s/proof vs concurrency", sproof_section},
+    {"inflation", "Stage inflation under load", inflation_section},
+    {"counters", "Counters per arm", counters_section},
+    {"family", "Every compared metric against the baseline", family_section},
+    {"hosts", "Hosts: which machine ran each point", hosts_section},
+};
+
+// One run per (point, arm), its median by s/proof, when the measurements say which run each value
+// came from; otherwise every run.
+void choose_runs(Context& c) {
+  const auto& runs = c.in.runs;
+  std::vector<bool> chosen(runs.size(), false);
+  bool any_run_named = false;
+  for (const auto& m : c.in.measurements) any_run_named = any_run_named || !m.run.empty();
+  if (!any_run_named) {
+    std::fill(chosen.begin(), chosen.end(), true);
+  } else {
+    for (const auto& p : points_of(c.summaries))
+      for (const auto& a : arms_of(c.summaries)) {
+        const std::string run = median_run(c.in.measurements, p, a);
+        if (run.empty()) continue;
+        const std::string_view name = std::string_view(run).substr(run.find_last_of('/') + 1);
+        for (std::size_t i = 0; i < runs.size(); ++i)
+          if (runs[i].id == name) chosen[i] = true;
+      }
+  }
+  for (std::size_t i = 0; i < runs.size(); ++i) (chosen[i] ? c.shown : c.hidden).push_back(&runs[i]);
+}
+
 }  // namespace
 
-ReportSections report_sections(const ReportInput& input) {
-  ReportSections out;
+std::vector<Section> report_sections(const ReportInput& input) {
+  Context c{input, compute_verdict(input), {}, {}, {}};
+  // Only what the report shows is bootstrapped: ab.csv carries ~100 metrics per run.
+  const std::uint32_t shown_groups = kGroupCompared | kGroupReport | kGroupCounters | kGroupStage | kGroupMechanism;
   std::vector<Measurement> data;
-  for (const auto& m : input.measurements)
-    if (shown(m)) data.push_back(m);
-  out.summaries = summarize(data);
-  std::vector<Measurement> sproof;
-  for (const auto& m : data)
-    if (m.metric == "s_per_proof") sproof.push_back(m);
-  out.comparisons = compare_to_baseline(sproof, input.baseline_arm, input.detect_pct);
+  for (const auto& m : input.measurements) {
+    const MetricInfo* info = find_metric(m.metric);
+    if (std::isfinite(m.value) && info != nullptr && (info->groups & shown_groups) != 0) data.push_back(m);
+  }
+  c.summaries = summarize(data);
+  choose_runs(c);
 
-  out.gpu_idle = gpu_idle_table(input.runs);
-  out.sproof = sproof_table(out.summaries);
-  for (const auto& arm : arms_of(out.summaries))
-    out.inflation.emplace_back(arm, stage_inflation_table(out.summaries, arm));
-  out.counters = counters_table(out.summaries, input.runs);
-  out.after_arm = after_arm_of(out.summaries, input.baseline_arm);
-  out.expected = expected_results_table(out.summaries, out.comparisons, input.baseline_arm, out.after_arm);
-  out.each_arm = arm_comparison_table(out.summaries, out.comparisons, input.baseline_arm);
-  out.hosts = host_split(input.measurements, input.baseline_arm);
+  std::vector<Section> out;
+  int number = 0;
+  for (const SectionSpec& spec : kSections) {
+    Section s{std::string(spec.id), fmt::format("{}. {}", ++number, spec.title), {}};
+    spec.build(c, s.blocks);
+    out.push_back(std::move(s));
+  }
   return out;
 }
 

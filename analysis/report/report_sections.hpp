@@ -1,31 +1,33 @@
-// The statistics and tables of a report, computed once and rendered by both report_html and report_md
-// so the two files always show the same numbers.
+// The report as one list of sections, computed once and rendered by report_html and report_md, so
+// the two files show the same numbers in the same order, and adding a section touches one list
+// (kSections in report_sections.cpp). The verdict comes first: the answer before the evidence.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "analysis/report/host_split.hpp"
 #include "analysis/report/report_input.hpp"
 #include "analysis/report/table.hpp"
-#include "analysis/stats/arm_stats.hpp"
 
 namespace zkc::analysis {
 
-struct ReportSections {
-  std::vector<ArmSummary> summaries;    // of the metrics the report shows; NaN values (not measured) left out
-  std::vector<Comparison> comparisons;  // s_per_proof of each arm against the baseline arm
-  Table gpu_idle;                       // per run: GPU util, idle gaps (section 2)
-  Table sproof;                         // per point: each arm's s/proof median [interval] (section 3)
-  std::vector<std::pair<std::string, Table>> inflation;  // per arm (section 4)
-  Table counters;                                        // section 5
-  std::string after_arm;                                 // the arm "after interventions" of section 6 ("" without one)
-  Table expected;                                        // section 6, the seed's layout
-  Table each_arm;                                        // section 6, every arm
-  HostSplit hosts;                                       // section 6: which machine ran what (collected sweeps)
+struct Block {
+  enum class Kind { kHeading, kParagraph, kNote, kList, kTable, kFigure, kLinks };
+  Kind kind = Kind::kParagraph;
+  std::string text;                // heading, paragraph, note; figure: what Markdown says instead; links: summary
+  std::vector<std::string> items;  // list
+  Table table;                     // table
+  std::string css;                 // table: its class; figure: the SVG element's wrapper class ("" none)
+  std::string svg;                 // figure: a complete inline <svg> (HTML only)
+  std::vector<std::pair<std::string, std::string>> links;  // (text, href relative to the report)
 };
 
-ReportSections report_sections(const ReportInput& input);
+struct Section {
+  std::string id, title;  // id: the HTML anchor; title: "1. Verdict"
+  std::vector<Block> blocks;
+};
+
+std::vector<Section> report_sections(const ReportInput& input);
 
 }  // namespace zkc::analysis

@@ -4,22 +4,23 @@
 #include <cmath>
 #include <string>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/format.hpp"
 #include "analysis/report/sweep_points.hpp"
 
 namespace zkc::analysis {
 namespace {
 
+// The rows: metric_catalog's kGroupStage (durations), in catalog order.
 struct StageMetric {
-  std::string_view metric, title;
+  std::string metric, title;
   double to_ms;  // the metric's unit in ms
 };
-constexpr StageMetric kStages[] = {
-    {"synthesis_ms_p50", "synthesis (p50)", 1.0},
-    {"prep_msm_ms_p50", "prep_msm (p50)", 1.0},
-    {"b_g2_msm_ms_p50", "b_g2_msm (p50)", 1.0},
-    {"avg_gpu_per_partition_s", "GPU per partition (mean)", 1000.0},
-};
+std::vector<StageMetric> stages() {
+  std::vector<StageMetric> out;
+  for (const auto& m : metrics_in(kGroupStage)) out.push_back({m, metric_title(m), metric_to_ms(m)});
+  return out;
+}
 
 }  // namespace
 
@@ -37,7 +38,7 @@ Table stage_inflation_table(std::span<const ArmSummary> summaries, std::string_v
   Table t;
   t.header.push_back("stage");
   for (const auto& p : points) t.header.push_back(point_title(p));
-  for (const auto& st : kStages) {
+  for (const auto& st : stages()) {
     std::vector<std::string> row{std::string(st.title)};
     const ArmSummary* ref = has_iso ? find_summary(summaries, points.front(), arm, st.metric) : nullptr;
     for (const auto& p : points) {

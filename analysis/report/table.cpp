@@ -22,7 +22,38 @@ std::size_t columns(const Table& t) {
   return n;
 }
 
+// Display width of UTF-8 text: code points, not bytes (the tables hold '±', '≥' and arrows).
+std::size_t width(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace
+
+std::string text_table(const Table& t) {
+  const std::size_t n = columns(t);
+  std::vector<std::size_t> w(n, 0);
+  const auto measure = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) w[i] = std::max(w[i], width(cells[i]));
+  };
+  measure(t.header);
+  for (const auto& r : t.rows) measure(r);
+  const auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string cell = i < cells.size() ? cells[i] : "";
+      out += cell;
+      if (i + 1 < n) out += std::string(w[i] - width(cell) + 2, ' ');
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = n == 0 ? "" : line(t.header);
+  for (const auto& r : t.rows) out += line(r);
+  for (const auto& f : t.footnotes) out += f + "\n";
+  return out;
+}
 
 std::string markdown_escape(std::string_view text) {
   std::string out;

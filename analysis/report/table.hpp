@@ -1,5 +1,5 @@
-// A plain table (header and text cells) rendered to Markdown or to XHTML, so report.md and
-// report.html show the same numbers from one computation.
+// A plain table (header and text cells) rendered to Markdown, XHTML or terminal text, so report.md,
+// report.html and the terminal show the same numbers from one computation.
 #pragma once
 
 #include <string>
@@ -18,6 +18,9 @@ struct Table {
 std::string markdown_table(const Table& table);
 // <table class="css_class"> with <thead>/<tbody>, every cell escaped, then footnotes as <p class="note">.
 std::string html_table(const Table& table, std::string_view css_class);
+// Aligned plain text for a terminal: columns padded to their widest cell (UTF-8 counted by code
+// point), then the footnotes, each on its own line.
+std::string text_table(const Table& table);
 // Text escaped for Markdown prose (headings, notes): punctuation with a meaning is backslashed.
 std::string markdown_escape(std::string_view text);
 

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <numeric>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "analysis/metrics/run_metrics.hpp"
 
@@ -116,16 +119,24 @@ Interval bootstrap_median_ci(const std::vector<double>& values, const BootstrapO
   return percentile_interval(stats, options.level);
 }
 
-std::size_t repeats_needed(double cv, double detect_pct) {
+std::size_t repeats_needed(double cv, double detect_pct, std::size_t family) {
   constexpr std::size_t kMin = 2;  // a spread cannot be estimated from fewer
-  if (cv == 0) return kMin;
+  const std::size_t floor_n = std::max(kMin, runs_to_reach(kFamilyAlpha, family));
+  if (cv == 0) return floor_n;
   // No finite number of repeats detects a change of 0 (or a nonsense size).
   if (!(detect_pct > 0)) return std::numeric_limits<std::size_t>::max();
-  const double z = (1.96 + 0.8416) * std::abs(cv) / (detect_pct / 100.0);
-  const double n = std::ceil(2 * z * z);
+  const double alpha = kFamilyAlpha / static_cast<double>(std::max<std::size_t>(family, 1));
+  const double z = (normal_quantile(1 - alpha / 2) + normal_quantile(0.8)) * std::abs(cv) / (detect_pct / 100.0);
+  const double n = std::ceil(2 * z * z * std::numbers::pi / 3);
   // Guard the cast: a double past size_t's range (or NaN) is undefined behaviour to convert.
   if (!(n < 1e18)) return std::numeric_limits<std::size_t>::max();
-  return std::max(kMin, static_cast<std::size_t>(n));
+  return std::max(floor_n, static_cast<std::size_t>(n));
+}
+
+std::string verdict_text(const Comparison& c) {
+  const std::string change = fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", c.change_pct, c.ci_pct.lo, c.ci_pct.hi);
+  if (c.too_few) return change + fmt::format(" n too small for {:g}%", 100 * kFamilyAlpha);
+  return change + fmt::format(" p={:.2g}{}", c.p_holm, c.significant ? " *" : "");
 }
 
 std::vector<ArmSummary> summarize(std::span<const Measurement> data, const BootstrapOptions& options) {
@@ -154,6 +165,7 @@ std::vector<Comparison> compare_to_baseline(std::span<const Measurement> data, c
   std::map<Key, std::size_t> index;
   const std::vector<Group> groups = group(data, index);
   std::vector<Comparison> out;
+  std::vector<double> cvs;  // per comparison: the larger of the two arms' CVs
   for (const Group& g : groups) {
     const Measurement& names = *g.first;
     if (names.arm == baseline_arm) continue;
@@ -182,16 +194,28 @@ std::vector<Comparison> compare_to_baseline(std::span<const Measurement> data, c
       if (b != 0) stats.push_back(pct(median_in_place(arm_buf), b));
     }
     c.ci_pct = stats.empty() ? Interval{c.change_pct, c.change_pct} : percentile_interval(stats, options.level);
-    // With fewer than kMinRepeatsForSignificance values per arm a percentile bootstrap interval is
-    // far too narrow (one value each gives a point), so such a change is never called significant.
-    c.significant = base.size() >= kMinRepeatsForSignificance && g.values.size() >= kMinRepeatsForSignificance &&
-                    (c.ci_pct.lo > 0 || c.ci_pct.hi < 0);
+    c.n_base = base.size();
+    c.n_arm = g.values.size();
+    const RankTest test = rank_sum_test(g.values, base);
+    c.p = test.p;
+    c.min_p = test.min_p;
 
     c.detect_pct = detect_pct;
-    const double cv_base = cv_of(sample_sd(base), mean(base));
-    const double cv_arm = cv_of(sample_sd(g.values), mean(g.values));
-    c.repeats_needed = repeats_needed(std::max(cv_base, cv_arm), detect_pct);
+    cvs.push_back(std::max(cv_of(sample_sd(base), mean(base)), cv_of(sample_sd(g.values), mean(g.values))));
     out.push_back(std::move(c));
+  }
+  // The family: every comparison made here. Holm keeps P(any false call) <= alpha whatever their
+  // dependence (the metrics of one run are correlated).
+  std::vector<double> ps;
+  for (const auto& c : out) ps.push_back(c.p);
+  const std::vector<double> adjusted = holm(ps);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    Comparison& c = out[i];
+    c.family = out.size();
+    c.p_holm = adjusted[i];
+    c.too_few = static_cast<double>(c.family) * c.min_p > kFamilyAlpha;
+    c.significant = !c.too_few && c.p_holm <= kFamilyAlpha;
+    c.repeats_needed = repeats_needed(cvs[i], c.detect_pct, c.family);
   }
   return out;
 }

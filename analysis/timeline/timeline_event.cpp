@@ -1,8 +1,28 @@
 #include "analysis/timeline/timeline_event.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
+#include <cmath>
 
 namespace zkc::analysis {
+
+bool valid_offset_ms(double ms) { return std::isfinite(ms) && ms >= 0 && ms <= kMaxOffsetMs; }
+
+std::string detail_problem(std::string_view detail) {
+  if (detail.empty()) return "";
+  while (true) {
+    const std::size_t comma = detail.find(',');
+    const std::string_view item = detail.substr(0, comma);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      constexpr std::size_t kMax = 40;
+      return fmt::format("detail item \"{}{}\" is not key=value", item.substr(0, kMax), item.size() > kMax ? "..." : "");
+    }
+    if (comma == std::string_view::npos) return "";
+    detail.remove_prefix(comma + 1);
+  }
+}
 
 std::optional<std::string_view> detail_value(std::string_view detail, std::string_view key) {
   while (!detail.empty()) {

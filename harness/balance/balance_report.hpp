@@ -46,7 +46,7 @@ struct Trigger {
 };
 std::vector<Trigger> balance_triggers(const RunPlan& plan);
 
-// The numbers of the fit's verifying pilot (3 isolation runs, c=1 j=1): what the ab warning judges. Empty
+// The numbers of the fit's verifying pilot (5 isolation runs, c=1 j=1): what the ab warning judges. Empty
 // without a fit or a pilot.
 std::vector<BalanceNumber> pilot_numbers(const RunPlan& plan);
 // The decisive numbers that are off, one line each naming the number, its value and its target.

@@ -116,7 +116,7 @@ struct BalanceFit {
   std::string source;  // "measured in 2.1 s" or "cache <path>"
   UnitCosts costs;
   StageSizes sizes;
-  StageMedians verified;  // the last pilot (3 isolation runs, c=1 j=1) with these sizes; all 0 when none ran
+  StageMedians verified;  // the last pilot (5 isolation runs, c=1 j=1) with these sizes; all 0 when none ran
 };
 
 // Throws std::invalid_argument for non-positive costs or targets out of range.

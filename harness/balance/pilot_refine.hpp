@@ -1,9 +1,10 @@
 // The fit's second step: unit costs measured in isolation miss what the pipeline adds to them on
 // this host (first-touch page faults on fresh buffers, the other GPU worker's prep sharing the
-// cores with b_g2, cold matrices). So the solved sizes run as a pilot (three fresh isolation runs,
-// c=1 j=1, exactly what the isolation check runs; counters off, the plan's memory strategy), each CPU stage's cost is corrected by measured / predicted,
-// and the sizes are solved again, until every stage is within 10% of its prediction or the pilots
-// run out.
+// cores with b_g2, cold matrices). So the solved sizes run as a pilot (five fresh isolation runs,
+// c=1 j=1, exactly what the isolation check runs; counters off, the plan's memory strategy), each
+// CPU stage's cost is corrected by measured / predicted, and the sizes are solved again, until the
+// decisive numbers (rho, prep/gpu_total, b_g2/gpu_total, witness share) are within 10% of their
+// targets or the pilots run out.
 #pragma once
 
 #include <functional>

@@ -1,12 +1,13 @@
 // `zkcontend ab`: the main job. Runs every arm (named override sets: baseline, I1, I1+I2, I1+I2+I3,
-// split, or an arms file's) `repeats` times, interleaved round-robin per repeat (optionally shuffled
-// with a seed) so slow drift of the machine spreads over all arms, then writes
-// results/<ab-id>/{runs/<arm>-r<k>/, ab.csv, report.html, report.md} and prints medians with 95%
-// bootstrap intervals and the change of each arm against the baseline.
+// split, or an arms file's) `repeats` times in rounds whose arm order is counterbalanced (ab_order:
+// rotations of a seeded permutation, the seed printed and recorded) after `warmup` discarded runs,
+// then writes results/<ab-id>/{runs/<arm>-r<k>/, warmup/, ab.csv, ab.json, report.html, report.md}
+// and prints the compared metrics and, last, the verdict the reports open with.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/ab_order.hpp"
 #include "harness/cli/run_execution.hpp"
 
 #include <cstdint>
@@ -20,7 +21,10 @@ struct AbOptions {
   std::vector<std::string> arms;  // names; empty = all
   std::string arms_file;
   int repeats = 3;
-  std::int64_t shuffle_seed = -1;  // < 0: fixed round-robin order
+  std::string order = "balanced";  // ab_order's modes
+  std::int64_t order_seed = -1;     // < 0: a fresh seed (printed and recorded in ab.json)
+  int warmup = 1;                   // runs of the first arm before the first measured one, discarded
+  std::string after;                // the arm holding I1+I2+I3 for Expected Results; "" = by overrides
   std::string results_dir = "results";
   std::string id;  // "" = <timestamp>-ab
   bool quiet = false;
@@ -29,8 +33,5 @@ struct AbOptions {
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts);
 int run_ab(const AbOptions& opts);
-
-// Exit code of a command stopped by Ctrl-C after a clean stop (128 + SIGINT, as shells report it).
-inline constexpr int kExitInterrupted = 130;
 
 }  // namespace zkc::cli

@@ -18,7 +18,8 @@ namespace zkc::cli {
 namespace fs = std::filesystem;
 
 void add_analyze_options(CLI::App& cmd, AnalyzeOptions& opts) {
-  cmd.add_option("--timeline", opts.timeline, "The prover's log (TIMELINE,... and CUZK_TIMING: lines)")
+  cmd.add_option("--timeline", opts.timeline,
+                 "The prover's log (TIMELINE,... and CUZK_TIMING: lines), or a run's timeline.csv as it is")
       ->required()
       ->check(CLI::ExistingFile);
   cmd.add_option("--partitions", opts.partitions,

@@ -87,8 +87,32 @@ std::vector<Arm> merge_arms(std::vector<Arm> base, const std::vector<Arm>& extra
   return base;
 }
 
+namespace {
+
+// Each arm's runs live in a folder named by its slug: two selected arms with one slug (I1+I2 and
+// I1-I2, or an arm listed twice) would meet there after the first ran, so they are refused up front.
+void check_distinct_folders(const std::vector<Arm>& arms) {
+  for (std::size_t i = 0; i < arms.size(); ++i) {
+    for (std::size_t k = 0; k < i; ++k) {
+      if (arms[k].name == arms[i].name)
+        throw config::ConfigError(fmt::format("arm '{}' is selected twice", arms[i].name));
+      if (arm_slug(arms[k].name) == arm_slug(arms[i].name)) {
+        throw config::ConfigError(fmt::format(
+            "arms '{}' and '{}' would share the run folder name '{}' (characters outside [A-Za-z0-9._-] become "
+            "'-'); rename one of them",
+            arms[k].name, arms[i].name, arm_slug(arms[i].name)));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Arm> select_arms(const std::vector<Arm>& arms, const std::vector<std::string>& names) {
-  if (names.empty()) return arms;
+  if (names.empty()) {
+    check_distinct_folders(arms);
+    return arms;
+  }
   std::vector<Arm> out;
   for (const auto& n : names) {
     auto it = std::find_if(arms.begin(), arms.end(), [&](const Arm& a) { return a.name == n; });
@@ -99,6 +123,7 @@ std::vector<Arm> select_arms(const std::vector<Arm>& arms, const std::vector<std
     }
     out.push_back(*it);
   }
+  check_distinct_folders(out);
   return out;
 }
 
@@ -109,6 +134,7 @@ std::string arm_slug(const std::string& name) {
                        c == '_' || c == '-';
     out += plain ? c : '-';
   }
+  if (out.empty() || out.front() == '.') out.insert(out.begin(), '-');  // never hidden (.tmp- is reserved), never empty
   return out;
 }
 

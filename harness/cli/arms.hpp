@@ -32,10 +32,12 @@ std::vector<Arm> read_arms_file(const std::filesystem::path& path);
 std::vector<Arm> merge_arms(std::vector<Arm> base, const std::vector<Arm>& extra);
 
 // The arms named in `names` ("a,b" split by the caller), in that order; ConfigError naming an
-// unknown one and listing the known. Empty `names` selects all.
+// unknown one and listing the known. Empty `names` selects all. Also a ConfigError when two of the
+// selected arms would share a run folder (the same arm_slug, or one arm listed twice).
 std::vector<Arm> select_arms(const std::vector<Arm>& arms, const std::vector<std::string>& names);
 
-// A folder-safe form of an arm name: "I1+I2" -> "I1-I2".
+// A folder-safe form of an arm name: "I1+I2" -> "I1-I2"; a leading '.' (and an empty name) gets a
+// '-' in front, so an arm's run folder is never hidden.
 std::string arm_slug(const std::string& name);
 
 }  // namespace zkc::cli

@@ -1,7 +1,8 @@
-// InterruptWatch: Ctrl-C for long commands (ab, sweep) that must stop cleanly after the current run.
-// SIGINT is blocked in this thread (and so in every thread started after) and a watcher thread
-// waits for it with sigtimedwait, so no signal handler and no global flag are involved: the flag
-// belongs to this object. A second Ctrl-C restores the default action and stops at once.
+// InterruptWatch: Ctrl-C (SIGINT) and SIGTERM for long commands (ab, sweep) that must stop cleanly
+// after the current run: a service manager, `timeout` or `kill` stopping them is treated as Ctrl-C is.
+// Both signals are blocked in this thread (and so in every thread started after) and a watcher thread
+// waits for them with sigtimedwait, so no signal handler and no global flag are involved: the flag
+// belongs to this object. A second signal restores the default action and stops at once.
 #pragma once
 
 #include <signal.h>
@@ -19,13 +20,16 @@ class InterruptWatch {
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
 
-  bool requested() const { return requested_.load(); }
+  bool requested() const { return signal_.load() != 0; }
+  // The exit code of a command stopped cleanly: 128 + the signal, as shells report it (130 for Ctrl-C,
+  // 143 for SIGTERM); 0 when no signal came.
+  int exit_code() const { return signal_.load() == 0 ? 0 : 128 + signal_.load(); }
 
  private:
   void watch();
 
   sigset_t old_mask_{};
-  std::atomic<bool> requested_{false};
+  std::atomic<int> signal_{0};  // the first signal received, 0 for none
   std::atomic<bool> done_{false};
   std::thread watcher_;
 };

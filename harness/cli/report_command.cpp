@@ -6,6 +6,7 @@
 
 #include "harness/cli/app.hpp"
 #include "harness/cli/report_writer.hpp"
+#include "harness/results/text_file.hpp"
 
 namespace zkc::cli {
 
@@ -24,6 +25,9 @@ int run_report(const ReportOptions& opts) {
   }
   try {
     write_reports(dir, fmt::format("zkcontend report: {}", dir.filename().string()));
+  } catch (const harness::WriteError& e) {
+    fmt::print(stderr, "zkcontend report: {}\n", e.what());
+    return kExitFailure;  // a full disk or a read-only folder: the machine, not the input
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend report: {}\n", e.what());
     return kExitUsage;  // a damaged input file, named in the message

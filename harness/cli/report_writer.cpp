@@ -1,6 +1,7 @@
 #include "harness/cli/report_writer.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>
@@ -35,7 +36,7 @@ std::vector<analysis::Measurement> read_ab_csv(const fs::path& path) {
     const auto& f = records[r].fields;
     if (f.size() < 4) throw std::runtime_error(fmt::format("{}:{}: expected 5 fields", path.string(), records[r].line));
     out.push_back({"", f[0], static_cast<int>(number(f[1], path, records[r].line)), f[2],
-                   number(f[3], path, records[r].line)});
+                   number(f[3], path, records[r].line), f.size() > 4 ? f[4] : ""});
   }
   return out;
 }
@@ -60,11 +61,43 @@ std::vector<analysis::Measurement> read_sweep_csv(const fs::path& path) {
       if (h[c].find('.') != std::string::npos || f[c].empty()) continue;  // a key, or not measured
       if (h.begin() + static_cast<std::ptrdiff_t>(c) == host) continue;
       out.push_back({f[0], f[1], static_cast<int>(number(f[2], path, records[r].line)), h[c],
-                     number(f[c], path, records[r].line)});
+                     number(f[c], path, records[r].line), f[3]});
       if (host != h.end()) out.back().host = f[static_cast<std::size_t>(host - h.begin())];
     }
   }
   return out;
+}
+
+// What `ab` recorded about itself (ab.json); without the file, the arm named I1+I2+I3 (a sweep's).
+void read_ab_json(const fs::path& path, analysis::ReportInput& in) {
+  if (!fs::exists(path)) {
+    for (const auto& m : in.measurements)
+      if (m.arm == "I1+I2+I3") {
+        in.after_arm = m.arm;
+        in.after_how = "by its name";
+        break;
+      }
+    return;
+  }
+  try {
+    const nlohmann::json j = nlohmann::json::parse(harness::read_text_file(path));
+    in.baseline_arm = j.at("baseline").get<std::string>();
+    for (const auto& a : j.at("arms"))
+      in.arms.push_back({a.at("name").get<std::string>(), a.at("overrides").get<std::vector<std::string>>()});
+    if (const auto& after = j.at("after"); !after.is_null()) {
+      in.after_arm = after.at("arm").get<std::string>();
+      in.after_how = after.at("how").get<std::string>();
+    }
+    in.warnings = j.at("warnings").get<std::vector<std::string>>();
+    const auto& order = j.at("order");
+    const auto warmup = j.at("warmup").size();
+    in.notes.push_back(fmt::format("Arm order per round: {} (seed {}); {} warm-up run{} discarded before the first "
+                                   "measured one.",
+                                   order.at("mode").get<std::string>(), order.at("seed").get<std::uint64_t>(), warmup,
+                                   warmup == 1 ? "" : "s"));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(fmt::format("{}: not the ab.json zkcontend writes: {}", path.string(), e.what()));
+  }
 }
 
 }  // namespace
@@ -106,7 +139,7 @@ void write_reports_for(const fs::path& out, const std::string& title, const std:
   harness::write_text_file(out / "report.md", analysis::report_md(input));
 }
 
-void write_reports(const fs::path& dir, const std::string& title) {
+analysis::ReportInput write_reports(const fs::path& dir, const std::string& title) {
   const auto folders = run_folders(dir);
   if (folders.empty()) {
     throw std::runtime_error(fmt::format("{}: neither a run folder (timeline.csv, summary.csv) nor a folder with "
@@ -117,7 +150,14 @@ void write_reports(const fs::path& dir, const std::string& title) {
     runs.push_back(harness::load_run(f));
     harness::write_text_file(f / "trace.json", analysis::trace_json(runs.back()));
   }
-  write_reports_for(dir, title, runs, read_measurements(dir));
+  analysis::ReportInput input;
+  input.title = title;
+  input.runs = std::move(runs);
+  input.measurements = read_measurements(dir);
+  read_ab_json(dir / "ab.json", input);
+  harness::write_text_file(dir / "report.html", analysis::report_html(input));
+  harness::write_text_file(dir / "report.md", analysis::report_md(input));
+  return input;
 }
 
 }  // namespace zkc::cli

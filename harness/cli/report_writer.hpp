@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/report/report_input.hpp"
 #include "analysis/report/run_data.hpp"
 #include "analysis/stats/measurement.hpp"
 
@@ -20,7 +21,10 @@ std::vector<std::filesystem::path> run_folders(const std::filesystem::path& dir)
 std::vector<analysis::Measurement> read_measurements(const std::filesystem::path& dir);
 
 // Throws std::runtime_error / std::system_error naming the file on a damaged or unwritable file.
-void write_reports(const std::filesystem::path& dir, const std::string& title);
+// Returns what the reports were made from (so `ab` prints the same verdict). An A/B folder's ab.json
+// gives the baseline, the arms' overrides, the arm holding I1+I2+I3, the order and the warnings;
+// without it (a sweep) the arm named "I1+I2+I3", if any, is the after arm.
+analysis::ReportInput write_reports(const std::filesystem::path& dir, const std::string& title);
 
 // The same for data already in memory (an ingested log): report.html/md and trace.json into `out`.
 void write_reports_for(const std::filesystem::path& out, const std::string& title,

@@ -47,7 +47,7 @@ int run_run(const RunOptions& opts) {
       return kExitFailure;
     }
   }
-  fmt::print("zkcontend {} run: {}\n", ZKC_VERSION, describe_plan(plan));
+  fmt::print("zkcontend {} run: {}\n{}", ZKC_VERSION, describe_plan(plan), machine_notes(plan));
   if (!opts.dry_run) {
     fmt::print("{}", harness::format_balance(plan, harness::balance_numbers(plan), harness::balance_triggers(plan)));
   }
@@ -77,6 +77,7 @@ int run_run(const RunOptions& opts) {
     return kExitUsage;
   }
 
+  harness::remove_stale_temp_dirs(root);  // what runs killed hard left; a live run's stays
   ProgressLine progress(!opts.quiet);
   RunOutcome outcome;
   try {

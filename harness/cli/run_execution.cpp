@@ -8,9 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <cerrno>
 #include <limits>
+#include <optional>
+#include <system_error>
 #include <thread>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/metrics/run_metrics.hpp"
 #include "harness/balance/balance_fit.hpp"
 #include "harness/balance/balance_report.hpp"
@@ -43,6 +47,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using harness::RunPlan;
+
+// What a folder name given on the command line may be (harness::is_plain_run_id); a leading '.' is
+// refused because hidden names are the results folder's own (`.tmp-` marks an unfinished run).
+constexpr const char* kPlainName = "accepted: a plain name of letters, digits, '.', '_', '-', not starting with '.'";
 
 void write_results(const fs::path& dir, const config::Config& resolved, const RunPlan& plan,
                    const harness::EngineResult& r, const analysis::RunMetrics& metrics,
@@ -140,18 +148,19 @@ std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
     }
     return n == 0 ? kNa : sum / static_cast<double>(n);
   };
+  using analysis::metric_row;
   return {
-      {"l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm"), "misses"},
-      {"l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv"), "misses"},
-      {"dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm"), "misses"},
-      {"dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv"), "misses"},
-      {"tlb_shootdowns", shootdowns, "IPIs"},
-      {"tlb_shootdowns_per_s_in_dealloc", in_rate, "IPIs/s"},
-      {"tlb_shootdowns_per_s_outside_dealloc", out_rate, "IPIs/s"},
-      {"minor_faults", delta([](const auto& x) { return x.usage.minor_faults; }), "faults"},
-      {"major_faults", delta([](const auto& x) { return x.usage.major_faults; }), "faults"},
-      {"voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; }), "switches"},
-      {"involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; }), "switches"},
+      metric_row("l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm")),
+      metric_row("l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv")),
+      metric_row("dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm")),
+      metric_row("dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv")),
+      metric_row("tlb_shootdowns", shootdowns),
+      metric_row("tlb_shootdowns_per_s_in_dealloc", in_rate),
+      metric_row("tlb_shootdowns_per_s_outside_dealloc", out_rate),
+      metric_row("minor_faults", delta([](const auto& x) { return x.usage.minor_faults; })),
+      metric_row("major_faults", delta([](const auto& x) { return x.usage.major_faults; })),
+      metric_row("voluntary_ctx_switches", delta([](const auto& x) { return x.usage.voluntary_ctx_switches; })),
+      metric_row("involuntary_ctx_switches", delta([](const auto& x) { return x.usage.involuntary_ctx_switches; })),
   };
 }
 
@@ -196,6 +205,12 @@ std::string describe_plan(const RunPlan& p) {
       p.toggle_summary, p.backend_note, workloads::to_string(p.numa), p.topology_summary);
 }
 
+std::string machine_notes(const RunPlan& plan) {
+  if (!plan.counters) return "";
+  const std::string tracefs = harness::counters::tracefs_hint();
+  return tracefs.empty() ? "" : "note: " + tracefs + "\n";
+}
+
 void check_results_root(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
@@ -207,18 +222,14 @@ void check_results_root(const fs::path& root) {
 
 
 void check_run_id(const std::string& run_id) {
-  if (run_id.empty() || run_id == "." || run_id == ".." || harness::sanitize_label(run_id) != run_id) {
-    throw config::ConfigError(
-        fmt::format("--run-id '{}': accepted: a plain name of letters, digits, '.', '_', '-'", run_id));
-  }
+  if (!harness::is_plain_run_id(run_id)) throw config::ConfigError(fmt::format("--run-id '{}': {}", run_id, kPlainName));
 }
 
 void check_new_folder(const fs::path& root, const std::string& id, const std::string& option) {
   try {
     check_run_id(id);
   } catch (const config::ConfigError&) {
-    throw config::ConfigError(
-        fmt::format("{} '{}': accepted: a plain name of letters, digits, '.', '_', '-'", option, id));
+    throw config::ConfigError(fmt::format("{} '{}': {}", option, id, kPlainName));
   }
   check_results_root(root);
   if (fs::exists(root / id)) {
@@ -287,6 +298,16 @@ void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress
 RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::string& run_id,
                        ProgressLine* progress) {
   const RunPlan& plan = run.plan;
+  // The folder is claimed before the run, not after it: a run that finished is never lost to another
+  // that took the name meanwhile (the commit then goes to <run-id>-2), and a name taken before this
+  // run started is refused before it costs anything.
+  std::optional<harness::RunDirectory> dir;
+  try {
+    dir.emplace(harness::RunDirectory::create(root, run_id));
+  } catch (const std::system_error& e) {
+    if (e.code().value() == EEXIST) throw config::ConfigError(fmt::format("--run-id {}: {}", run_id, e.what()));
+    throw;
+  }
   const std::string rss_note = reset_peak_rss();
   harness::EngineCallbacks cb;
   if (progress != nullptr) {
@@ -310,21 +331,20 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   RunOutcome out;
   out.metrics = analysis::compute_metrics(result.events, mo);
   const auto& metrics = out.metrics;
+  using analysis::metric_row;
   std::vector<analysis::MetricRow> extra = {
-      {"peak_rss_mib",
-       rss_note.empty() ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
-                        : std::numeric_limits<double>::quiet_NaN(),
-       "MiB"},
-      {"vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20), "MiB"},
-      {"throttle_checks", static_cast<double>(result.totals.throttle_checks), "checks"},
-      {"spmv_chunks", static_cast<double>(result.totals.spmv_chunks), "chunks"},
-      {"b_g2_points_per_partition",
-       metrics.partitions_completed == 0
-           ? 0.0
-           : static_cast<double>(result.totals.b_g2_points_total) / static_cast<double>(metrics.partitions_completed),
-       "points"},
-      {"b_g2_window", static_cast<double>(result.totals.b_g2_plan.window), "bits"},
-      {"setup_ms", result.setup_ms, "ms"},
+      metric_row("peak_rss_mib", rss_note.empty()
+                                     ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
+                                     : std::numeric_limits<double>::quiet_NaN()),
+      metric_row("vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20)),
+      metric_row("throttle_checks", static_cast<double>(result.totals.throttle_checks)),
+      metric_row("spmv_chunks", static_cast<double>(result.totals.spmv_chunks)),
+      metric_row("b_g2_points_per_partition",
+                 metrics.partitions_completed == 0 ? 0.0
+                                                   : static_cast<double>(result.totals.b_g2_points_total) /
+                                                         static_cast<double>(metrics.partitions_completed)),
+      metric_row("b_g2_window", static_cast<double>(result.totals.b_g2_plan.window)),
+      metric_row("setup_ms", result.setup_ms),
   };
   for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
   for (auto& row : harness::memory_rows(plan, result)) extra.push_back(std::move(row));
@@ -335,15 +355,18 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   const auto rows = analysis::metric_rows(metrics);
   for (const auto& n : numbers) {
     const bool known = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.name == n.key; });
-    if (!known) extra.push_back({"balance_" + n.key, n.achieved, "ratio"});
+    if (!known) extra.push_back(analysis::metric_row("balance_" + n.key, n.achieved));
   }
   const auto triggers = harness::balance_triggers(plan);
   const nlohmann::json balance = harness::balance_json(plan, numbers, triggers, &measured);
   out.extra = extra;
   out.balance = harness::format_balance(plan, numbers, triggers);
-  harness::RunDirectory dir = harness::RunDirectory::create(root, run_id);
-  write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
-  out.dir = dir.commit();
+  write_results(dir->path(), run.config, plan, result, metrics, extra, balance);
+  out.dir = dir->commit();
+  if (dir->renamed()) {
+    fmt::print(stderr, "zkcontend: {} was taken meanwhile (another run with the same id); this run is in {}\n",
+               (root / run_id).string(), out.dir.string());
+  }
   return out;
 }
 

@@ -36,6 +36,9 @@ config::Config load_input(const ConfigInput& input);
 PreparedRun prepare_run(const ConfigInput& input, const harness::MachineFacts& machine);
 // One line: c, j, P, pw, gw, gt, scale, sizes, balance, interventions, GPU backend.
 std::string describe_plan(const harness::RunPlan& plan);
+// What this machine lacks that the plan would measure, and how to get it, one "note: ..." line each
+// (tracefs unmounted: no tlb_flush per reason); "" when nothing. For the run, ab and sweep headers.
+std::string machine_notes(const harness::RunPlan& plan);
 // workload.balance = seed: obtains one fit for the first run's plan (fit cache or a few seconds of
 // measuring, shown on `progress`) and applies the same sizes to every run given, so the arms of an
 // A/B or a sweep point differ only in what they toggle. Uniform runs are left as they are.
@@ -70,8 +73,9 @@ struct RunOutcome {
   std::string balance;                     // the balance table, achieved values filled in
 };
 
-// Runs the plan and writes <root>/<run_id>/. Throws what the run throws (nothing is written then)
-// and std::system_error when the results cannot be written. `progress` may be null.
+// Runs the plan and writes <root>/<run_id>/ (<run_id>-2 ... when another run took the name meanwhile:
+// said on stderr, and RunOutcome::dir is where it went). Throws what the run throws (nothing is
+// written then) and std::system_error when the results cannot be written. `progress` may be null.
 RunOutcome execute_run(const PreparedRun& run, const std::filesystem::path& root, const std::string& run_id,
                        ProgressLine* progress);
 

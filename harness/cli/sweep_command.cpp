@@ -24,6 +24,7 @@
 #include "harness/cli/sweep_spec.hpp"
 #include "harness/config/config_writer.hpp"
 #include "harness/engine/memory_estimate.hpp"
+#include "harness/results/run_directory.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/system/text_hash.hpp"
 
@@ -40,21 +41,17 @@ struct PlannedRun {
   std::string folder;  // runs/<folder>
 };
 
-// Leftovers of runs killed hard (a clean failure removes its own): incomplete by construction. A
-// shard removes only its own runs' (`.tmp-<folder>-<pid>`): in a folder shared by shards, the others
-// are other machines' runs in progress.
-void remove_stale_temp_dirs(const fs::path& runs, const std::vector<PlannedRun>* own_only) {
-  std::error_code ec;
-  if (!fs::exists(runs, ec)) return;
-  std::set<std::string> prefixes;
-  if (own_only != nullptr)
-    for (const auto& r : *own_only) prefixes.insert(".tmp-" + r.folder + "-");
-  for (const auto& e : fs::directory_iterator(runs, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!name.starts_with(".tmp-")) continue;
-    const auto it = prefixes.upper_bound(name);
-    if (own_only == nullptr || (it != prefixes.begin() && name.starts_with(*std::prev(it)))) fs::remove_all(e.path(), ec);
+// Leftovers of runs killed hard (a clean failure removes its own). A shard removes only its own runs'
+// (`.tmp-<folder>-<pid>`): in a folder shared by shards, the others are other machines' runs in
+// progress, whose pids say nothing on this one.
+void remove_stale_temp_dirs(const fs::path& runs, const std::vector<PlannedRun>& planned, bool sharded) {
+  if (!sharded) {
+    harness::remove_stale_temp_dirs(runs);
+    return;
   }
+  std::set<std::string, std::less<>> own;
+  for (const auto& r : planned) own.insert(r.folder);
+  harness::remove_stale_temp_dirs(runs, [&](std::string_view id) { return own.contains(id); });
 }
 
 std::string absolute_text(const fs::path& p) { return fs::weakly_canonical(fs::absolute(p)).string(); }
@@ -195,7 +192,15 @@ int run_sweep(const SweepOptions& opts) {
     spec = read_sweep_spec(opts.spec);
     id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
     check_run_id(id);
-    requests = sweep_requests(spec, sweep_arms(spec, machine.online_cpus), opts.overrides);
+    const std::vector<Arm> arms = sweep_arms(spec, machine.online_cpus);
+    const std::size_t total = spec.points.size() * arms.size() * static_cast<std::size_t>(spec.repeats);
+    if (total > kMaxSweepRuns) {
+      throw config::ConfigError(fmt::format("{}: {} points x {} arms x {} repeats = {} runs; at most {} runs per "
+                                            "sweep: split it into several specs",
+                                            opts.spec, spec.points.size(), arms.size(), spec.repeats, total,
+                                            kMaxSweepRuns));
+    }
+    requests = sweep_requests(spec, arms, opts.overrides);
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend sweep: invalid sweep:\n{}\n", e.what());
     return kExitUsage;
@@ -211,7 +216,13 @@ int run_sweep(const SweepOptions& opts) {
   try {
     if (!opts.shard.empty()) shard = parse_shard(opts.shard);
     const std::vector<int> shard_of_request = shard_of(requests, shard.count);
-    // Every run is prepared (and so validated) before the first one starts, in every shard alike.
+    // Every run is prepared (and so validated) before the first one starts, in every shard alike; a
+    // large grid says so.
+    if (requests.size() > 50) {
+      fmt::print(stderr, "zkcontend sweep: preparing {} points x {} arms = {} configurations ({} runs)...\n",
+                 spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()), requests.size(),
+                 requests.size() * static_cast<std::size_t>(spec.repeats));
+    }
     for (std::size_t i = 0; i < requests.size(); ++i) {
       const SweepRequest& q = requests[i];
       PreparedRun run;
@@ -253,9 +264,10 @@ int run_sweep(const SweepOptions& opts) {
                already, dir.string());
   } else {
     fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
-               ZKC_VERSION, spec.name, spec.points.size(), spec.arms.size(), spec.repeats, planned.size(), already,
-               dir.string());
+               ZKC_VERSION, spec.name, spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()),
+               spec.repeats, planned.size(), already, dir.string());
   }
+  if (!planned.empty()) fmt::print("{}", machine_notes(planned.front().run.plan));
   if (opts.dry_run) {
     for (const auto& r : planned) {
       fmt::print("  {:<5} {:<24} {:<10} r{}  runs/{}\n",
@@ -264,7 +276,7 @@ int run_sweep(const SweepOptions& opts) {
     }
     return kExitOk;
   }
-  remove_stale_temp_dirs(dir / "runs", sharded ? &planned : nullptr);
+  remove_stale_temp_dirs(dir / "runs", planned, sharded);
   {
     // One fit per set of points whose first arm fits alike (points that differ only in c and j share
     // one), applied to every arm of those points: isolation and load then run the same miniature.
@@ -327,11 +339,27 @@ int run_sweep(const SweepOptions& opts) {
     const int rc = collect_and_report(dir, spec, requests, opts.overrides, /*require_all=*/false, /*dry_run=*/false);
     if (rc != kExitOk && !failed && !stopped) return rc;
   }
-  if (failed) return kExitFailure;
+  if (failed) {
+    if (done == 0) {
+      // The folders the failed run may have made, if empty: remove() keeps a non-empty one (in a folder
+      // shared by shards, the other shards' runs).
+      std::error_code ec;
+      fs::remove(dir / "runs", ec);
+      fs::remove(dir, ec);
+      if (sharded)
+        fmt::print(stderr, "No run of this shard has completed; it kept nothing under {}.\n", dir.string());
+      else
+        fmt::print(stderr, "No run of this sweep has completed; nothing was kept under {}.\n", dir.string());
+    } else {
+      fmt::print(stderr, "The {} completed runs are kept in {}; run the same command again to resume.\n", done,
+                 dir.string());
+    }
+    return kExitFailure;
+  }
   if (stopped) {
     fmt::print(stderr, "zkcontend sweep: interrupted after {} of {} runs; run the same command again to resume\n",
                done, planned.size());
-    return kExitInterrupted;
+    return interrupt.exit_code();
   }
   return kExitOk;
 }

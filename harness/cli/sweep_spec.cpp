@@ -86,7 +86,14 @@ SweepSpec read_sweep_spec(const fs::path& path) {
       fail(path, node, fmt::format("unknown table '{}' (accepted: sweep, point, grid, arms)", k));
     }
   }
-  if (const toml::table* s = doc["sweep"].as_table()) {
+  const toml::node* sweep_node = doc.get("sweep");
+  if (sweep_node == nullptr) {
+    throw config::ConfigError(fmt::format(
+        "{}: no [sweep] table{}; a sweep spec needs one (name, profile, set, arms, repeats; see configs/sweeps/)",
+        path.string(), doc.empty() ? " (the file is empty)" : ""));
+  }
+  if (!sweep_node->is_table()) fail(path, *sweep_node, "sweep: accepted: a [sweep] table");
+  if (const toml::table* s = sweep_node->as_table()) {
     for (const auto& [key, node] : *s) {
       const std::string k(key.str());
       if (k == "name") {
@@ -103,7 +110,11 @@ SweepSpec read_sweep_spec(const fs::path& path) {
     }
     spec.profile = string_list(path, *s, "profile");
     spec.overrides = string_list(path, *s, "set");
-    if (s->contains("arms")) spec.arms = string_list(path, *s, "arms");
+    if (s->contains("arms")) {
+      spec.arms = string_list(path, *s, "arms");
+      if (spec.arms.empty()) fail(path, *s->get("arms"), "sweep.arms: accepted: a non-empty array of arm names "
+                                                         "(leave it out for [\"baseline\"])");
+    }
   }
   for (auto& p : spec.profile) {
     if (!fs::exists(p) && fs::exists(path.parent_path() / p)) p = (path.parent_path() / p).string();
@@ -125,9 +136,24 @@ SweepSpec read_sweep_spec(const fs::path& path) {
   if (const toml::node* g = doc.get("grid")) {
     const toml::table* t = g->as_table();
     if (t == nullptr) fail(path, *g, "grid: accepted: a table of key = [values]");
+    // Counted before anything is expanded: a grid of 10^6 points would otherwise be built and
+    // prepared, silently, for minutes.
+    std::size_t points = std::max<std::size_t>(explicit_points.size(), 1);
     for (const auto& [k, v] : *t) {
       const toml::array* values = v.as_array();
       if (values == nullptr || values->empty()) fail(path, v, fmt::format("grid.{}: accepted: a non-empty array", k.str()));
+      points = values->size() > kMaxSweepRuns / points ? kMaxSweepRuns + 1 : points * values->size();
+    }
+    if (points > kMaxSweepRuns) {
+      std::string sizes;
+      for (const auto& [k, v] : *t) sizes += fmt::format(" x {} ({})", v.as_array()->size(), k.str());
+      fail(path, *g, fmt::format("the grid has more than {} points ({} explicit point(s){}); at most {} runs per "
+                                 "sweep: split it into several specs",
+                                 kMaxSweepRuns, std::max<std::size_t>(explicit_points.size(), 1), sizes,
+                                 kMaxSweepRuns));
+    }
+    for (const auto& [k, v] : *t) {
+      const toml::array* values = v.as_array();
       std::vector<std::vector<std::pair<std::string, std::string>>> next;
       for (const auto& combo : grid) {
         for (const auto& value : *values) {

@@ -19,6 +19,7 @@
 //   "gpus.gpu_threads" = 8
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -44,7 +45,15 @@ struct SweepSpec {
   std::vector<std::string> varied_keys;  // every key any point sets, in first-appearance order
 };
 
-// Reads and checks the spec's shape; config::ConfigError naming the file, line and what is accepted.
+// The most runs (points x arms x repeats) one sweep may plan: each is prepared and validated before
+// the first starts, and at a few seconds a run this is already days of machine time. Beyond it the
+// spec is refused with the count, before anything is expanded.
+inline constexpr std::size_t kMaxSweepRuns = 10000;
+
+// Reads and checks the spec's shape: a [sweep] table is required (an empty file or one without it is
+// refused rather than running the default profile), `arms` if given lists at least one arm, and the
+// number of points (explicit points x grid combinations) is counted before they are expanded and
+// refused above kMaxSweepRuns; config::ConfigError naming the file, line and what is accepted.
 // Profile paths are taken relative to the current directory when they exist there, else relative to
 // the spec file's folder. Keys and values are validated later, when each run is prepared.
 SweepSpec read_sweep_spec(const std::filesystem::path& path);

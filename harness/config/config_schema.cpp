@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace zkc::config {
@@ -67,6 +68,8 @@ std::string check_value(const KeySpec& spec, const Value& v) {
       if (const auto* d = std::get_if<double>(&v)) x = *d;
       else if (const auto* i = std::get_if<std::int64_t>(&v)) x = static_cast<double>(*i);
       else return "expected " + describe_accepted(spec);
+      // nan compares false with every bound and inf passes a one-sided range: neither is a setting.
+      if (!std::isfinite(x)) return fmt::format("{} is not a finite number: expected {}", x, describe_accepted(spec));
       return out_of_range(x) ? "out of range: expected " + describe_accepted(spec) : "";
     }
     case ValueType::kString:

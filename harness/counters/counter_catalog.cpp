@@ -72,6 +72,15 @@ std::vector<std::filesystem::path> default_tracing_roots(const std::filesystem::
   return roots;
 }
 
+std::string tracefs_hint(const std::vector<std::filesystem::path>& roots) {
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(root / "events", ec)) return "";
+  }
+  return "tracefs is not mounted, so the tier-1 counters tlb_flush_* (TLB flushes per reason) are unavailable; "
+         "as root: mount -t tracefs nodev /sys/kernel/tracing (./zkcontend does it when run as root)";
+}
+
 std::optional<std::uint64_t> tracepoint_id(std::string_view category_event,
                                            const std::vector<std::filesystem::path>& tracing_roots, std::string* why) {
   const auto colon = category_event.find(':');

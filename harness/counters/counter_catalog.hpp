@@ -62,6 +62,11 @@ inline constexpr TlbFlushReason kTlbFlushReasons[] = {
 // other tracefs mount point listed in <proc_root>/self/mounts (tracefs may be mounted anywhere).
 std::vector<std::filesystem::path> default_tracing_roots(const std::filesystem::path& proc_root = "/proc");
 
+// How tier-1 tracepoint counters (tlb_flush per reason) can be had when no root in `roots` is a mounted
+// tracefs (none has an events/ folder): the line a run header prints. "" when one is. A fresh machine
+// often has tracefs unmounted; ./zkcontend mounts it when run as root.
+std::string tracefs_hint(const std::vector<std::filesystem::path>& roots = default_tracing_roots());
+
 // The numeric id of a tracepoint ("tlb:tlb_flush") from <root>/events/tlb/tlb_flush/id, trying each root in
 // order. nullopt when no root has it; then *why says where it looked and what failed.
 std::optional<std::uint64_t> tracepoint_id(std::string_view category_event,

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "harness/counters/counter_catalog.hpp"
+#include "harness/counters/thread_sched.hpp"
 #include "harness/engine/stage_counters.hpp"
 #include "harness/engine/thread_placer.hpp"
 #include "harness/recorder/machine_share.hpp"
@@ -183,10 +184,14 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   }
   if (prepared) {
     for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
+    for (const auto& c : counters::kSchedColumns) out.counter_names.emplace_back(c.name);
     out.counter_names.emplace_back(InterruptsTlbReader::kColumn);
   }
   out.counter_rows = sampler.rows();
   out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
+  if (std::string why; plan.counters && !counters::read_thread_sched("/proc/thread-self", &why)) {
+    out.counter_status += (out.counter_status.empty() ? "" : "; ") + why + ": the sched_* and *_switches columns are empty";
+  }
   out.events = recorder.events();
   out.spans = recorder.spans();
   share_machine_counts(out.spans);

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "harness/counters/proc_interrupts.hpp"
+#include "harness/counters/thread_sched.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -19,6 +20,20 @@ void append_tlb(const InterruptsTlbReader* tlb, counters::CounterSnapshot& snap)
     snap.machine = static_cast<double>(*v);
   }
   snap.counters.push_back({r});
+}
+
+// The calling thread's scheduler accounting as kSchedColumns more counters (never scaled); no fds
+// (unavailable) when the files cannot be read, or for a reading that is not one thread's (`own` false).
+void append_sched(counters::CounterSnapshot& snap, bool own) {
+  const auto r = own ? counters::read_thread_sched() : std::nullopt;
+  const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (std::size_t i = 0; i < counters::kSchedColumns.size(); ++i) {
+    if (r) {
+      snap.counters.push_back({counters::RawCount{(*r)[i], now, now, true}});
+    } else {
+      snap.counters.emplace_back();
+    }
+  }
 }
 
 }  // namespace
@@ -40,6 +55,7 @@ ThreadCounters::ThreadCounters(const counters::PreparedCounters* prepared, const
 
 counters::CounterSnapshot ThreadCounters::snapshot() const {
   counters::CounterSnapshot snap = group_ ? group_->snapshot() : counters::CounterSnapshot{};
+  if (group_) append_sched(snap, true);
   append_tlb(tlb_, snap);
   return snap;
 }
@@ -75,17 +91,26 @@ counters::CounterSnapshot PoolCounters::snapshot() const {
     }
   }
   lock.unlock();
+  if (prepared_ != nullptr) append_sched(sum, false);  // per-thread only: see worker_snapshot
   append_tlb(tlb_, sum);  // once for the pool: the reading is machine-wide
   return sum;
 }
 
 counters::CounterSnapshot PoolCounters::worker_snapshot(unsigned index) const {
-  std::lock_guard lock(mutex_);
-  const auto& g = groups_.at(index);
-  return g ? g->snapshot() : counters::CounterSnapshot{};
+  counters::CounterSnapshot snap;
+  {
+    std::lock_guard lock(mutex_);
+    const auto& g = groups_.at(index);
+    if (!g) return snap;
+    snap = g->snapshot();
+  }
+  append_sched(snap, true);  // called on worker `index` itself
+  return snap;
 }
 
-std::size_t PoolCounters::per_thread_columns() const { return prepared_ != nullptr ? prepared_->size() : 0; }
+std::size_t PoolCounters::per_thread_columns() const {
+  return prepared_ != nullptr ? prepared_->size() + counters::kSchedColumns.size() : 0;
+}
 
 PoolJobCounters::PoolJobCounters(const PoolCounters& pool) : pool_(pool), open_(pool.workers()) {}
 

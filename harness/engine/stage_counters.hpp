@@ -62,10 +62,11 @@ class PoolCounters final : public CounterSource {
   // Blocks until every worker has opened its group, so snapshots always cover the same fds.
   void wait_ready();
   counters::CounterSnapshot snapshot() const override;
-  // Worker `index`'s own group (no machine reading); empty when counters are disabled.
+  // Worker `index`'s own group and scheduler accounting (no machine reading); empty when counters are
+  // disabled. Call it on that worker (a JobObserver's job_begin/job_end): the accounting is the caller's.
   counters::CounterSnapshot worker_snapshot(unsigned index) const;
   unsigned workers() const { return static_cast<unsigned>(groups_.size()); }
-  std::size_t per_thread_columns() const;  // the catalog's counters (the machine column follows them)
+  std::size_t per_thread_columns() const;  // catalog + scheduler columns (the machine column follows them)
 
  private:
   const counters::PreparedCounters* prepared_;

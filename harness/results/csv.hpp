@@ -1,30 +1,14 @@
-// Minimal RFC 4180 CSV for the run's tables: fields containing a comma, a quote or a line break are
-// quoted with inner quotes doubled (timeline details are comma-separated key=value lists). Records end
-// with "\n"; the parser also accepts "\r\n".
+// The results folder's CSV is analysis/csv (one RFC 4180 reader and writer for the harness and for
+// analysis/ingest, which reads a run's timeline.csv back); the harness names it here.
 #pragma once
 
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
+#include "analysis/csv/csv.hpp"
 
 namespace zkc::harness {
 
-// `field` as one CSV field, quoted only when it needs to be.
-std::string csv_field(std::string_view field);
-
-struct CsvRecord {
-  std::size_t line = 0;  // 1-based line where the record starts
-  std::vector<std::string> fields;
-};
-
-// A numeric field: its whole text must be a number (std::from_chars, so no locale and no leading
-// space); nullopt otherwise, the empty field included. Callers say which file and line was bad.
-std::optional<double> csv_number(std::string_view field);
-
-// Parses a whole CSV text strictly: a stray quote, text after a closing quote or an unterminated quote
-// is a std::runtime_error naming `source:line`. A final empty line is not a record.
-std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source);
+using analysis::CsvRecord;
+using analysis::csv_field;
+using analysis::csv_number;
+using analysis::parse_csv;
 
 }  // namespace zkc::harness

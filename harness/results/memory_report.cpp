@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "analysis/metrics/metric_catalog.hpp"
 #include "harness/system/proc_readers.hpp"
 
 namespace zkc::harness {
@@ -63,13 +64,14 @@ nlohmann::json memory_json(const RunPlan& plan, const EngineResult& r) {
 std::vector<analysis::MetricRow> memory_rows(const RunPlan& plan, const EngineResult& r) {
   constexpr double kNa = std::numeric_limits<double>::quiet_NaN();
   const auto& b = r.memory.regions;
+  using analysis::metric_row;
   return {
-      {"buffer_release_calls", static_cast<double>(b.release_calls), "calls"},
-      {"buffers_recycled", static_cast<double>(b.recycled), "buffers"},
-      {"arena_slot_waits", plan.memory.arena && r.memory.arena ? static_cast<double>(r.memory.arena->waits) : kNa,
-       "waits"},
-      {"anon_huge_peak_mib",
-       r.smaps_peak ? static_cast<double>(r.smaps_peak->anon_huge_pages) / double(1 << 20) : kNa, "MiB"},
+      metric_row("buffer_release_calls", static_cast<double>(b.release_calls)),
+      metric_row("buffers_recycled", static_cast<double>(b.recycled)),
+      metric_row("arena_slot_waits",
+                 plan.memory.arena && r.memory.arena ? static_cast<double>(r.memory.arena->waits) : kNa),
+      metric_row("anon_huge_peak_mib",
+                 r.smaps_peak ? static_cast<double>(r.smaps_peak->anon_huge_pages) / double(1 << 20) : kNa),
   };
 }
 

@@ -33,16 +33,6 @@ std::string plain_value(double v) {
 
 }  // namespace
 
-std::vector<analysis::MetricRow> fact_rows(const RunFacts& facts) {
-  std::vector<analysis::MetricRow> rows = {
-      {"peak_rss_mib", facts.peak_rss_mib, "MiB"},
-      {"vram_peak_mib", facts.vram_peak_mib, "MiB"},
-      {"throttle_checks", static_cast<double>(facts.throttle_checks), "count"},
-  };
-  rows.insert(rows.end(), facts.extra.begin(), facts.extra.end());
-  return rows;
-}
-
 void write_summary_csv(const std::filesystem::path& path, const analysis::RunMetrics& metrics,
                        const std::vector<analysis::MetricRow>& extra) {
   std::string out = "metric,value,unit\n";

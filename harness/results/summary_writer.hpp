@@ -5,7 +5,6 @@
 // names.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,19 +14,6 @@
 #include "analysis/metrics/run_metrics.hpp"
 
 namespace zkc::harness {
-
-// What the engine knows about a run beyond its timeline. Open struct: add fields as they appear, and
-// anything else as `extra` rows.
-struct RunFacts {
-  double peak_rss_mib = 0;       // VmHWM of the process
-  double vram_peak_mib = 0;      // 0 without a GPU
-  std::uint64_t throttle_checks = 0;
-  std::string gpu_backend;       // "cuda", "simulated": text, so it goes to meta/json, not to rows
-  std::vector<analysis::MetricRow> extra;
-};
-
-// peak_rss_mib (MiB), vram_peak_mib (MiB), throttle_checks (count), then facts.extra.
-std::vector<analysis::MetricRow> fact_rows(const RunFacts& facts);
 
 // std::system_error naming the path on an I/O failure. Values are printed shortest round-trip.
 void write_summary_csv(const std::filesystem::path& path, const analysis::RunMetrics& metrics,

@@ -3,12 +3,25 @@
 #pragma once
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace zkc::harness {
 
-// Creates or truncates `path` and writes `content` (std::system_error on any failure).
+// Writing an output failed (full disk, read-only folder, ...): the machine's fault, not the input's, so
+// commands tell it apart from a damaged input file (exit 1, not 2).
+class WriteError : public std::system_error {
+ public:
+  using std::system_error::system_error;
+};
+
+// Writes `content` to `path` whole or not at all: into a hidden temporary file beside it
+// (`.<name>.XXXXXX`), flushed to disk (fsync), then renamed over `path`. A crash, kill -9 or a full
+// disk leaves the previous file (or none) and at most a hidden temporary, never a cut file under the
+// final name. `path` naming a symbolic link writes its target; naming something other than a regular
+// file (a FIFO, /dev/stdout) writes it in place. WriteError naming the path on any failure.
 void write_text_file(const std::filesystem::path& path, std::string_view content);
 // The whole file (std::system_error on any failure).
 std::string read_text_file(const std::filesystem::path& path);

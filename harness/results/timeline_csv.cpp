@@ -11,7 +11,7 @@
 namespace zkc::harness {
 
 void write_timeline_csv(const std::filesystem::path& path, std::span<const analysis::TimelineEvent> events) {
-  std::string out = kTimelineCsvHeader;
+  std::string out(kTimelineCsvHeader);
   out += '\n';
   for (const auto& e : events) {
     fmt::format_to(std::back_inserter(out), "{:.3f},{},{},{}\n", e.offset_ms, csv_field(e.event), csv_field(e.job_id),
@@ -28,7 +28,7 @@ std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::pa
   };
   if (records.empty()) throw fail(1, fmt::format("empty file, expected the header '{}'", kTimelineCsvHeader));
   const auto& header = records.front().fields;
-  if (header != std::vector<std::string>{"offset_ms", "event", "job_id", "detail"})
+  if (header != parse_csv(std::string(kTimelineCsvHeader) + "\n", "header").front().fields)
     throw fail(1, fmt::format("expected the header '{}'", kTimelineCsvHeader));
 
   std::vector<analysis::TimelineEvent> events;
@@ -39,6 +39,10 @@ std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::pa
     const std::string& offset = rec.fields[0];
     const auto ms = csv_number(offset);
     if (!ms) throw fail(rec.line, fmt::format("offset_ms '{}' is not a number", offset));
+    if (!analysis::valid_offset_ms(*ms)) {
+      throw fail(rec.line, fmt::format("offset_ms '{}' is out of range: expected milliseconds since the run's start "
+                                       "in [0, {:g}]", offset, analysis::kMaxOffsetMs));
+    }
     if (rec.fields[1].empty()) throw fail(rec.line, "empty event name");
     events.push_back({*ms, rec.fields[1], rec.fields[2], rec.fields[3]});
   }

@@ -10,12 +10,13 @@
 
 namespace zkc::harness {
 
-inline constexpr const char* kTimelineCsvHeader = "offset_ms,event,job_id,detail";
+using analysis::kTimelineCsvHeader;
 
 // std::system_error naming the path on an I/O failure.
 void write_timeline_csv(const std::filesystem::path& path, std::span<const analysis::TimelineEvent> events);
 // std::system_error on an I/O failure; std::runtime_error naming file:line for a wrong header, a row
-// without exactly 4 fields or an offset that is not a number.
+// without exactly 4 fields, an offset that is not a number or out of range (analysis::valid_offset_ms)
+// or a file cut short.
 std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::path& path);
 
 }  // namespace zkc::harness

@@ -11,6 +11,7 @@ ZKC_PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgmp-dev
+  chromium-headless-shell   # tests: report.html rendered in a real browser (tests/report_browser_test.cpp)
 )
 
 zkc_say() { printf '[zkcontend] %s\n' "$*" >&2; }
@@ -67,6 +68,22 @@ zkc_build() {
     (cd "$ZKC_ROOT" && cmake --build --preset release "$@") >&2 || { zkc_say "build failed"; exit 1; }
   elif ! (cd "$ZKC_ROOT" && cmake --build --preset release "$@") >"$log" 2>&1; then
     zkc_say "build failed (log: $log):"; grep -E 'error|FAILED' "$log" | head -n 40 >&2; tail -n 20 "$log" >&2; exit 1
+  fi
+}
+
+# Tier-1 counters (tlb_flush per reason) read tracepoints from tracefs, which a fresh machine often has
+# not mounted. As root, mount it (once; it stays until reboot) and say so; otherwise the run header says
+# how. $1: the mount point (default /sys/kernel/tracing; tests pass their own).
+zkc_mount_tracefs() {
+  local dir=${1:-/sys/kernel/tracing}
+  [ -d "$dir" ] || return 0                                  # a kernel without tracefs
+  [ -d "$dir/events" ] && return 0                           # mounted already
+  grep -qs '^[^ ]* [^ ]* tracefs ' /proc/self/mounts && return 0  # mounted elsewhere: the binary finds it
+  [ "$(id -u)" -eq 0 ] || return 0
+  if mount -t tracefs nodev "$dir" 2>/dev/null; then
+    zkc_say "mounted tracefs at $dir (for the tier-1 counters: TLB flushes per reason)"
+  else
+    zkc_say "could not mount tracefs at $dir; the tier-1 tracepoint counters stay unavailable"
   fi
 }
 

@@ -1,11 +1,12 @@
-#include "harness/results/csv.hpp"
+#include "analysis/csv/csv.hpp"
 
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
-namespace zkc::harness {
+namespace zkc::analysis {
 
 std::string csv_field(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
@@ -58,7 +59,9 @@ std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source)
       }
       record.fields.push_back(field);
       if (i < text.size() && text[i] == '\r') ++i;  // the "\r" of "\r\n" after a quoted field
-      if (i >= text.size()) break;
+      // Every record written here ends with a newline, so text that stops inside one was cut (a full
+      // disk, a crash mid-write): its last field may be half a value, which must not pass as whole.
+      if (i >= text.size()) throw error(line, "the last line has no line end: the file is cut short");
       const char sep = text[i++];
       if (sep == '\n') {
         ++line;
@@ -74,7 +77,8 @@ std::optional<double> csv_number(std::string_view field) {
   double v = 0;
   const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
   if (field.empty() || ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  if (!std::isfinite(v)) return std::nullopt;  // "nan", "inf": never written here (unmeasured is empty)
   return v;
 }
 
-}  // namespace zkc::harness
+}  // namespace zkc::analysis

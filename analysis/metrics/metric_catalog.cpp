@@ -1,0 +1,137 @@
+#include "analysis/metrics/metric_catalog.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace zkc::analysis {
+namespace {
+
+constexpr std::uint32_t kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
+                        kMech = kGroupMechanism, kMem = kGroupMemory;
+
+struct Dist {
+  const char* name;   // "synthesis_ms": rows <name>_count, _mean, _p50, _p95, _max
+  const char* title;  // "synthesis"
+  std::uint32_t p50_groups;
+};
+
+std::vector<MetricInfo> build() {
+  std::vector<MetricInfo> c = {
+      // From the timeline (analysis/metrics/run_metrics).
+      {"s_per_proof", "s", "s/proof", kCmp | kRep},
+      {"batch_elapsed_ms", "ms", "batch elapsed", 0},
+      {"proofs_completed", "proofs", "proofs completed", 0},
+      {"partitions_completed", "partitions", "partitions completed", 0},
+      {"avg_prove_s", "s", "avg prove", 0},
+      {"avg_gpu_per_partition_s", "s", "GPU per partition (mean)", kCmp | kRep | kStg},
+      {"gpu_util", "fraction", "GPU util", kCmp | kRep},
+      {"lock_util", "fraction", "GPU lock util", 0},
+      {"idle_gap_count", "count", "GPU idle gaps", 0},
+      {"idle_gap_total_ms", "ms", "GPU idle total", 0},
+      {"idle_gap_longest_ms", "ms", "longest GPU idle", 0},
+  };
+  const Dist distributions[] = {
+      {"synthesis_ms", "synthesis", kCmp | kRep | kStg | kMech},
+      {"queue_wait_ms", "GPU queue wait", 0},
+      {"lock_wait_ms", "GPU lock wait", 0},
+      {"prep_msm_ms", "prep_msm", kCmp | kRep | kStg},
+      {"b_g2_msm_ms", "b_g2_msm", kCmp | kRep | kStg},
+      {"dealloc_ms", "dealloc", 0},
+      {"ntt_msm_h_ms", "ntt_msm_h", 0},
+      {"batch_add_ms", "batch_add", 0},
+      {"tail_msm_ms", "tail_msm", 0},
+      {"gpu_total_ms", "gpu_total", 0},
+      {"post_lock_ms", "post-lock wait", 0},
+  };
+  for (const Dist& d : distributions) {
+    const std::string n = d.name;
+    c.push_back({n + "_count", "count", fmt::format("{} count", d.title), 0});
+    c.push_back({n + "_mean", "ms", fmt::format("{} (mean)", d.title), 0});
+    c.push_back({n + "_p50", "ms", fmt::format("{} (p50)", d.title), d.p50_groups});
+    c.push_back({n + "_p95", "ms", fmt::format("{} (p95)", d.title), 0});
+    c.push_back({n + "_max", "ms", fmt::format("{} (max)", d.title), 0});
+  }
+  const MetricInfo rest[] = {
+      {"max_concurrent_dealloc", "count", "max concurrent dealloc", 0},
+      {"max_concurrent_dealloc_cpp", "count", "max concurrent dealloc (cpp)", 0},
+      {"max_concurrent_dealloc_rust", "count", "max concurrent dealloc (rust)", 0},
+      {"throttle_yields", "count", "throttle yields", 0},
+      {"post_lock_share", "fraction", "post-lock share", 0},
+      {"throttle_up_share", "fraction", "throttle up-time (of b_g2)", kRep | kMech},
+      // Facts of the run beyond its timeline (harness/cli/run_execution).
+      {"peak_rss_mib", "MiB", "peak RSS (MiB)", kRep | kCnt},
+      {"vram_peak_mib", "MiB", "peak VRAM (MiB)", 0},
+      {"throttle_checks", "checks", "throttle checks", 0},
+      {"spmv_chunks", "chunks", "SpMV chunks", 0},
+      {"b_g2_points_per_partition", "points", "b_g2 points per partition", 0},
+      {"b_g2_window", "bits", "b_g2 window", 0},
+      {"setup_ms", "ms", "set-up", 0},
+      // Counters (harness/cli/run_execution: tier 0 and per-stage tier 2).
+      {"tlb_shootdowns_per_s_in_dealloc", "IPIs/s", "shootdowns/s in dealloc", kCmp | kRep | kCnt | kMech},
+      {"tlb_shootdowns_per_s_outside_dealloc", "IPIs/s", "shootdowns/s outside dealloc", kRep | kCnt},
+      {"tlb_shootdowns", "IPIs", "shootdowns (total)", kRep | kCnt},
+      {"l3_misses_per_b_g2", "misses", "L3 misses / b_g2", kRep | kCnt | kMech},
+      {"l3_misses_per_spmv", "misses", "L3 misses / spmv", kRep | kCnt},
+      {"dtlb_misses_per_b_g2", "misses", "dTLB misses / b_g2", kRep | kCnt},
+      {"dtlb_misses_per_spmv", "misses", "dTLB misses / spmv", kRep | kCnt},
+      {"minor_faults", "faults", "minor faults", kRep | kCnt},
+      {"major_faults", "faults", "major faults", 0},
+      {"voluntary_ctx_switches", "switches", "voluntary context switches", 0},
+      {"involuntary_ctx_switches", "switches", "involuntary context switches", 0},
+      // Memory strategy (harness/results/memory_report).
+      {"buffer_release_calls", "calls", "buffer releases", kRep | kCnt | kMech | kMem},
+      {"buffers_recycled", "buffers", "buffers recycled", kRep | kCnt | kMech | kMem},
+      {"arena_slot_waits", "waits", "arena slot waits", kRep | kCnt | kMech | kMem},
+      {"anon_huge_peak_mib", "MiB", "AnonHugePages peak (MiB)", kRep | kCnt | kMech | kMem},
+      // Families named at run time.
+      {"balance_", "ratio", "balance number", 0, true},
+      {"cuzk_", "", "CUZK_TIMING mean", 0, true},
+  };
+  c.insert(c.end(), std::begin(rest), std::end(rest));
+  return c;
+}
+
+const std::vector<MetricInfo>& catalog() {
+  static const std::vector<MetricInfo> c = build();
+  return c;
+}
+
+}  // namespace
+
+std::span<const MetricInfo> metric_catalog() { return catalog(); }
+
+const MetricInfo* find_metric(std::string_view name) {
+  for (const MetricInfo& m : catalog())
+    if (!m.prefix && m.name == name) return &m;
+  for (const MetricInfo& m : catalog())
+    if (m.prefix && name.starts_with(m.name)) return &m;
+  return nullptr;
+}
+
+std::vector<std::string> metrics_in(std::uint32_t group) {
+  std::vector<std::string> out;
+  for (const MetricInfo& m : catalog())
+    if (!m.prefix && (m.groups & group) != 0) out.push_back(m.name);
+  return out;
+}
+
+MetricRow metric_row(std::string_view name, double value) {
+  const MetricInfo* m = find_metric(name);
+  if (m == nullptr) throw std::logic_error(fmt::format("metric '{}' is not declared in metric_catalog", name));
+  return {std::string(name), value, m->unit};
+}
+
+std::string metric_title(std::string_view name) {
+  const MetricInfo* m = find_metric(name);
+  return m != nullptr && !m->prefix ? m->title : std::string(name);
+}
+
+double metric_to_ms(std::string_view name) {
+  const MetricInfo* m = find_metric(name);
+  if (m == nullptr) return 0;
+  return m->unit == "ms" ? 1.0 : m->unit == "s" ? 1000.0 : 0.0;
+}
+
+}  // namespace zkc::analysis

@@ -1,0 +1,55 @@
+// The one list of metrics (as google/benchmark registers each statistic once): every number a run's
+// summary can hold is declared here with its unit, its title for people, and the groups that decide
+// where it is shown. Producers build their rows with metric_row(name, value), which takes the unit
+// from here and refuses an undeclared name; the terminal's A/B table, the report's verdict, counters,
+// mechanism and stage-inflation tables, and the statistics filter this list by group. Adding a metric
+// is one line here (and its producer).
+//
+// Two families have names made at run time and are declared by prefix: "balance_<number>" (the
+// balance fit's numbers, harness/balance) and "cuzk_<key>_mean" (CUZK_TIMING keys of a prover log).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/metrics/run_metrics.hpp"
+
+namespace zkc::analysis {
+
+enum MetricGroup : std::uint32_t {
+  kGroupNone = 0,
+  // Compared arm against baseline as one family (Holm over these metrics x arms): the terminal's A/B
+  // table and the report's verdict. Keep it short: every member widens the family.
+  kGroupCompared = 1u << 0,
+  kGroupReport = 1u << 1,     // summarized (median, bootstrap interval) for the report's tables
+  kGroupCounters = 1u << 2,   // the counters-per-arm table
+  kGroupStage = 1u << 3,      // the stage-inflation table (a duration: unit "ms" or "s")
+  kGroupMechanism = 1u << 4,  // per-arm evidence for why an arm differs (verdict section)
+  kGroupMemory = 1u << 5,     // memory strategy counts (part of the mechanism evidence)
+};
+
+struct MetricInfo {
+  std::string name;   // stable identifier in summary.csv, ab.csv, sweep.csv
+  std::string unit;   // "s", "ms", "fraction", "count", "IPIs/s", ...
+  std::string title;  // what a table's header says
+  std::uint32_t groups = kGroupNone;
+  bool prefix = false;  // a family: `name` is the prefix of names made at run time
+};
+
+// Every declared metric, in the order summaries list them.
+std::span<const MetricInfo> metric_catalog();
+// The entry for `name` (exact, else a prefix family); nullptr when undeclared.
+const MetricInfo* find_metric(std::string_view name);
+// The names in `group`, in catalog order (prefix families excluded).
+std::vector<std::string> metrics_in(std::uint32_t group);
+// A row with the catalog's unit. std::logic_error for an undeclared name: a programming error.
+MetricRow metric_row(std::string_view name, double value);
+// The catalog's title, or the name itself when undeclared.
+std::string metric_title(std::string_view name);
+// Milliseconds per unit of a duration metric (1 for "ms", 1000 for "s"); 0 when not a duration.
+double metric_to_ms(std::string_view name);
+
+}  // namespace zkc::analysis
