@@ -645,7 +645,7 @@ TEST(ReportMd, ExpectedResultsTableOneRowPerPoint) {
   EXPECT_NE(rows[1].find("8.0% ["), std::string::npos) << rows[1];  // 41.4 -> 38.1: 8% faster
   EXPECT_NE(md.find("see report.html"), std::string::npos);
   for (const char* h : {"## 1. Verdict", "## 3. Waterfalls", "## 4. GPU busy/idle", "## 5. s/proof vs concurrency",
-                        "## 6. Stage inflation", "## 7. Counters per arm"})
+                        "## 6. Stage inflation", "## 7. Why stages inflate", "## 8. Counters per arm"})
     EXPECT_NE(md.find(h), std::string::npos) << h;
 }
 

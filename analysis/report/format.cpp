@@ -22,6 +22,11 @@ std::string duration_text(double ms) {
   return fmt::format("{:.{}f} s", s, decimals_for(s));
 }
 
+std::string signed_duration_text(double ms) {
+  if (!std::isfinite(ms)) return "n/a";
+  return fmt::format("{}{}", ms < 0 ? '-' : '+', duration_text(std::fabs(ms)));
+}
+
 std::string percent_text(double pct) {
   if (!std::isfinite(pct)) return "n/a";
   return fmt::format("{:+.1f}%", pct);

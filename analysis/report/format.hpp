@@ -8,6 +8,8 @@ namespace zkc::analysis {
 
 // "0.42 ms", "850 ms", "4.90 s", "38.0 s", "123 s"; "n/a" for NaN or infinity.
 std::string duration_text(double ms);
+// The same with its sign always written: "+12.0 ms", "-0.40 ms" (a change).
+std::string signed_duration_text(double ms);
 // Signed percent with one decimal: "+22.4%", "-8.1%"; "n/a" when not finite.
 std::string percent_text(double pct);
 // Counts and rates of any magnitude in 3 significant digits with k/M/G suffixes: "512", "1.23k",

@@ -16,6 +16,13 @@ struct ArmInfo {
   std::vector<std::string> overrides;  // "key=value"
 };
 
+// An A/B's isolation run of one arm (ab --isolation: c=1 j=1 with the arm's settings), kept apart
+// from the measured runs: `explain` divides each stage's inflation against it.
+struct IsolationRun {
+  std::string arm;
+  RunData run;
+};
+
 struct ReportInput {
   std::string title;
   std::vector<RunData> runs;
@@ -29,6 +36,7 @@ struct ReportInput {
   // rather than guessing), and after_how says how it was chosen ("--after", "its overrides ...").
   std::string after_arm, after_how;
   std::vector<std::string> warnings;  // shown in the verdict (e.g. the balance fit off)
+  std::vector<IsolationRun> isolation;  // empty unless ab ran with --isolation
 };
 
 }  // namespace zkc::analysis

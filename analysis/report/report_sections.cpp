@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "analysis/explain/attribution.hpp"
+#include "analysis/explain/attribution_tables.hpp"
 #include "analysis/metrics/metric_catalog.hpp"
+#include "analysis/report/attribution_svg.hpp"
 #include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/expected_results.hpp"
@@ -27,6 +30,9 @@ struct Context {
   std::vector<ArmSummary> summaries;  // the metrics any report table shows
   std::vector<const RunData*> shown;  // one run per (point, arm): its median by s/proof; all without A/B data
   std::vector<const RunData*> hidden;
+  ExplainGroups groups;               // explain's loaded groups and isolation references
+  std::vector<Attribution> attribution;
+  std::vector<ArmCause> causes;       // each arm against the baseline, by cause
   bool measured() const { return !summaries.empty(); }
 };
 
@@ -65,6 +71,10 @@ void verdict_section(const Context& c, std::vector<Block>& b) {
     b.push_back(table(v.ranking, "verdict"));
     b.push_back(heading("Mechanism evidence per arm"));
     b.push_back(table(v.mechanism, "mechanism"));
+    if (!c.causes.empty()) {
+      b.push_back(heading("What each arm changed, by cause"));
+      b.push_back(table(causes_table(c.causes, c.in.baseline_arm), "causes"));
+    }
   }
   if (!c.in.arms.empty()) {
     Block arms = block(Block::Kind::kList);
@@ -172,6 +182,30 @@ void inflation_section(const Context& c, std::vector<Block>& b) {
   }
 }
 
+void explain_section(const Context& c, std::vector<Block>& b) {
+  if (c.attribution.empty()) {
+    b.push_back(note("No isolation reference to divide the inflation against: run `zkcontend ab --isolation`, or a "
+                     "sweep with a c=1 j=1 point (`sweep --isolation` adds one)."));
+    for (const auto& m : c.groups.missing) b.push_back(note(m));
+    return;
+  }
+  b.push_back(paragraph("Each stage's time per row loaded against the same arm in isolation (c=1 j=1), the difference "
+                        "split into measured parts that add up to it. `zkcontend explain` prints the same table and "
+                        "writes attribution.csv."));
+  for (const auto& m : c.groups.missing) b.push_back(note(m));
+  std::vector<std::pair<std::string, std::string>> groups;
+  for (const auto& a : c.attribution)
+    if (std::find(groups.begin(), groups.end(), std::pair{a.point, a.arm}) == groups.end()) groups.emplace_back(a.point, a.arm);
+  for (const auto& [point, arm] : groups) {
+    std::vector<Attribution> mine;
+    for (const auto& a : c.attribution)
+      if (a.point == point && a.arm == arm) mine.push_back(a);
+    b.push_back(heading(point.empty() ? "Arm " + arm : "Arm " + arm + ", " + point_title(point)));
+    b.push_back(figure(attribution_svg(mine), "Stacked bars: see report.html."));
+    b.push_back(table(attribution_table(mine), "attribution"));
+  }
+}
+
 void counters_section(const Context& c, std::vector<Block>& b) {
   b.push_back(table(counters_table(c.summaries, c.in.runs), "counters"));
 }
@@ -210,6 +244,7 @@ constexpr SectionSpec kSections[] = {
     {"gpu", "GPU busy/idle", gpu_section},
     {"sproof", "s/proof vs concurrency", sproof_section},
     {"inflation", "Stage inflation under load", inflation_section},
+    {"explain", "Why stages inflate: causes against isolation", explain_section},
     {"counters", "Counters per arm", counters_section},
     {"family", "Every compared metric against the baseline", family_section},
     {"hosts", "Hosts: which machine ran each point", hosts_section},
@@ -240,7 +275,7 @@ void choose_runs(Context& c) {
 }  // namespace
 
 std::vector<Section> report_sections(const ReportInput& input) {
-  Context c{input, compute_verdict(input), {}, {}, {}};
+  Context c{input, compute_verdict(input), {}, {}, {}, {}, {}, {}};
   // Only what the report shows is bootstrapped: ab.csv carries ~100 metrics per run.
   const std::uint32_t shown_groups = kGroupCompared | kGroupReport | kGroupCounters | kGroupStage | kGroupMechanism;
   std::vector<Measurement> data;
@@ -250,6 +285,9 @@ std::vector<Section> report_sections(const ReportInput& input) {
   }
   c.summaries = summarize(data);
   choose_runs(c);
+  c.groups = explain_groups(input);
+  c.attribution = attribute(c.groups);
+  c.causes = causes_by_arm(c.attribution, input.baseline_arm);
 
   std::vector<Section> out;
   int number = 0;

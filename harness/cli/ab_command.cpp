@@ -7,9 +7,12 @@
 #include <cerrno>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/explain/attribution.hpp"
+#include "analysis/explain/attribution_tables.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"
@@ -34,7 +37,11 @@ namespace fs = std::filesystem;
 struct ArmRun {
   Arm arm;
   PreparedRun run;
+  std::optional<PreparedRun> isolation;  // --isolation: the arm at c=1 j=1
 };
+
+// The isolation settings appended after everything else, so they win over -c/-j and --set.
+const std::vector<std::string> kIsolationOverrides = {"batch.count=1", "batch.concurrency=1"};
 
 // The arm holding all three interventions, for Expected Results: --after when given (it must be an
 // arm being run), else the first arm whose overrides include every override of the default I1+I2+I3
@@ -87,7 +94,8 @@ std::vector<std::string> balance_warnings(const harness::RunPlan& plan) {
 nlohmann::json ab_json(const std::vector<ArmRun>& arms, const std::string& baseline, OrderMode mode,
                        std::uint64_t seed, const std::vector<std::vector<std::string>>& rounds,
                        const std::vector<std::string>& warmup, const std::pair<std::string, std::string>& after,
-                       const std::vector<std::string>& warnings) {
+                       const std::vector<std::string>& warnings,
+                       const std::vector<std::pair<std::string, std::string>>& isolation) {
   nlohmann::json j;
   j["baseline"] = baseline;
   nlohmann::json list = nlohmann::json::array();
@@ -98,6 +106,9 @@ nlohmann::json ab_json(const std::vector<ArmRun>& arms, const std::string& basel
   j["after"] = after.first.empty() ? nlohmann::json(nullptr)
                                    : nlohmann::json{{"arm", after.first}, {"how", after.second}};
   j["warnings"] = warnings;
+  nlohmann::json iso = nlohmann::json::array();
+  for (const auto& [arm, run] : isolation) iso.push_back({{"arm", arm}, {"run", run}});
+  if (!isolation.empty()) j["isolation"] = iso;
   return j;
 }
 
@@ -121,6 +132,9 @@ void add_ab_options(CLI::App& cmd, AbOptions& opts) {
                  "I1+I2+I3's)");
   cmd.add_option("--results", opts.results_dir, "Folder for results (default: results)");
   cmd.add_option("--id", opts.id, "Name of the A/B folder (default: <timestamp>-ab)");
+  cmd.add_flag("--isolation", opts.isolation,
+               "Also run each arm at c=1 j=1 once per round (isolation/, outside the statistics): the reference "
+               "`explain` and the report divide each stage's inflation against");
   cmd.add_flag("-q,--quiet", opts.quiet, "No progress line");
   cmd.add_flag("--force", opts.force, "Run even when an arm's memory estimate exceeds 90% of available memory");
 }
@@ -138,7 +152,11 @@ int run_ab(const AbOptions& opts) {
       ConfigInput input = config_input(opts.profile);
       input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
       try {
-        arms.push_back({arm, prepare_run(input, machine)});
+        arms.push_back({arm, prepare_run(input, machine), std::nullopt});
+        if (opts.isolation) {
+          input.overrides.insert(input.overrides.end(), kIsolationOverrides.begin(), kIsolationOverrides.end());
+          arms.back().isolation = prepare_run(input, machine);
+        }
       } catch (const config::ConfigError& e) {
         throw config::ConfigError(fmt::format("arm '{}': {}", arm.name, e.what()));
       }
@@ -162,7 +180,10 @@ int run_ab(const AbOptions& opts) {
   {
     // One fit for every arm, before the first run: the arms differ only in their toggles.
     std::vector<PreparedRun*> runs;
-    for (auto& a : arms) runs.push_back(&a.run);
+    for (auto& a : arms) {
+      runs.push_back(&a.run);
+      if (a.isolation) runs.push_back(&*a.isolation);
+    }
     ProgressLine fit_progress(!opts.quiet);
     try {
       apply_balance(runs, &fit_progress);
@@ -197,6 +218,8 @@ int run_ab(const AbOptions& opts) {
              to_string(mode), seed, seed, opts.warmup, opts.warmup == 1 ? "" : "s",
              after.first.empty() ? "none (no arm holds I1+I2+I3; --after ARM)" : after.first);
 
+  if (opts.isolation)
+    fmt::print("  isolation every arm at c=1 j=1 after each round, into isolation/ (outside the statistics)\n");
   const InterruptWatch interrupt;
   std::vector<analysis::Measurement> measurements;
   std::string csv = "arm,repeat,metric,value,run\n";
@@ -205,6 +228,7 @@ int run_ab(const AbOptions& opts) {
   bool stopped = false;
   std::vector<std::vector<std::string>> rounds;
   std::vector<std::string> warmup_runs;
+  std::vector<std::pair<std::string, std::string>> isolation_runs;  // (arm, "isolation/<folder>")
   const auto fail = [&](const std::string& what, const std::exception& e) {
     fmt::print(stderr, "zkcontend ab: {} failed: {}\n", what, e.what());
     if (done == 0) {
@@ -269,6 +293,25 @@ int run_ab(const AbOptions& opts) {
       }
       fmt::print("  [{}/{}] {:<10} r{}  s/proof {:.3f}\n", done, total, arm.arm.name, rep, outcome.metrics.s_per_proof);
     }
+    // The round's isolation runs, in the round's arm order, so drift over the A/B reaches them alike.
+    for (const std::size_t a : round_order(arms.size(), mode, seed, rep, opts.repeats)) {
+      if (stopped || !arms[a].isolation) continue;
+      if (interrupt.requested()) {
+        stopped = true;
+        break;
+      }
+      const ArmRun& arm = arms[a];
+      const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
+      ProgressLine progress(!opts.quiet);
+      progress.step(fmt::format("isolation {} repeat {}", arm.arm.name, rep));
+      try {
+        const RunOutcome outcome = execute_run(*arm.isolation, dir / "isolation", run_id, &progress);
+        isolation_runs.emplace_back(arm.arm.name, "isolation/" + outcome.dir.filename().string());
+        fmt::print("  isolation  {:<10} r{}  s/proof {:.3f}\n", arm.arm.name, rep, outcome.metrics.s_per_proof);
+      } catch (const std::exception& e) {
+        return fail(fmt::format("isolation run of arm '{}' repeat {}", arm.arm.name, rep), e);
+      }
+    }
   }
   if (done == 0) {  // stopped before the first run finished
     std::error_code ec;
@@ -280,7 +323,7 @@ int run_ab(const AbOptions& opts) {
   try {
     harness::write_text_file(dir / "ab.csv", csv);
     harness::write_text_file(
-        dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings).dump(2) + "\n");
+        dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings, isolation_runs).dump(2) + "\n");
     report = write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend ab: the results or reports could not be written: {}\n", e.what());
@@ -293,6 +336,12 @@ int run_ab(const AbOptions& opts) {
   for (const auto& line : verdict.headline) fmt::print("  {}\n", line);
   fmt::print("\n{}\nMechanism evidence per arm\n{}", analysis::text_table(verdict.ranking),
              analysis::text_table(verdict.mechanism));
+  if (!report.isolation.empty()) {
+    const auto causes = analysis::causes_by_arm(analysis::attribute(analysis::explain_groups(report)), baseline);
+    if (!causes.empty())
+      fmt::print("What each arm changed, by cause (`zkcontend explain {}` for every stage)\n{}", dir.string(),
+                 analysis::text_table(analysis::causes_table(causes, baseline)));
+  }
   for (const auto& w : verdict.warnings) fmt::print("warning: {}\n", w);
   fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", dir.string());
   if (stopped) {

@@ -2,7 +2,9 @@
 // split, or an arms file's) `repeats` times in rounds whose arm order is counterbalanced (ab_order:
 // rotations of a seeded permutation, the seed printed and recorded) after `warmup` discarded runs,
 // then writes results/<ab-id>/{runs/<arm>-r<k>/, warmup/, ab.csv, ab.json, report.html, report.md}
-// and prints the compared metrics and, last, the verdict the reports open with.
+// and prints the compared metrics and, last, the verdict the reports open with. With --isolation each
+// round also runs every arm at c=1 j=1 into isolation/<arm>-r<k>/ (outside the statistics), the
+// reference `explain` and the report divide each stage's inflation against.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -27,6 +29,7 @@ struct AbOptions {
   std::string after;                // the arm holding I1+I2+I3 for Expected Results; "" = by overrides
   std::string results_dir = "results";
   std::string id;  // "" = <timestamp>-ab
+  bool isolation = false;  // also each arm at c=1 j=1 once per round, into isolation/ (explain's reference)
   bool quiet = false;
   bool force = false;
 };

@@ -11,6 +11,7 @@
 #include "harness/cli/ab_command.hpp"
 #include "harness/cli/analyze_command.hpp"
 #include "harness/cli/calibrate_command.hpp"
+#include "harness/cli/explain_command.hpp"
 #include "harness/cli/keys_command.hpp"
 #include "harness/cli/report_command.hpp"
 #include "harness/cli/sweep_command.hpp"
@@ -44,6 +45,11 @@ int run_app(int argc, char** argv) {
   ReportOptions report_opts;
   CLI::App* report = app.add_subcommand("report", "report.html / report.md / trace.json for a results folder");
   add_report_options(*report, report_opts);
+
+  ExplainOptions explain_opts;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Why each stage is slower under load than in isolation: its inflation split into measured causes");
+  add_explain_options(*explain, explain_opts);
 
   AnalyzeOptions analyze_opts;
   CLI::App* analyze = app.add_subcommand("analyze", "Measure a real prover's log (TIMELINE, CUZK_TIMING lines)");
@@ -98,6 +104,7 @@ int run_app(int argc, char** argv) {
   if (ab->parsed()) return run_ab(ab_opts);
   if (sweep->parsed()) return run_sweep(sweep_opts);
   if (report->parsed()) return run_report(report_opts);
+  if (explain->parsed()) return run_explain(explain_opts);
   if (analyze->parsed()) return run_analyze(analyze_opts);
   if (keys->parsed()) return run_keys(keys_opts);
   if (probe->parsed()) return run_probe(probe_opts);

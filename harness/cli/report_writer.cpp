@@ -89,6 +89,10 @@ void read_ab_json(const fs::path& path, analysis::ReportInput& in) {
       in.after_how = after.at("how").get<std::string>();
     }
     in.warnings = j.at("warnings").get<std::vector<std::string>>();
+    if (j.contains("isolation"))  // ab --isolation: each arm's c=1 j=1 runs
+      for (const auto& iso : j.at("isolation"))
+        in.isolation.push_back({iso.at("arm").get<std::string>(),
+                                harness::load_run(path.parent_path() / iso.at("run").get<std::string>())});
     const auto& order = j.at("order");
     const auto warmup = j.at("warmup").size();
     in.notes.push_back(fmt::format("Arm order per round: {} (seed {}); {} warm-up run{} discarded before the first "
@@ -139,22 +143,25 @@ void write_reports_for(const fs::path& out, const std::string& title, const std:
   harness::write_text_file(out / "report.md", analysis::report_md(input));
 }
 
-analysis::ReportInput write_reports(const fs::path& dir, const std::string& title) {
+analysis::ReportInput read_report_input(const fs::path& dir, const std::string& title) {
   const auto folders = run_folders(dir);
   if (folders.empty()) {
     throw std::runtime_error(fmt::format("{}: neither a run folder (timeline.csv, summary.csv) nor a folder with "
                                          "runs/ of them", dir.string()));
   }
-  std::vector<analysis::RunData> runs;
-  for (const auto& f : folders) {
-    runs.push_back(harness::load_run(f));
-    harness::write_text_file(f / "trace.json", analysis::trace_json(runs.back()));
-  }
   analysis::ReportInput input;
   input.title = title;
-  input.runs = std::move(runs);
+  for (const auto& f : folders) input.runs.push_back(harness::load_run(f));
   input.measurements = read_measurements(dir);
   read_ab_json(dir / "ab.json", input);
+  return input;
+}
+
+analysis::ReportInput write_reports(const fs::path& dir, const std::string& title) {
+  analysis::ReportInput input = read_report_input(dir, title);
+  const auto folders = run_folders(dir);
+  for (std::size_t i = 0; i < input.runs.size(); ++i)
+    harness::write_text_file(folders[i] / "trace.json", analysis::trace_json(input.runs[i]));
   harness::write_text_file(dir / "report.html", analysis::report_html(input));
   harness::write_text_file(dir / "report.md", analysis::report_md(input));
   return input;

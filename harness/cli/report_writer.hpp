@@ -20,6 +20,10 @@ std::vector<std::filesystem::path> run_folders(const std::filesystem::path& dir)
 // ab.csv or sweep.csv of `dir` as measurements (empty when neither exists).
 std::vector<analysis::Measurement> read_measurements(const std::filesystem::path& dir);
 
+// What the reports of `dir` are made of: its runs, measurements and ab.json (the isolation runs of
+// ab --isolation included). Throws std::runtime_error naming the file on a damaged one.
+analysis::ReportInput read_report_input(const std::filesystem::path& dir, const std::string& title);
+
 // Throws std::runtime_error / std::system_error naming the file on a damaged or unwritable file.
 // Returns what the reports were made from (so `ab` prints the same verdict). An A/B folder's ab.json
 // gives the baseline, the arms' overrides, the arm holding I1+I2+I3, the order and the warnings;

@@ -9,6 +9,7 @@ std::string sweep_args(const SlurmScriptInput& in) {
   std::string out = fmt::format("sweep --spec {} --results {} --id {}", shell_quote(in.spec), shell_quote(in.results),
                                 shell_quote(in.id));
   for (const auto& o : in.overrides) out += " --set " + shell_quote(o);
+  if (in.isolation) out += " --isolation";  // the spec's points as every task and collect plan them
   return out;
 }
 

@@ -23,6 +23,7 @@ struct SlurmScriptInput {
   std::string id;                      // the sweep folder's name (a plain name: check_run_id)
   std::vector<std::string> overrides;  // --set, passed on to every task and to collect
   bool gpu = true;                     // ask for one GPU per task
+  bool isolation = false;              // --isolation, passed on to every task and to collect
 };
 
 std::string slurm_script(const SlurmScriptInput& in);

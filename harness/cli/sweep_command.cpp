@@ -87,6 +87,7 @@ int print_slurm(const SweepOptions& opts, const SweepSpec& spec, const std::stri
   in.spec = absolute_text(opts.spec);
   in.id = id;
   in.overrides = opts.overrides;
+  in.isolation = opts.isolation;
   // One GPU per task unless no run can use one.
   in.gpu = std::any_of(requests.begin(), requests.end(),
                        [](const SweepRequest& r) { return load_input(r.input).get_string("gpu.backend") != "sim"; });
@@ -178,6 +179,9 @@ void add_sweep_options(CLI::App& cmd, SweepOptions& opts) {
                     ->check(CLI::Range(1, kMaxShards));
   shard->excludes(collect)->excludes(slurm);
   collect->excludes(slurm);
+  cmd.add_flag("--isolation", opts.isolation,
+               "Add a c=1 j=1 point for every arm unless the spec has one: the reference `explain` divides each "
+               "stage's inflation against");
 }
 
 int run_sweep(const SweepOptions& opts) {
@@ -190,6 +194,8 @@ int run_sweep(const SweepOptions& opts) {
   Shard shard;
   try {
     spec = read_sweep_spec(opts.spec);
+    if (opts.isolation && add_isolation_point(spec))
+      fmt::print("zkcontend sweep: --isolation: added the point {} for every arm\n", spec.points.front().label);
     id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
     check_run_id(id);
     const std::vector<Arm> arms = sweep_arms(spec, machine.online_cpus);
@@ -331,6 +337,7 @@ int run_sweep(const SweepOptions& opts) {
                  shell_quote(opts.spec), shell_quote(root.string()), shell_quote(id), [&] {
                    std::string s;
                    for (const auto& o : opts.overrides) s += " --set " + shell_quote(o);
+                   if (opts.isolation) s += " --isolation";
                    return s;
                  }());
     }

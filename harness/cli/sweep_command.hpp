@@ -31,6 +31,7 @@ struct SweepOptions {
   bool collect = false;  // build sweep.csv and the reports from the run folders present; run nothing
   bool partial = false;  // with collect: write them even when runs are missing (exit 0)
   int slurm = 0;         // > 0: print the sbatch script of an array of this many shards; run nothing
+  bool isolation = false;  // add a c=1 j=1 point unless the spec has one (explain's reference)
 };
 
 void add_sweep_options(CLI::App& cmd, SweepOptions& opts);

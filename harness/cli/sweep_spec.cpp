@@ -185,3 +185,26 @@ SweepSpec read_sweep_spec(const fs::path& path) {
 }
 
 }  // namespace zkc::cli
+
+namespace zkc::cli {
+
+bool add_isolation_point(SweepSpec& spec) {
+  for (const auto& p : spec.points) {
+    bool c1 = false, j1 = false;
+    for (const auto& [k, v] : p.settings) {
+      c1 = c1 || (k == "batch.count" && v == "1");
+      j1 = j1 || (k == "batch.concurrency" && v == "1");
+    }
+    if (c1 && j1) return false;
+  }
+  SweepPoint iso;
+  iso.settings = {{"batch.count", "1"}, {"batch.concurrency", "1"}};
+  iso.label = point_label(iso.settings);
+  spec.points.insert(spec.points.begin(), std::move(iso));
+  for (const char* k : {"batch.count", "batch.concurrency"})
+    if (std::find(spec.varied_keys.begin(), spec.varied_keys.end(), k) == spec.varied_keys.end())
+      spec.varied_keys.push_back(k);
+  return true;
+}
+
+}  // namespace zkc::cli

@@ -58,6 +58,11 @@ inline constexpr std::size_t kMaxSweepRuns = 10000;
 // the spec file's folder. Keys and values are validated later, when each run is prepared.
 SweepSpec read_sweep_spec(const std::filesystem::path& path);
 
+// sweep --isolation: a c=1 j=1 point first, unless a point already is one. Its other keys take the
+// spec's `set` and profile values; it is the reference `explain` divides each arm's inflation against.
+// Returns whether a point was added.
+bool add_isolation_point(SweepSpec& spec);
+
 // "c=5 j=5" style label: short names for the keys users sweep most (c, j, P, pw, gw, gt).
 std::string point_label(const std::vector<std::pair<std::string, std::string>>& settings);
 

@@ -1,0 +1,71 @@
+// What a stage's time is made of, from its rows' own scheduler accounting (stages.csv): on-CPU,
+// waiting in the run queue for a CPU, a wait the pipeline records (lock, queue, pool queue, barrier),
+// and the rest, which nothing measured explains. Per row the four parts add up to the row's duration
+// exactly, so the means over a group of runs do too, and so do their differences between two groups:
+// `explain` splits an inflation into parts that sum to it, with the unexplained part shown.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/report/run_data.hpp"
+#include "analysis/timeline/stage_kinds.hpp"
+
+namespace zkc::analysis {
+
+// The columns of stages.csv the parts are computed from (harness/counters/thread_sched's names).
+inline constexpr std::string_view kOnCpuColumn = "sched_on_cpu_ns";
+inline constexpr std::string_view kRunQueueColumn = "sched_run_queue_ns";
+
+// Counter evidence shown beside the parts: declared once, read by the tables and attribution.csv.
+struct EvidenceSpec {
+  std::string_view column;  // a stages.csv counter column
+  std::string_view label;   // how the tables name it
+  bool per_cpu_second;      // true: per second on-CPU (a rate the stage suffers); false: per row
+};
+// Evidence below this on both sides is not said to have moved (0.1 -> 0.3 migrations per row is chance).
+inline constexpr double kEvidenceFloor = 1.0;
+inline constexpr EvidenceSpec kEvidence[] = {
+    {"tlb_flush_remote_shootdown", "TLB shootdown IPIs received /s on-CPU", true},
+    {"tlb_ipis_machine", "machine TLB IPIs /row", false},
+    {"page_faults", "page faults /row", false},
+    {"involuntary_switches", "preemptions /row", false},
+    {"cpu_migrations", "CPU migrations /row", false},
+    {"l3_misses", "L3 misses /row", false},
+    {"dtlb_misses", "dTLB misses /row", false},
+    {"cycles", "cycles /row", false},
+    {"instructions", "instructions /row", false},
+};
+
+// One row's duration split: on_cpu + run_queue + wait + rest = dur (all ms, each >= 0).
+struct RowParts {
+  double dur = 0, on_cpu = 0, run_queue = 0, wait = 0, rest = 0;
+  double width = 1;  // threads the row's tasks ran on at once (pool stages sum several threads' time)
+  bool accounted = false;  // false: no scheduler columns (a composite row, a simulated GPU stage, schedstat
+                           // missing): wait = dur for a kWait stage, else rest = dur
+};
+// Thread time (on-CPU + run queue, summed over the threads of a pool job) beyond the row's wall time
+// means the work ran on `width` threads at once; both are divided by it so the parts stay wall time.
+// The off-CPU part is `wait` for a kWait stage (the pipeline records that wait), `rest` otherwise.
+RowParts row_parts(const StageRow& row, StageKind::Role role);
+
+// Means per row over every row of one stage kind in a group of runs.
+struct StageParts {
+  std::string stage;
+  std::size_t rows = 0, accounted_rows = 0, runs = 0;
+  double proofs = 0;  // proofs in the runs the rows came from (rows / proofs: rows per proof)
+  double dur_ms = 0, on_cpu_ms = 0, run_queue_ms = 0, wait_ms = 0, rest_ms = 0;
+  double width = 1;                        // mean of the rows' widths
+  std::map<std::string, double> evidence;  // kEvidence column -> value, only where every row measured it
+  double rows_per_proof() const { return proofs > 0 ? static_cast<double>(rows) / proofs : 0; }
+};
+
+// Per stage kind present in the runs' rows, in pipeline order (stage_kinds()), unknown kinds last by name.
+// Composite kinds are left out: their rows enclose others that are accounted for themselves.
+std::vector<StageParts> stage_parts(std::span<const RunData* const> runs);
+
+}  // namespace zkc::analysis

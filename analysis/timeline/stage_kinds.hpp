@@ -1,0 +1,29 @@
+// The one list of stage kinds (the `stage` column of stages.csv, and the stages derived from a prover
+// log): their pipeline order, their colour in every chart, and what their time is made of, so the
+// waterfall legend, the palette and `explain`'s attribution all read one declaration.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+namespace zkc::analysis {
+
+struct StageKind {
+  enum class Role {
+    kWork,       // the thread computes (or a sim GPU stage stands in for the device): on-CPU, run queue, rest
+    kWait,       // a wait the pipeline itself records (a lock, a queue, a pool queue, a barrier)
+    kComposite,  // encloses other rows (synthesis, gpu): no accounting of its own
+  };
+  std::string_view name;
+  std::string_view colour;  // "#rrggbb"
+  Role role = Role::kWork;
+  std::string_view waits_for;  // kWait: what it waits for ("the device lock", "a groth16 thread")
+};
+
+// In pipeline order.
+std::span<const StageKind> stage_kinds();
+// nullptr for a stage nobody declared (an ingested log's, or a newer harness's).
+const StageKind* find_stage_kind(std::string_view name);
+
+}  // namespace zkc::analysis
