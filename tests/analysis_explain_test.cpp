@@ -238,3 +238,17 @@ TEST(ReportSection, ExplainShowsBarsAndTheTableWithAReferenceAndSaysHowToGetOneW
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Causes, SchedulerCountersAreNotNamedAsAMemoryCause) {
+  ReportInput in = ab_with_isolation();
+  // I2 cuts preemptions by 95%, a bigger relative move than its page faults' 90%.
+  for (auto& r : in.runs) r.stages[0].counters["involuntary_switches"] = r.id == "I2-r0" ? 5 : 100;
+  for (auto& iso : in.isolation) iso.run.stages[0].counters["involuntary_switches"] = 1;
+  const auto causes = causes_by_arm(attribute(explain_groups(in)), "baseline");
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_EQ(causes[0].evidence, "page faults /row in witness_gen: 200 -> 20 (-90%)");
+}
+
+}  // namespace

@@ -116,7 +116,7 @@ std::vector<ArmCause> causes_by_arm(const std::vector<Attribution>& rows, const 
       for (const auto& [column, mine] : r.loaded.evidence) {
         const auto theirs = base->loaded.evidence.find(column);
         if (theirs == base->loaded.evidence.end() || theirs->second <= 0) continue;
-        if (std::max(mine, theirs->second) < kEvidenceFloor) continue;
+        if (std::max(mine, theirs->second) < kEvidenceFloor || evidence_spec(column)->scheduler) continue;
         const double rel = (mine - theirs->second) / theirs->second;
         if (std::fabs(rel) >= most_moved) {
           most_moved = std::fabs(rel);

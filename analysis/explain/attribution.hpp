@@ -53,14 +53,15 @@ struct PartSpec {
 };
 inline constexpr PartSpec kParts[] = {
     {"run_queue_ms", "run queue (CPU starvation)", &Attribution::run_queue, "#e15759"},
-    {"wait_ms", "pipeline waits (lock, queue, pool, barrier)", &Attribution::wait, "#9d9d9d"},
+    {"wait_ms", "pipeline waits (lock, queue, pool, barrier)", &Attribution::wait, "#b07aa1"},
     {"on_cpu_ms", "on-CPU growth", &Attribution::on_cpu, "#4e79a7"},
     {"remainder_ms", "remainder (off-CPU, not recorded)", &Attribution::remainder, "#edc948"},
 };
 
 // Arms compared by cause, at one point: per arm, the part of one stage whose inflation per proof it
-// reduced most against the baseline's, the one it grew most, and the counter evidence that changed
-// most (relative). Needs the baseline and the arm attributed at the same point.
+// reduced most against the baseline's, the one it grew most, and the memory-subsystem counter (not the
+// scheduler's, which the run-queue part already covers) that changed most, relative. Needs the
+// baseline and the arm attributed at the same point.
 struct ArmCause {
   std::string point, arm;
   std::string reduced, grew, evidence;  // "" when nothing changed by at least the threshold

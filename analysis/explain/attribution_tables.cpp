@@ -119,8 +119,9 @@ Table causes_table(const std::vector<ArmCause>& causes, const std::string& basel
   }
   t.footnotes.push_back(fmt::format(
       "Each part of each stage's inflation (loaded minus the arm's own isolation), per proof, against {}'s: the "
-      "largest drop and the largest rise. Evidence: the counter per row that moved most against {} in a stage that "
-      "weighs at least 5% of the arm's heaviest.",
+      "largest drop and the largest rise. Evidence: the memory-subsystem counter (TLB IPIs, page faults, L3/dTLB "
+      "misses, cycles, instructions) that moved most against {} in a stage that weighs at least 5% of the arm's "
+      "heaviest; the scheduler's counters are the run-queue part already.",
       baseline, baseline));
   return t;
 }

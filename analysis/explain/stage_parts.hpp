@@ -26,6 +26,7 @@ struct EvidenceSpec {
   std::string_view column;  // a stages.csv counter column
   std::string_view label;   // how the tables name it
   bool per_cpu_second;      // true: per second on-CPU (a rate the stage suffers); false: per row
+  bool scheduler = false;   // the scheduler's own view (already in the run-queue part): not a memory cause
 };
 // Evidence below this on both sides is not said to have moved (0.1 -> 0.3 migrations per row is chance).
 inline constexpr double kEvidenceFloor = 1.0;
@@ -33,8 +34,8 @@ inline constexpr EvidenceSpec kEvidence[] = {
     {"tlb_flush_remote_shootdown", "TLB shootdown IPIs received /s on-CPU", true},
     {"tlb_ipis_machine", "machine TLB IPIs /row", false},
     {"page_faults", "page faults /row", false},
-    {"involuntary_switches", "preemptions /row", false},
-    {"cpu_migrations", "CPU migrations /row", false},
+    {"involuntary_switches", "preemptions /row", false, true},
+    {"cpu_migrations", "CPU migrations /row", false, true},
     {"l3_misses", "L3 misses /row", false},
     {"dtlb_misses", "dTLB misses /row", false},
     {"cycles", "cycles /row", false},

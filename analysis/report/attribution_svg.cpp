@@ -13,7 +13,7 @@
 namespace zkc::analysis {
 namespace {
 
-constexpr double kWidth = 900, kLeft = 130, kRight = 30, kTop = 62, kBar = 16, kGap = 8, kBottom = 34;
+constexpr double kWidth = 900, kLeft = 130, kRight = 150, kTop = 62, kBar = 16, kGap = 8, kBottom = 34;
 constexpr std::string_view kIsolationColour = "#cfcfcf";
 
 }  // namespace
