@@ -149,6 +149,8 @@ struct Mark {
   counters::CounterSnapshot snap;
 };
 Mark mark(const CounterSource& src) { return {Clock::now(), src.snapshot()}; }
+// A pool stage's bound: its rows' per-thread columns come from its jobs, only the machine reading here.
+Mark window_mark(const PoolCounters& pool) { return {Clock::now(), pool.window_snapshot()}; }
 
 std::string worker_label(unsigned device, unsigned index) { return fmt::format("gpu{}.{}", device, index); }
 
@@ -310,14 +312,14 @@ struct Pipeline::Impl {
     w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
     w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
     w->c = buffer<Fr>(shape.constraints, "c = C*w", from, Thp::kAdvise);
-    const Mark spmv_start = mark(synthesis_pool_counters);
+    const Mark spmv_start = window_mark(synthesis_pool_counters);
     workloads::ThrottleCheck throttle;
     if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
     // The products run on the synthesis pool: the row carries the counters of this partition's jobs.
     PoolJobCounters spmv_jobs(synthesis_pool_counters);
     const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(), w->c.span(),
                                                     res.synthesis_pool, throttle, plan.chunk_rows, &spmv_jobs);
-    const Mark spmv_end = mark(synthesis_pool_counters);
+    const Mark spmv_end = window_mark(synthesis_pool_counters);
     rec.span(t.proof, t.partition, "spmv", spmv_start.t, spmv_end.t, "synth-pool",
              spmv_jobs.counts(spmv_start.snap, spmv_end.snap));
     unified.release();
@@ -388,25 +390,25 @@ struct Pipeline::Impl {
       // the pool's queue; no counters), prep_msm (running; the counters of the worker that ran it).
       bool prep_set = false;
       try {
-        const Mark q0 = mark(groth16_pool_counters);
+        const Clock::time_point q0 = Clock::now();
         Mark p0, p1;
         PoolJobCounters prep_job(groth16_pool_counters);
         res.groth16_pool
             .submit([&] {
               const auto me = static_cast<unsigned>(res.groth16_pool.current_worker_index());
               prep_job.job_begin(me);
-              p0 = mark(groth16_pool_counters);
+              p0 = window_mark(groth16_pool_counters);
               rec.event(p0.t, "PREP_START", job_name, who);
               workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(),
                                   j->split, plan.prep_passes);
-              p1 = mark(groth16_pool_counters);
+              p1 = window_mark(groth16_pool_counters);
               prep_job.job_end(me);
               rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
               prep_set = true;
               j->prep_done.set_value();  // from the pool worker: batch_add need not wait for this thread
             })
             .get();
-        rec.span(w.proof, w.partition, "prep_queue", q0.t, p0.t, "groth16");
+        rec.span(w.proof, w.partition, "prep_queue", q0, p0.t, "groth16");
         rec.span(w.proof, w.partition, "prep_msm", p0.t, p1.t, "groth16", prep_job.counts(p0.snap, p1.snap));
       } catch (...) {
         if (!prep_set) j->prep_done.set_exception(std::current_exception());
@@ -415,7 +417,7 @@ struct Pipeline::Impl {
       }
       try {
         // b_g2's tiles queue on the same pool: BG2_START..BG2_END is when they ran (b_g2_queue before).
-        const Mark b0 = mark(groth16_pool_counters);
+        const Mark b0 = window_mark(groth16_pool_counters);
         MsmTiming ran;
         PoolJobCounters b_g2_jobs(groth16_pool_counters);
         {
@@ -424,7 +426,7 @@ struct Pipeline::Impl {
           const ThrottleRaise raise(flag, plan.membw_throttle, plan.throttle_flag, rec, job_name, who);
           workloads::b_g2_msm(j->split, res.groth16_pool, &j->b_g2_plan, plan.b_g2_points, &ran, &b_g2_jobs);
         }
-        const Mark b1 = mark(groth16_pool_counters);
+        const Mark b1 = window_mark(groth16_pool_counters);
         if (ran.last_tile_end == MsmTiming{}.last_tile_end) ran.first_tile_start = ran.last_tile_end = b0.t;  // no tile
         rec.span(w.proof, w.partition, "b_g2_queue", b0.t, ran.first_tile_start, "groth16");
         // The counters of this b_g2's own tile jobs; the machine column's window is the whole call.

@@ -96,6 +96,16 @@ counters::CounterSnapshot PoolCounters::snapshot() const {
   return sum;
 }
 
+counters::CounterSnapshot PoolCounters::window_snapshot() const {
+  counters::CounterSnapshot s;
+  if (prepared_ != nullptr) {
+    s.counters.resize(prepared_->size());
+    append_sched(s, false);
+  }
+  append_tlb(tlb_, s);
+  return s;
+}
+
 counters::CounterSnapshot PoolCounters::worker_snapshot(unsigned index) const {
   counters::CounterSnapshot snap;
   {

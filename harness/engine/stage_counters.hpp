@@ -62,6 +62,10 @@ class PoolCounters final : public CounterSource {
   // Blocks until every worker has opened its group, so snapshots always cover the same fds.
   void wait_ready();
   counters::CounterSnapshot snapshot() const override;
+  // The machine reading only, shaped like snapshot() with every per-thread column empty: the bounds of
+  // a pool stage, whose per-thread columns come from its own jobs (PoolJobCounters), so reading every
+  // worker's fds there would be wasted.
+  counters::CounterSnapshot window_snapshot() const;
   // Worker `index`'s own group and scheduler accounting (no machine reading); empty when counters are
   // disabled. Call it on that worker (a JobObserver's job_begin/job_end): the accounting is the caller's.
   counters::CounterSnapshot worker_snapshot(unsigned index) const;
