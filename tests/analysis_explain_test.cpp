@@ -252,3 +252,17 @@ TEST(Causes, SchedulerCountersAreNotNamedAsAMemoryCause) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Attribution, GroupsFollowTheBaselineThenTheArmsAsDeclaredNotTheRunOrder) {
+  ReportInput in = ab_with_isolation();
+  std::swap(in.measurements[0], in.measurements[1]);  // I2 ran first
+  in.arms = {{"baseline", {}}, {"I2", {"gpus.gpu_threads=1"}}};
+  const auto groups = explain_groups(in);
+  ASSERT_EQ(groups.loaded.size(), 2u);
+  EXPECT_EQ(groups.loaded[0].arm, "baseline");
+  EXPECT_EQ(groups.loaded[1].arm, "I2");
+}
+
+}  // namespace

@@ -56,6 +56,20 @@ ExplainGroups explain_groups(const ReportInput& input) {
   if (input.measurements.empty())  // a run folder: each run is its own group
     for (const RunData& r : input.runs) group_for(all, "", r.id).runs.push_back(&r);
 
+  // Points in the order they were measured; within one, the baseline first, then the arms as declared.
+  std::vector<std::string> points;
+  for (const auto& g : all)
+    if (std::find(points.begin(), points.end(), g.point) == points.end()) points.push_back(g.point);
+  const auto arm_rank = [&](const std::string& arm) {
+    if (arm == input.baseline_arm) return std::size_t{0};
+    for (std::size_t i = 0; i < input.arms.size(); ++i)
+      if (input.arms[i].name == arm) return i + 1;
+    return input.arms.size() + 1;
+  };
+  std::stable_sort(all.begin(), all.end(), [&](const RunGroup& a, const RunGroup& b) {
+    const auto pa = std::find(points.begin(), points.end(), a.point), pb = std::find(points.begin(), points.end(), b.point);
+    return pa != pb ? pa < pb : arm_rank(a.arm) < arm_rank(b.arm);
+  });
   for (auto& g : all) (is_isolation_point(g.point) ? out.reference : out.loaded).push_back(std::move(g));
   for (const IsolationRun& iso : input.isolation) group_for(out.reference, "c=1 j=1 (isolation runs)", iso.arm).runs.push_back(&iso.run);
 
@@ -116,11 +130,12 @@ std::vector<ArmCause> causes_by_arm(const std::vector<Attribution>& rows, const 
       for (const auto& [column, mine] : r.loaded.evidence) {
         const auto theirs = base->loaded.evidence.find(column);
         if (theirs == base->loaded.evidence.end() || theirs->second <= 0) continue;
-        if (std::max(mine, theirs->second) < kEvidenceFloor || evidence_spec(column)->scheduler) continue;
+        const EvidenceSpec* spec = evidence_spec(column);
+        if (spec == nullptr || spec->scheduler || std::max(mine, theirs->second) < kEvidenceFloor) continue;
         const double rel = (mine - theirs->second) / theirs->second;
         if (std::fabs(rel) >= most_moved) {
           most_moved = std::fabs(rel);
-          cause.evidence = fmt::format("{} in {}: {} -> {} ({:+.0f}%)", evidence_spec(column)->label, r.stage,
+          cause.evidence = fmt::format("{} in {}: {} -> {} ({:+.0f}%)", spec->label, r.stage,
                                        count_text(theirs->second), count_text(mine), 100 * rel);
         }
       }

@@ -46,16 +46,17 @@ std::vector<Attribution> attribute(const ExplainGroups& groups);
 
 // The parts of an inflation by name, declared once for the tables, the CSV and the bars.
 struct PartSpec {
-  std::string_view key;    // attribution.csv column: "run_queue_ms"
-  std::string_view label;  // "run queue"
+  std::string_view key;     // attribution.csv column: "run_queue_ms"
+  std::string_view label;   // in sentences and legends: "run queue (CPU starvation)"
+  std::string_view column;  // a table's header: "run queue"
   double (Attribution::*delta)() const;
   std::string_view colour;
 };
 inline constexpr PartSpec kParts[] = {
-    {"run_queue_ms", "run queue (CPU starvation)", &Attribution::run_queue, "#e15759"},
-    {"wait_ms", "pipeline waits (lock, queue, pool, barrier)", &Attribution::wait, "#b07aa1"},
-    {"on_cpu_ms", "on-CPU growth", &Attribution::on_cpu, "#4e79a7"},
-    {"remainder_ms", "remainder (off-CPU, not recorded)", &Attribution::remainder, "#edc948"},
+    {"run_queue_ms", "run queue (CPU starvation)", "run queue", &Attribution::run_queue, "#e15759"},
+    {"wait_ms", "pipeline waits (lock, queue, pool, barrier)", "pipeline waits", &Attribution::wait, "#b07aa1"},
+    {"on_cpu_ms", "on-CPU growth", "on-CPU", &Attribution::on_cpu, "#4e79a7"},
+    {"remainder_ms", "remainder (off-CPU, not recorded)", "remainder", &Attribution::remainder, "#edc948"},
 };
 
 // Arms compared by cause, at one point: per arm, the part of one stage whose inflation per proof it

@@ -70,7 +70,7 @@ Table attribution_table(const std::vector<Attribution>& rows, double min_ms) {
   for (const auto& a : rows) points = points || !a.point.empty();
   if (points) t.header.push_back("configuration");
   for (const char* h : {"arm", "stage", "isolation", "loaded", "inflation"}) t.header.emplace_back(h);
-  for (const PartSpec& p : kParts) t.header.emplace_back(p.label);
+  for (const PartSpec& p : kParts) t.header.emplace_back(p.column);
   t.header.emplace_back("counter evidence (isolation -> loaded)");
   std::size_t hidden = 0;
   for (const auto& a : rows) {
@@ -106,7 +106,7 @@ Table causes_table(const std::vector<ArmCause>& causes, const std::string& basel
   bool points = false;
   for (const auto& c : causes) points = points || !c.point.empty();
   if (points) t.header.push_back("configuration");
-  for (const char* h : {"arm", "reduced most (vs baseline's inflation)", "grew most", "counter evidence (vs baseline)"})
+  for (const char* h : {"arm", "reduced most (vs the baseline's inflation)", "grew most", "memory counter (vs baseline)"})
     t.header.emplace_back(h);
   for (const auto& c : causes) {
     std::vector<std::string> row;
