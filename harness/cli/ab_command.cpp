@@ -265,7 +265,14 @@ int run_ab(const AbOptions& opts) {
   }
   for (int rep = 0; rep < opts.repeats && !stopped; ++rep) {
     rounds.emplace_back();
-    for (const std::size_t a : round_order(arms.size(), mode, seed, rep, opts.repeats)) {
+    // The round's measured runs, then its isolation runs in the same arm order, so drift over the
+    // A/B reaches both alike.
+    const std::vector<std::size_t> order = round_order(arms.size(), mode, seed, rep, opts.repeats);
+    std::vector<std::pair<std::size_t, bool>> round;  // (arm, isolation)
+    for (const std::size_t a : order) round.emplace_back(a, false);
+    for (const std::size_t a : order)
+      if (arms[a].isolation) round.emplace_back(a, true);
+    for (const auto& [a, isolation] : round) {
       if (interrupt.requested()) {
         stopped = true;
         break;
@@ -273,16 +280,23 @@ int run_ab(const AbOptions& opts) {
       const ArmRun& arm = arms[a];
       const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
       ProgressLine progress(!opts.quiet);
-      progress.step(fmt::format("[{}/{}] {} repeat {}", done + 1, total, arm.arm.name, rep));
+      progress.step(isolation ? fmt::format("isolation {} repeat {}", arm.arm.name, rep)
+                              : fmt::format("[{}/{}] {} repeat {}", done + 1, total, arm.arm.name, rep));
       RunOutcome outcome;
       try {
-        outcome = execute_run(arm.run, dir / "runs", run_id, &progress);
+        outcome = execute_run(isolation ? *arm.isolation : arm.run, dir / (isolation ? "isolation" : "runs"), run_id,
+                              &progress);
       } catch (const std::exception& e) {
-        return fail(fmt::format("arm '{}' repeat {}", arm.arm.name, rep), e);
+        return fail(fmt::format("{}arm '{}' repeat {}", isolation ? "isolation run of " : "", arm.arm.name, rep), e);
+      }
+      const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
+      if (isolation) {  // explain's reference, outside ab.csv and the statistics
+        isolation_runs.emplace_back(arm.arm.name, "isolation/" + folder);
+        fmt::print("  isolation  {:<10} r{}  s/proof {:.3f}\n", arm.arm.name, rep, outcome.metrics.s_per_proof);
+        continue;
       }
       ++done;
       rounds.back().push_back(arm.arm.name);
-      const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
       auto rows = analysis::metric_rows(outcome.metrics);
       rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
       for (const auto& r : rows) {
@@ -292,25 +306,6 @@ int run_ab(const AbOptions& opts) {
                            r.value, harness::csv_field("runs/" + folder));
       }
       fmt::print("  [{}/{}] {:<10} r{}  s/proof {:.3f}\n", done, total, arm.arm.name, rep, outcome.metrics.s_per_proof);
-    }
-    // The round's isolation runs, in the round's arm order, so drift over the A/B reaches them alike.
-    for (const std::size_t a : round_order(arms.size(), mode, seed, rep, opts.repeats)) {
-      if (stopped || !arms[a].isolation) continue;
-      if (interrupt.requested()) {
-        stopped = true;
-        break;
-      }
-      const ArmRun& arm = arms[a];
-      const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
-      ProgressLine progress(!opts.quiet);
-      progress.step(fmt::format("isolation {} repeat {}", arm.arm.name, rep));
-      try {
-        const RunOutcome outcome = execute_run(*arm.isolation, dir / "isolation", run_id, &progress);
-        isolation_runs.emplace_back(arm.arm.name, "isolation/" + outcome.dir.filename().string());
-        fmt::print("  isolation  {:<10} r{}  s/proof {:.3f}\n", arm.arm.name, rep, outcome.metrics.s_per_proof);
-      } catch (const std::exception& e) {
-        return fail(fmt::format("isolation run of arm '{}' repeat {}", arm.arm.name, rep), e);
-      }
     }
   }
   if (done == 0) {  // stopped before the first run finished
