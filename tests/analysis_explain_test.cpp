@@ -258,11 +258,50 @@ namespace {
 TEST(Attribution, GroupsFollowTheBaselineThenTheArmsAsDeclaredNotTheRunOrder) {
   ReportInput in = ab_with_isolation();
   std::swap(in.measurements[0], in.measurements[1]);  // I2 ran first
-  in.arms = {{"baseline", {}}, {"I2", {"gpus.gpu_threads=1"}}};
+  in.arms = {{"I2", {"gpus.gpu_threads=1"}}, {"baseline", {}}};  // declared first, still after the baseline
   const auto groups = explain_groups(in);
   ASSERT_EQ(groups.loaded.size(), 2u);
   EXPECT_EQ(groups.loaded[0].arm, "baseline");
   EXPECT_EQ(groups.loaded[1].arm, "I2");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(StageParts, APoolStagesQueueingStaysOffCpuNotOnCpuGrowth) {
+  // spmv on a 2-thread pool: the same 100 ms of CPU in both, filling the pool in isolation (50 ms of
+  // wall time) and waiting for it under load (100 ms).
+  RunData iso = run("iso", 1, {row("spmv", 50, 100, 0)});
+  RunData loaded = run("loaded", 1, {row("spmv", 100, 100, 0)});
+  iso.config["synthesis.threads"] = loaded.config["synthesis.threads"] = "2";
+  ReportInput in;
+  in.runs = {loaded};
+  in.measurements = {{"", "baseline", 0, "s_per_proof", 1, "runs/loaded"}};
+  in.isolation.push_back({"baseline", iso});
+  const auto rows = attribute(explain_groups(in));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].loaded.width, 2);
+  EXPECT_DOUBLE_EQ(rows[0].on_cpu(), 0);
+  EXPECT_DOUBLE_EQ(rows[0].remainder(), 50);
+}
+
+TEST(Attribution, ASweepPointTakesTheIsolationPointWithItsOtherSettingsAndRefusesToGuess) {
+  ReportInput in;
+  for (const char* id : {"i2", "i8", "l8", "l4"}) in.runs.push_back(run(id, 1, {row("witness_gen", 100, 100, 0)}));
+  in.runs[1].stages[0].end_ms += 10;  // the P=8 isolation point is 110 ms
+  in.measurements = {{"c=1 j=1 P=2", "baseline", 0, "s_per_proof", 1, "runs/i2"},
+                     {"c=1 j=1 P=8", "baseline", 0, "s_per_proof", 1, "runs/i8"},
+                     {"c=4 j=4 P=8", "baseline", 0, "s_per_proof", 1, "runs/l8"},
+                     {"c=4 j=4 P=4", "baseline", 0, "s_per_proof", 1, "runs/l4"}};
+  const auto groups = explain_groups(in);
+  const auto rows = attribute(groups);
+  ASSERT_EQ(rows.size(), 1u);  // P=4 has no reference of its own and two to guess from
+  EXPECT_EQ(rows[0].point, "c=4 j=4 P=8");
+  EXPECT_EQ(rows[0].reference, "c=1 j=1 P=8");
+  EXPECT_DOUBLE_EQ(rows[0].isolation.dur_ms, 110);
+  ASSERT_EQ(groups.missing.size(), 1u);
+  EXPECT_NE(groups.missing[0].find("several c=1 j=1 points"), std::string::npos) << groups.missing[0];
 }
 
 }  // namespace

@@ -83,6 +83,15 @@ TEST_F(Explain, AbIsolationRunsEachArmAtC1J1OutsideTheStatisticsAndExplainAttrib
   EXPECT_NE(e.output.find("witness_gen"), std::string::npos) << e.output;
   EXPECT_NE(e.output.find("run queue"), std::string::npos) << e.output;
   expect_parts_add_up(dir / "attribution.csv");
+
+  // An ab.json whose isolation entry points outside isolation/ is a damaged input: exit 2, named.
+  auto damaged = ab;
+  damaged["isolation"][0]["run"] = "../../etc";
+  zkc::harness::write_text_file(dir / "ab.json", damaged.dump(2));
+  const auto bad = run_zkcontend("report " + dir.string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("isolation run '../../etc': accepted: isolation/<run folder>"), std::string::npos)
+      << bad.output;
 }
 
 TEST_F(Explain, ARunNeedsAReferenceAndTakesOneWithReference) {
@@ -116,6 +125,11 @@ TEST_F(Explain, SweepIsolationAddsTheC1J1PointForEveryArmOnce) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("--isolation: added the point c=1 j=1 for every arm"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("3 points x 2 arms"), std::string::npos) << r.output;  // the spec's 2, and isolation
+  // --set cannot move the isolation point off c=1 j=1.
+  const auto moved = run_zkcontend("sweep --spec " + src("configs/sweeps/ci.toml") +
+                                   " --isolation --set batch.concurrency=8 --dry-run --results " + root_.string());
+  EXPECT_EQ(moved.exit_code, 2) << moved.output;
+  EXPECT_NE(moved.output.find("--set batch.concurrency=8 with --isolation"), std::string::npos) << moved.output;
   // A spec that has the point already gets no second one.
   const auto has = run_zkcontend("sweep --spec " + src("configs/sweeps/explain-pw.toml") +
                                  " --isolation --dry-run --results " + root_.string());

@@ -28,10 +28,30 @@ RunGroup& group_for(std::vector<RunGroup>& groups, const std::string& point, con
   return groups.back();
 }
 
-const RunGroup* find_group(const std::vector<RunGroup>& groups, const std::string& arm) {
-  for (const auto& g : groups)
-    if (g.arm == arm) return &g;
-  return nullptr;
+// The point's settings other than c and j ("pw=6 P=6"), as label items.
+std::vector<std::string> other_keys(const std::string& point) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < point.size()) {
+    const std::size_t end = std::min(point.find(' ', pos), point.size());
+    const std::string item = point.substr(pos, end - pos);
+    if (!item.empty() && !item.starts_with("c=") && !item.starts_with("j=")) out.push_back(item);
+    pos = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// An arm's reference for `point`: its isolation group whose other settings are the point's, else
+// its only one (a sweep varying pw against one pw=1 isolation point, or an A/B's isolation runs);
+// nullptr when there is none or several that differ from the point (which one would be a guess).
+const RunGroup* reference_for(const std::vector<RunGroup>& refs, const std::string& arm, const std::string& point) {
+  std::vector<const RunGroup*> mine;
+  for (const auto& g : refs)
+    if (g.arm == arm) mine.push_back(&g);
+  for (const RunGroup* g : mine)
+    if (other_keys(g->point) == other_keys(point)) return g;
+  return mine.size() == 1 ? mine.front() : nullptr;
 }
 
 const EvidenceSpec* evidence_spec(std::string_view column) {
@@ -73,19 +93,24 @@ ExplainGroups explain_groups(const ReportInput& input) {
   for (auto& g : all) (is_isolation_point(g.point) ? out.reference : out.loaded).push_back(std::move(g));
   for (const IsolationRun& iso : input.isolation) group_for(out.reference, "c=1 j=1 (isolation runs)", iso.arm).runs.push_back(&iso.run);
 
-  std::vector<std::string> arms;
-  for (const auto& g : out.loaded)
-    if (std::find(arms.begin(), arms.end(), g.arm) == arms.end()) arms.push_back(g.arm);
-  for (const auto& arm : arms)
-    if (find_group(out.reference, arm) == nullptr)
-      out.missing.push_back(fmt::format("arm {}: no isolation reference (no c=1 j=1 point or isolation run of it)", arm));
+  for (const auto& g : out.loaded) {
+    if (reference_for(out.reference, g.arm, g.point) != nullptr) continue;
+    const bool several = std::count_if(out.reference.begin(), out.reference.end(),
+                                       [&](const RunGroup& r) { return r.arm == g.arm; }) > 1;
+    out.missing.push_back(several ? fmt::format("arm {} at {}: several c=1 j=1 points, none with its other settings",
+                                                g.arm, point_title(g.point))
+                                  : fmt::format("arm {}: no isolation reference (no c=1 j=1 point or isolation run of it)",
+                                                g.arm));
+  }
+  std::sort(out.missing.begin(), out.missing.end());
+  out.missing.erase(std::unique(out.missing.begin(), out.missing.end()), out.missing.end());
   return out;
 }
 
 std::vector<Attribution> attribute(const ExplainGroups& groups) {
   std::vector<Attribution> out;
   for (const RunGroup& g : groups.loaded) {
-    const RunGroup* ref = find_group(groups.reference, g.arm);
+    const RunGroup* ref = reference_for(groups.reference, g.arm, g.point);
     if (ref == nullptr) continue;
     const auto iso = stage_parts(ref->runs);
     for (const StageParts& loaded : stage_parts(g.runs)) {

@@ -91,11 +91,12 @@ Table attribution_table(const std::vector<Attribution>& rows, double min_ms) {
     t.rows.push_back(std::move(row));
   }
   t.footnotes.push_back(
-      "Means per row (one row per partition and stage) of every run of the arm; isolation: the arm's c=1 j=1 runs. "
+      "Means per row (one row per partition and stage) of every run of the arm; isolation: the arm's reference "
+      "(its c=1 j=1 runs, or --reference). "
       "The four parts add up to the inflation: run queue = waiting for a CPU while runnable (schedstat); pipeline "
       "waits = off-CPU time in a wait stage the pipeline records; on-CPU growth = more CPU time for the same work "
       "(the counter evidence may say why); remainder = off-CPU time nothing records (a page-fault or mmap_lock "
-      "sleep; in a pool stage, time none of its jobs was running; all of a simulated GPU stage, which has no thread "
+      "sleep; in a pool stage, the time its jobs did not fill the pool, queueing included; all of a simulated GPU stage, which has no thread "
       "of its own to account). Shares of the inflation are shown where it is at least 5% of the isolation time.");
   if (hidden > 0) t.footnotes.push_back(fmt::format("{} stage rows under {} in both are left out (attribution.csv has them).", hidden, duration_text(min_ms)));
   return t;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/csv/csv.hpp"
+
 namespace zkc::analysis {
 namespace {
 
@@ -22,7 +24,7 @@ struct Sum {
 
 }  // namespace
 
-RowParts row_parts(const StageRow& row, StageKind::Role role) {
+RowParts row_parts(const StageRow& row, StageKind::Role role, double pool_threads) {
   RowParts p;
   p.dur = std::max(0.0, row.end_ms - row.start_ms);
   const double* on_cpu_ns = counter(row, kOnCpuColumn);
@@ -38,7 +40,7 @@ RowParts row_parts(const StageRow& row, StageKind::Role role) {
   const double queued = std::max(0.0, *run_queue_ns / 1e6);
   const double busy = cpu + queued;
   if (p.dur <= 0) return p;
-  p.width = std::max(1.0, busy / p.dur);
+  p.width = std::max({1.0, pool_threads, busy / p.dur});
   p.on_cpu = cpu / p.width;
   p.run_queue = queued / p.width;
   const double off = std::max(0.0, p.dur - p.on_cpu - p.run_queue);
@@ -53,7 +55,12 @@ std::vector<StageParts> stage_parts(std::span<const RunData* const> runs) {
       const StageKind* kind = find_stage_kind(row.stage);
       const auto role = kind != nullptr ? kind->role : StageKind::Role::kWork;
       if (role == StageKind::Role::kComposite) continue;
-      const RowParts p = row_parts(row, role);
+      double pool_threads = 0;
+      if (kind != nullptr && !kind->pool_threads_key.empty()) {
+        const auto it = run->config.find(std::string(kind->pool_threads_key));
+        if (it != run->config.end()) pool_threads = csv_number(it->second).value_or(0);
+      }
+      const RowParts p = row_parts(row, role, pool_threads);
       Sum& s = sums[row.stage];
       if (std::find(s.runs.begin(), s.runs.end(), run) == s.runs.end()) s.runs.push_back(run);
       ++s.rows;
@@ -66,10 +73,11 @@ std::vector<StageParts> stage_parts(std::span<const RunData* const> runs) {
       s.width += p.width;
       for (const auto& e : kEvidence) {
         const double* v = counter(row, e.column);
-        if (v == nullptr) continue;
+        const double* ns = counter(row, kOnCpuColumn);
+        if (v == nullptr || (e.per_cpu_second && ns == nullptr)) continue;  // a rate needs both, from one row
         s.evidence[std::string(e.column)] += *v;
         ++s.measured[std::string(e.column)];
-        if (const double* ns = counter(row, kOnCpuColumn)) s.cpu_seconds[std::string(e.column)] += *ns / 1e9;
+        if (ns != nullptr) s.cpu_seconds[std::string(e.column)] += *ns / 1e9;
       }
     }
   }

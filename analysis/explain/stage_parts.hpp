@@ -45,14 +45,16 @@ inline constexpr EvidenceSpec kEvidence[] = {
 // One row's duration split: on_cpu + run_queue + wait + rest = dur (all ms, each >= 0).
 struct RowParts {
   double dur = 0, on_cpu = 0, run_queue = 0, wait = 0, rest = 0;
-  double width = 1;  // threads the row's tasks ran on at once (pool stages sum several threads' time)
+  double width = 1;  // what thread time was divided by: the pool's threads for a pool stage, else 1
   bool accounted = false;  // false: no scheduler columns (a composite row, a simulated GPU stage, schedstat
                            // missing): wait = dur for a kWait stage, else rest = dur
 };
-// Thread time (on-CPU + run queue, summed over the threads of a pool job) beyond the row's wall time
-// means the work ran on `width` threads at once; both are divided by it so the parts stay wall time.
+// A pool stage's row sums the thread time (on-CPU + run queue) of all its jobs: both are divided by
+// the pool's thread count `pool_threads` (or by the width the thread time shows, if larger), so the
+// parts stay wall time and the time its jobs did not fill the pool (waiting in the pool's queue,
+// fewer jobs than threads) stays off-CPU rather than passing for on-CPU growth. 0 = one thread.
 // The off-CPU part is `wait` for a kWait stage (the pipeline records that wait), `rest` otherwise.
-RowParts row_parts(const StageRow& row, StageKind::Role role);
+RowParts row_parts(const StageRow& row, StageKind::Role role, double pool_threads = 0);
 
 // Means per row over every row of one stage kind in a group of runs.
 struct StageParts {
@@ -65,7 +67,8 @@ struct StageParts {
   double rows_per_proof() const { return proofs > 0 ? static_cast<double>(rows) / proofs : 0; }
 };
 
-// Per stage kind present in the runs' rows, in pipeline order (stage_kinds()), unknown kinds last by name.
+// Per stage kind present in the runs' rows, in pipeline order (stage_kinds()), unknown kinds last by name;
+// a pool stage's pool size is read from each run's resolved config (StageKind::pool_threads_key).
 // Composite kinds are left out: their rows enclose others that are accounted for themselves.
 std::vector<StageParts> stage_parts(std::span<const RunData* const> runs);
 

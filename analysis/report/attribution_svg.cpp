@@ -21,7 +21,7 @@ constexpr std::string_view kIsolationColour = "#cfcfcf";
 std::string attribution_svg(const std::vector<Attribution>& all, double min_ms) {
   std::vector<const Attribution*> rows;
   for (const auto& a : all)
-    if (a.loaded.dur_ms >= min_ms || a.isolation.dur_ms >= min_ms) rows.push_back(&a);
+    if (a.loaded.dur_ms >= min_ms || std::fabs(a.inflation()) >= min_ms) rows.push_back(&a);  // as the table
   const std::string who = all.empty() ? std::string() : all.front().arm + (all.front().point.empty() ? "" : ", " + point_title(all.front().point));
   const std::string title = fmt::format("Why each stage is slower than in isolation: {}", who);
   std::string body = svg::text(10, 20, title, {{"font-size", "14"}, {"font-weight", "bold"}});
@@ -79,7 +79,8 @@ std::string attribution_svg(const std::vector<Attribution>& all, double min_ms) 
     body += svg::line(x(t), axis_y, x(t), axis_y + 4, {{"stroke", "#888"}});
     body += svg::text(x(t), axis_y + 16, duration_text(t), {{"font-size", "10"}, {"text-anchor", "middle"}});
   }
-  if (rows.empty()) body += svg::text(kLeft, kTop + 12, "no stage of at least 1 ms", {{"fill", "#666"}});
+  if (rows.empty())
+    body += svg::text(kLeft, kTop + 12, fmt::format("no stage of at least {}", duration_text(min_ms)), {{"fill", "#666"}});
   return svg::document(kWidth, height, "attribution-chart", title, body);
 }
 

@@ -10,8 +10,8 @@
 
 namespace zkc::analysis {
 
-// A complete <svg class="attribution-chart"> of `rows` (one point and arm), stages whose loaded and
-// isolation times are both under `min_ms` left out.
+// A complete <svg class="attribution-chart"> of `rows` (one point and arm); stages whose loaded time
+// and inflation are both under `min_ms` left out, as in attribution_table.
 std::string attribution_svg(const std::vector<Attribution>& rows, double min_ms = 1.0);
 
 }  // namespace zkc::analysis

@@ -19,6 +19,9 @@ struct StageKind {
   std::string_view colour;  // "#rrggbb"
   Role role = Role::kWork;
   std::string_view waits_for;  // kWait: what it waits for ("the device lock", "a groth16 thread")
+  // A stage whose jobs spread over a pool: the setting holding the pool's thread count (its rows sum
+  // the thread time of every job); "" for a stage that runs on one thread at a time.
+  std::string_view pool_threads_key = "";
 };
 
 // In pipeline order.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "analysis/explain/attribution.hpp"
@@ -51,8 +52,10 @@ int run_explain(const ExplainOptions& opts) {
   if (!opts.reference.empty()) {
     groups.reference.clear();
     groups.missing.clear();
-    for (const auto& g : groups.loaded)
-      groups.reference.push_back({"reference " + reference.id, g.arm, {&reference}});
+    for (const auto& g : groups.loaded)  // one reference per arm
+      if (std::none_of(groups.reference.begin(), groups.reference.end(),
+                       [&](const analysis::RunGroup& r) { return r.arm == g.arm; }))
+        groups.reference.push_back({"reference " + reference.id, g.arm, {&reference}});
   }
   const auto rows = analysis::attribute(groups);
   if (rows.empty()) {

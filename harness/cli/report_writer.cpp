@@ -89,10 +89,15 @@ void read_ab_json(const fs::path& path, analysis::ReportInput& in) {
       in.after_how = after.at("how").get<std::string>();
     }
     in.warnings = j.at("warnings").get<std::vector<std::string>>();
-    if (j.contains("isolation"))  // ab --isolation: each arm's c=1 j=1 runs
-      for (const auto& iso : j.at("isolation"))
-        in.isolation.push_back({iso.at("arm").get<std::string>(),
-                                harness::load_run(path.parent_path() / iso.at("run").get<std::string>())});
+    if (j.contains("isolation"))  // ab --isolation: each arm's c=1 j=1 runs, under isolation/ only
+      for (const auto& iso : j.at("isolation")) {
+        const std::string run = iso.at("run").get<std::string>();
+        const std::string name = run.starts_with("isolation/") ? run.substr(10) : "";
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+          throw std::runtime_error(fmt::format("{}: isolation run '{}': accepted: isolation/<run folder>",
+                                               path.string(), run));
+        in.isolation.push_back({iso.at("arm").get<std::string>(), harness::load_run(path.parent_path() / run)});
+      }
     const auto& order = j.at("order");
     const auto warmup = j.at("warmup").size();
     in.notes.push_back(fmt::format("Arm order per round: {} (seed {}); {} warm-up run{} discarded before the first "
@@ -143,8 +148,8 @@ void write_reports_for(const fs::path& out, const std::string& title, const std:
   harness::write_text_file(out / "report.md", analysis::report_md(input));
 }
 
-analysis::ReportInput read_report_input(const fs::path& dir, const std::string& title) {
-  const auto folders = run_folders(dir);
+namespace {
+analysis::ReportInput load_input(const fs::path& dir, const std::vector<fs::path>& folders, const std::string& title) {
   if (folders.empty()) {
     throw std::runtime_error(fmt::format("{}: neither a run folder (timeline.csv, summary.csv) nor a folder with "
                                          "runs/ of them", dir.string()));
@@ -156,10 +161,15 @@ analysis::ReportInput read_report_input(const fs::path& dir, const std::string& 
   read_ab_json(dir / "ab.json", input);
   return input;
 }
+}  // namespace
+
+analysis::ReportInput read_report_input(const fs::path& dir, const std::string& title) {
+  return load_input(dir, run_folders(dir), title);
+}
 
 analysis::ReportInput write_reports(const fs::path& dir, const std::string& title) {
-  analysis::ReportInput input = read_report_input(dir, title);
-  const auto folders = run_folders(dir);
+  const auto folders = run_folders(dir);  // one listing: the traces go to the runs they came from
+  analysis::ReportInput input = load_input(dir, folders, title);
   for (std::size_t i = 0; i < input.runs.size(); ++i)
     harness::write_text_file(folders[i] / "trace.json", analysis::trace_json(input.runs[i]));
   harness::write_text_file(dir / "report.html", analysis::report_html(input));

@@ -157,7 +157,11 @@ Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const s
       continue;
     }
     if (!match) {
-      refuse("its configuration is not one the spec asks for: " + closest);
+      // An isolation point's runs are refused by a collect that did not add the point.
+      const bool isolation = closest.find("batch.count = 1 ") != std::string::npos ||
+                             closest.find("batch.concurrency = 1 ") != std::string::npos;
+      refuse("its configuration is not one the spec asks for: " + closest +
+             (isolation ? " (a c=1 j=1 run: if the sweep ran with --isolation, collect with --isolation too)" : ""));
       continue;
     }
     if (parsed->repeat >= spec.repeats) {

@@ -194,6 +194,12 @@ int run_sweep(const SweepOptions& opts) {
   Shard shard;
   try {
     spec = read_sweep_spec(opts.spec);
+    if (opts.isolation)
+      for (const auto& o : opts.overrides)
+        if (o.starts_with("batch.count=") || o.starts_with("batch.concurrency="))
+          throw config::ConfigError(fmt::format("--set {} with --isolation: the isolation point must keep c=1 j=1; "
+                                                "set batch.count and batch.concurrency in the spec's points instead",
+                                                o));
     if (opts.isolation && add_isolation_point(spec))
       fmt::print("zkcontend sweep: --isolation: added the point {} for every arm\n", spec.points.front().label);
     id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
