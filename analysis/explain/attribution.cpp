@@ -29,15 +29,9 @@ RunGroup& group_for(std::vector<RunGroup>& groups, const std::string& point, con
 }
 
 // The point's settings other than c and j ("pw=6 P=6"), as label items.
-std::vector<std::string> other_keys(const std::string& point) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < point.size()) {
-    const std::size_t end = std::min(point.find(' ', pos), point.size());
-    const std::string item = point.substr(pos, end - pos);
-    if (!item.empty() && !item.starts_with("c=") && !item.starts_with("j=")) out.push_back(item);
-    pos = end + 1;
-  }
+std::vector<std::string_view> other_keys(const std::string& point) {
+  std::vector<std::string_view> out = point_items(point);
+  std::erase_if(out, [](std::string_view item) { return item.starts_with("c=") || item.starts_with("j="); });
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -108,10 +108,8 @@ std::vector<StageParts> stage_parts(std::span<const RunData* const> runs) {
     out.push_back(std::move(p));
   }
   std::sort(out.begin(), out.end(), [](const StageParts& a, const StageParts& b) {
-    const auto ra = find_stage_kind(a.stage), rb = find_stage_kind(b.stage);
-    const auto kinds = stage_kinds();
-    const auto rank = [&](const StageKind* k) { return k ? static_cast<std::size_t>(k - kinds.data()) : kinds.size(); };
-    return rank(ra) != rank(rb) ? rank(ra) < rank(rb) : a.stage < b.stage;
+    const std::size_t ra = stage_order(a.stage), rb = stage_order(b.stage);
+    return ra != rb ? ra < rb : a.stage < b.stage;
   });
   return out;
 }

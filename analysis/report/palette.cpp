@@ -21,13 +21,6 @@ std::string stage_colour(std::string_view stage) {
   return std::string(kSpare[std::hash<std::string_view>{}(stage) % kSpare.size()]);
 }
 
-std::size_t stage_rank(std::string_view stage) {
-  const auto kinds = stage_kinds();
-  for (std::size_t i = 0; i < kinds.size(); ++i)
-    if (kinds[i].name == stage) return i;
-  return kinds.size();
-}
-
 std::string series_colour(std::size_t index) { return std::string(kSeries[index % kSeries.size()]); }
 
 }  // namespace zkc::analysis

@@ -11,8 +11,6 @@ namespace zkc::analysis {
 
 // "#rrggbb" for a stage name; stages not in the known list get a stable colour from a hash of the name.
 std::string stage_colour(std::string_view stage);
-// Position of a stage in the pipeline's order (legend order); unknown stages sort after known ones.
-std::size_t stage_rank(std::string_view stage);
 // The i-th series colour (cycles after the palette's length).
 std::string series_colour(std::size_t index);
 

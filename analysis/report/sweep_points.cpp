@@ -6,11 +6,19 @@
 
 namespace zkc::analysis {
 
-std::optional<double> point_value(std::string_view label, std::string_view key) {
+std::vector<std::string_view> point_items(std::string_view label) {
+  std::vector<std::string_view> out;
   std::size_t pos = 0;
   while (pos < label.size()) {
     const std::size_t end = std::min(label.find_first_of(" ,", pos), label.size());
-    const std::string_view item = label.substr(pos, end - pos);
+    if (end > pos) out.push_back(label.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::optional<double> point_value(std::string_view label, std::string_view key) {
+  for (const std::string_view item : point_items(label)) {
     if (item.size() > key.size() && item.starts_with(key) && item[key.size()] == '=') {
       const std::string_view v = item.substr(key.size() + 1);
       double out = 0;
@@ -18,7 +26,6 @@ std::optional<double> point_value(std::string_view label, std::string_view key) 
       if (ec == std::errc() && ptr == v.data() + v.size() && std::isfinite(out)) return out;
       return std::nullopt;
     }
-    pos = end + 1;
   }
   return std::nullopt;
 }

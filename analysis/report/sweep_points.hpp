@@ -12,6 +12,8 @@
 
 namespace zkc::analysis {
 
+// The label's items ("c=10", "j=10", "pw=6"), split at spaces and commas, empty ones dropped.
+std::vector<std::string_view> point_items(std::string_view label);
 // The number after `key=` in a space- or comma-separated label; nullopt when absent or not a number.
 std::optional<double> point_value(std::string_view label, std::string_view key);
 // c=1 j=1: the seed's isolation configuration, the reference of the stage inflation table.

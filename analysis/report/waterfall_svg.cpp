@@ -13,6 +13,7 @@
 #include "analysis/report/palette.hpp"
 #include "analysis/report/svg.hpp"
 #include "analysis/report/time_axis.hpp"
+#include "analysis/timeline/stage_kinds.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -50,7 +51,7 @@ svg::Attrs span_style(const StageRow& s) {
 // Legend entries in pipeline order, wrapped to the chart width; returns the markup and its height.
 std::pair<std::string, double> legend(const std::vector<StageRow>& rows, double y) {
   std::set<std::pair<std::size_t, std::string>> stages;
-  for (const auto& r : rows) stages.emplace(stage_rank(r.stage), r.stage);
+  for (const auto& r : rows) stages.emplace(stage_order(r.stage), r.stage);
   std::string out;
   double x = kLabelColumn, row_y = y;
   for (const auto& [rank, name] : stages) {

@@ -44,6 +44,11 @@ constexpr std::array kStages = {
 
 std::span<const StageKind> stage_kinds() { return kStages; }
 
+std::size_t stage_order(std::string_view name) {
+  const StageKind* k = find_stage_kind(name);
+  return k != nullptr ? static_cast<std::size_t>(k - kStages.data()) : kStages.size();
+}
+
 const StageKind* find_stage_kind(std::string_view name) {
   for (const auto& k : kStages)
     if (k.name == name) return &k;

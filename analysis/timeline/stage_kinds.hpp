@@ -28,5 +28,7 @@ struct StageKind {
 std::span<const StageKind> stage_kinds();
 // nullptr for a stage nobody declared (an ingested log's, or a newer harness's).
 const StageKind* find_stage_kind(std::string_view name);
+// Position in pipeline order (legends, tables); undeclared stages sort after the declared ones.
+std::size_t stage_order(std::string_view name);
 
 }  // namespace zkc::analysis

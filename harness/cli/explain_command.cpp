@@ -29,11 +29,6 @@ void add_explain_options(CLI::App& cmd, ExplainOptions& opts) {
 
 int run_explain(const ExplainOptions& opts) {
   const fs::path dir(opts.dir);
-  if (run_folders(dir).empty()) {
-    fmt::print(stderr, "zkcontend explain: {}: neither a run folder (timeline.csv and summary.csv) nor a folder with "
-                       "runs/ of them\n", dir.string());
-    return kExitUsage;
-  }
   if (!opts.reference.empty() && !harness::is_run_folder(opts.reference)) {
     fmt::print(stderr, "zkcontend explain: --reference {}: not a run folder (timeline.csv and summary.csv)\n",
                opts.reference);

@@ -18,11 +18,6 @@ void add_report_options(CLI::App& cmd, ReportOptions& opts) {
 
 int run_report(const ReportOptions& opts) {
   const std::filesystem::path dir(opts.dir);
-  if (run_folders(dir).empty()) {
-    fmt::print(stderr, "zkcontend report: {}: neither a run folder (timeline.csv and summary.csv) nor a folder "
-                       "with runs/ of them\n", dir.string());
-    return kExitUsage;
-  }
   try {
     write_reports(dir, fmt::format("zkcontend report: {}", dir.filename().string()));
   } catch (const harness::WriteError& e) {
