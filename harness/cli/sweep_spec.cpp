@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 
+#include "analysis/report/sweep_points.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
 
@@ -184,19 +185,11 @@ SweepSpec read_sweep_spec(const fs::path& path) {
   return spec;
 }
 
-}  // namespace zkc::cli
-
-namespace zkc::cli {
-
 bool add_isolation_point(SweepSpec& spec) {
-  for (const auto& p : spec.points) {
-    bool c1 = false, j1 = false;
-    for (const auto& [k, v] : p.settings) {
-      c1 = c1 || (k == "batch.count" && v == "1");
-      j1 = j1 || (k == "batch.concurrency" && v == "1");
-    }
-    if (c1 && j1) return false;
-  }
+  // The same test explain uses to find a sweep's reference, on the same labels.
+  if (std::any_of(spec.points.begin(), spec.points.end(),
+                  [](const SweepPoint& p) { return analysis::is_isolation_point(p.label); }))
+    return false;
   SweepPoint iso;
   iso.settings = {{"batch.count", "1"}, {"batch.concurrency", "1"}};
   iso.label = point_label(iso.settings);
