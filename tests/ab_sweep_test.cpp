@@ -60,12 +60,19 @@ TEST_F(Commands, AbRunsEveryArmAndRepeatWritesLongCsvAndReports) {
   const auto rows = csv(dir / "ab.csv");
   ASSERT_GT(rows.size(), 4u);
   EXPECT_EQ(rows[0].fields, (std::vector<std::string>{"arm", "repeat", "metric", "value", "run"}));
-  std::set<std::pair<std::string, std::string>> s_per_proof;  // (arm, repeat)
+  std::set<std::pair<std::string, std::string>> s_per_proof, other_cpu;  // (arm, repeat)
   for (const auto& row : rows) {
     ASSERT_EQ(row.fields.size(), 5u);
     if (row.fields[2] == "s_per_proof") s_per_proof.insert({row.fields[0], row.fields[1]});
+    // Noise readings land per run beside the metrics (/proc/stat is there on every Linux).
+    if (row.fields[2] == "noise_other_cpu_share") {
+      other_cpu.insert({row.fields[0], row.fields[1]});
+      EXPECT_GE(std::stod(row.fields[3]), 0.0);
+      EXPECT_LE(std::stod(row.fields[3]), 1.0);
+    }
   }
   EXPECT_EQ(s_per_proof.size(), 4u);
+  EXPECT_EQ(other_cpu, s_per_proof);
   EXPECT_TRUE(fs::exists(dir / "report.html"));
   EXPECT_TRUE(fs::exists(dir / "report.md"));
   EXPECT_NE(r.output.find("median [95% CI]"), std::string::npos) << r.output;

@@ -131,6 +131,25 @@ TEST_F(RunCommand, CiRunWritesEveryFileAndSummaryMatchesTheTimeline) {
   EXPECT_NEAR(summary.at("max_concurrent_dealloc"), most, 0);
   EXPECT_NEAR(summary.at("throttle_yields"), yields, 0);
   EXPECT_EQ(summary.at("partitions_completed"), 12);
+
+  // The noise readings: in meta.json each a number, or null with why it is not visible here; in the
+  // summary the visible ones (steal and other processes come from /proc/stat, always there).
+  const auto meta = nlohmann::json::parse(zkc::harness::read_text_file(dir / "meta.json"));
+  const auto& noise = meta.at("noise");
+  for (const char* k : {"noise_steal_share", "noise_other_cpu_share", "noise_load1_start", "noise_throttle_events",
+                        "noise_freq_ratio"}) {
+    ASSERT_TRUE(noise.contains(k)) << k;
+    if (noise.at(k).is_null()) {
+      EXPECT_EQ(noise.at("not_visible").at(k).get<std::string>().rfind("not visible here: ", 0), 0u) << k;
+      EXPECT_EQ(summary.count(k), 0u) << k;
+    } else {
+      EXPECT_FALSE(noise.at("not_visible").contains(k)) << k;
+      EXPECT_DOUBLE_EQ(summary.at(k), noise.at(k).get<double>()) << k;
+    }
+  }
+  EXPECT_GE(summary.at("noise_other_cpu_share"), 0.0);
+  EXPECT_LE(summary.at("noise_other_cpu_share"), 1.0);
+  EXPECT_GT(noise.at("wall_s").get<double>(), 0.0);
 }
 
 // The memory strategy is recorded: meta.json's memory section (allocator, THP mode of the system and

@@ -85,6 +85,13 @@ std::vector<MetricInfo> build() {
       {"buffers_recycled", "buffers", "buffers recycled", kRep | kCnt | kMech | kMem},
       {"arena_slot_waits", "waits", "arena slot waits", kRep | kCnt | kMech | kMem},
       {"anon_huge_peak_mib", "MiB", "AnonHugePages peak (MiB)", kRep | kCnt | kMech | kMem},
+      // Noise during the batch (harness/system/noise_sample via harness/results/noise_report): what
+      // else used the machine, to explain an outlier run (analysis/stats/outliers). Never compared.
+      {"noise_steal_share", "fraction", "CPU steal (of all CPU time)", kGroupNoise},
+      {"noise_other_cpu_share", "fraction", "other processes' CPU (of wall x CPUs)", kGroupNoise},
+      {"noise_load1_start", "load", "1-minute load at start", kGroupNoise},
+      {"noise_throttle_events", "events", "thermal throttle events", kGroupNoise},
+      {"noise_freq_ratio", "fraction", "CPU frequency / max", kGroupNoise},
       // Families named at run time.
       {"balance_", "ratio", "balance number", 0, true},
       {"cuzk_", "", "CUZK_TIMING mean", 0, true},

@@ -29,6 +29,9 @@ enum MetricGroup : std::uint32_t {
   kGroupStage = 1u << 3,      // the stage-inflation table (a duration: unit "ms" or "s")
   kGroupMechanism = 1u << 4,  // per-arm evidence for why an arm differs (verdict section)
   kGroupMemory = 1u << 5,     // memory strategy counts (part of the mechanism evidence)
+  // What else used the machine during a run (harness/system/noise_sample): read to explain an outlier
+  // run, never compared, so it widens no statistical family.
+  kGroupNoise = 1u << 7,
 };
 
 struct MetricInfo {

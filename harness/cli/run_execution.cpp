@@ -34,6 +34,7 @@
 #include "harness/results/run_directory.hpp"
 #include "harness/results/stage_counters_csv.hpp"
 #include "harness/results/memory_report.hpp"
+#include "harness/results/noise_report.hpp"
 #include "harness/results/stages_csv.hpp"
 #include "harness/results/summary_writer.hpp"
 #include "harness/results/text_file.hpp"
@@ -102,6 +103,7 @@ void write_results(const fs::path& dir, const config::Config& resolved, const Ru
                                  {"status", r.counter_status.empty() ? "ok" : r.counter_status}};
   meta["memory"] = harness::memory_json(plan, r);
   meta["balance"] = balance;
+  meta["noise"] = harness::noise_json(r.noise);
   harness::write_text_file(dir / "meta.json", meta.dump(2) + "\n");
   harness::write_timeline_csv(dir / "timeline.csv", r.events);
   harness::write_stages_csv(dir / "stages.csv", r.spans, r.counter_names);
@@ -348,6 +350,7 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   };
   for (auto& row : counter_rows(result)) extra.push_back(std::move(row));
   for (auto& row : harness::memory_rows(plan, result)) extra.push_back(std::move(row));
+  for (auto& row : harness::noise_rows(result.noise)) extra.push_back(std::move(row));
   // The balance as run: the numbers achieved from this run's medians, beside the targets.
   const harness::StageMedians measured = harness::stage_medians(metrics, result.spans);
   const auto numbers = harness::balance_numbers(plan, &measured);
@@ -360,6 +363,7 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   const auto triggers = harness::balance_triggers(plan);
   const nlohmann::json balance = harness::balance_json(plan, numbers, triggers, &measured);
   out.extra = extra;
+  out.noise = result.noise;
   out.balance = harness::format_balance(plan, numbers, triggers);
   write_results(dir->path(), run.config, plan, result, metrics, extra, balance);
   out.dir = dir->commit();

@@ -14,6 +14,7 @@
 #include "harness/config/config_loader.hpp"
 #include "harness/engine/memory_estimate.hpp"
 #include "harness/engine/run_plan.hpp"
+#include "harness/system/noise_sample.hpp"
 
 namespace zkc::cli {
 
@@ -71,6 +72,7 @@ struct RunOutcome {
   std::vector<analysis::MetricRow> extra;  // peak RSS, counters, ...: summary rows beyond metrics
   std::filesystem::path dir;               // the committed results folder
   std::string balance;                     // the balance table, achieved values filled in
+  harness::NoiseReading noise;             // what else used the machine during the batch
 };
 
 // Runs the plan and writes <root>/<run_id>/ (<run_id>-2 ... when another run took the name meanwhile:

@@ -125,6 +125,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   out.gpu_backend = std::string(gpus.front()->device->backend());
 
   counters::CounterSampler sampler;
+  const NoiseSnapshot noise_start = take_noise_snapshot();
   Recorder recorder;  // the clock starts here
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
@@ -153,6 +154,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
     }
   }
   out.totals = done.get();
+  out.noise = noise_between(noise_start, take_noise_snapshot());
   sampler.stop();
   placement_sampler.request_stop();
   placement_sampler.join();

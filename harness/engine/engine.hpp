@@ -13,6 +13,7 @@
 #include "harness/engine/thread_placer.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/recorder/recorder.hpp"
+#include "harness/system/noise_sample.hpp"
 #include "harness/system/proc_readers.hpp"
 
 namespace zkc::harness {
@@ -55,6 +56,9 @@ struct EngineResult {
   std::string thp_note;
   std::optional<SmapsRollup> smaps_after_setup, smaps_peak, smaps_end;
   std::string smaps_note;
+  // What else used the machine during the batch (steal, other processes, load, throttling): snapshots
+  // just before the clock starts and just after the last proof, so set-up is not counted.
+  NoiseReading noise;
 };
 
 struct EngineCallbacks {
