@@ -63,16 +63,28 @@ void print_shootdown(const hc::ShootdownReport& r) {
 }  // namespace
 
 void add_probe_options(CLI::App& cmd, ProbeOptions& opts) {
-  cmd.add_flag("--shootdown-test", opts.shootdown_test,
+  CLI::Option* noise = cmd.add_flag(
+      "--noise", opts.noise,
+      "Instead: quick baseline runs (--runs, default 8), each with what else used the machine (steal, other "
+      "processes, load, throttling), the CV of s/proof and the smallest change an A/B can decide in --budget s");
+  add_probe_noise_options(cmd, opts.noise_options, noise);
+  CLI::Option* shootdown = cmd.add_flag("--shootdown-test", opts.shootdown_test,
                "Also munmap in a loop with a sibling thread spinning on another CPU and compare the tlb_flush "
                "tracepoint with /proc/interrupts");
   cmd.add_option("--shootdown-ms", opts.shootdown_ms, "Duration of the shootdown test")
       ->check(CLI::Range(10U, 600000U))
       ->capture_default_str();
-  cmd.add_flag("--json", opts.json, "Print the availability matrix as the JSON that meta.json records");
+  CLI::Option* json = cmd.add_flag("--json", opts.json, "Print the availability matrix as the JSON that meta.json records");
+  noise->excludes(shootdown)->excludes(json);
 }
 
 int run_probe(const ProbeOptions& opts) {
+  if (opts.noise) return run_probe_noise(opts.noise_options);
+  const ProfileOptions& p = opts.noise_options.profile;
+  if (!p.files.empty() || !p.overrides.empty() || p.count > 0 || p.concurrency > 0) {
+    fmt::print(stderr, "zkcontend probe: --config, --set, -c and -j apply to --noise only\n");
+    return kExitUsage;
+  }
   const auto catalog = hc::default_catalog();
   const hc::AvailabilityReport report = hc::availability_report(catalog, hc::real_perf_syscalls());
   if (opts.json) {
