@@ -1,5 +1,5 @@
-# Every dependency comes from a Debian package (scripts/lib/bootstrap.sh installs them).
-# A missing one stops configuration with the package that provides it.
+# Every dependency comes from a Debian package (scripts/lib/bootstrap.sh installs them). A missing one
+# that zkcontend needs stops configuration with the package that provides it.
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
@@ -33,14 +33,42 @@ else()
   zkc_require(FALSE "libpfm4" libpfm4-dev)
 endif()
 
+# Tests and benchmarks need more (GoogleTest, GMP, Google Benchmark), which `./zkcontend` does not
+# install: without them configuration goes on with tests or benchmarks skipped and says which package
+# would add them. ZKC_OPTIONAL_MISSING records the missing packages, so scripts/test (which installs
+# them) knows to reconfigure; a reconfigure searches again for whatever was not found.
+set(ZKC_TESTS_ENABLED OFF)
+set(ZKC_BENCH_ENABLED OFF)
+set(zkc_optional_missing "")
 if(ZKC_BUILD_TESTS)
+  set(zkc_tests_missing "")
   find_package(GTest CONFIG QUIET)
-  zkc_require(GTest_FOUND "GoogleTest" "libgtest-dev libgmock-dev")
+  if(NOT GTest_FOUND)
+    list(APPEND zkc_tests_missing "GoogleTest (libgtest-dev libgmock-dev)")
+    list(APPEND zkc_optional_missing libgtest-dev libgmock-dev)
+  endif()
   # GMP is the independent big-integer reference for the field tests only.
   pkg_check_modules(GMP QUIET IMPORTED_TARGET gmpxx)
-  zkc_require(GMP_FOUND "GMP (gmpxx)" libgmp-dev)
+  if(NOT GMP_FOUND)
+    list(APPEND zkc_tests_missing "GMP (libgmp-dev)")
+    list(APPEND zkc_optional_missing libgmp-dev)
+  endif()
+  if(zkc_tests_missing)
+    list(JOIN zkc_tests_missing ", " zkc_text)
+    message(STATUS "zkcontend: tests skipped: ${zkc_text} not found (scripts/test installs them and reconfigures)")
+  else()
+    set(ZKC_TESTS_ENABLED ON)
+  endif()
 endif()
 if(ZKC_BUILD_BENCH)
   find_package(benchmark CONFIG QUIET)
-  zkc_require(benchmark_FOUND "Google Benchmark" libbenchmark-dev)
+  if(benchmark_FOUND)
+    set(ZKC_BENCH_ENABLED ON)
+  else()
+    list(APPEND zkc_optional_missing libbenchmark-dev)
+    message(STATUS "zkcontend: benchmarks skipped: Google Benchmark (libbenchmark-dev) not found (scripts/test "
+                   "installs it and reconfigures)")
+  endif()
 endif()
+set(ZKC_OPTIONAL_MISSING "${zkc_optional_missing}" CACHE INTERNAL
+    "Debian packages whose tests or benchmarks were skipped at the last configure")

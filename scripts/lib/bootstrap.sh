@@ -4,17 +4,31 @@
 ZKC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ZKC_BUILD_DIR="$ZKC_ROOT/build"
 
-# Every Debian package the build needs (tests and benchmarks included).
-ZKC_PACKAGES=(
+# The Debian packages building zkcontend needs: all that ./zkcontend installs.
+ZKC_BUILD_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libfmt-dev libhwloc-dev libnuma-dev libpfm4-dev
-  libbenchmark-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
-  libgmp-dev
-  chromium-headless-shell   # tests: report.html rendered in a real browser (tests/report_browser_test.cpp)
 )
+# What the tests and benchmarks add (scripts/test installs them too; CMake skips tests and benchmarks
+# without them, and zkc_build reconfigures once they are there).
+ZKC_TEST_PACKAGES=(
+  libgtest-dev libgmock-dev     # tests: GoogleTest
+  libgmp-dev                    # tests: the independent big-integer reference of the field tests
+  libbenchmark-dev              # bench/: Google Benchmark
+  chromium-headless-shell       # tests: report.html rendered in a real browser (tests/report_browser_test.cpp)
+)
+# What this entry point installs: the build's packages; zkc_want_tests adds the tests'.
+ZKC_PACKAGES=("${ZKC_BUILD_PACKAGES[@]}")
+ZKC_WANT_TESTS=0
 
 zkc_say() { printf '[zkcontend] %s\n' "$*" >&2; }
+
+# scripts/test: install the tests' packages as well, and build with tests and benchmarks.
+zkc_want_tests() {
+  ZKC_WANT_TESTS=1
+  ZKC_PACKAGES=("${ZKC_BUILD_PACKAGES[@]}" "${ZKC_TEST_PACKAGES[@]}")
+}
 
 zkc_missing_packages() {
   local p
@@ -53,13 +67,32 @@ zkc_install_packages() {
   rm -f "$log"
 }
 
+# The packages whose tests or benchmarks the last configure of build/ skipped, space-separated ("" when
+# none, or before the first configure).
+zkc_optional_missing() {
+  local m
+  m=$(sed -n 's/^ZKC_OPTIONAL_MISSING:INTERNAL=//p' "$ZKC_BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
+  printf '%s' "${m//;/ }"
+}
+
 # Configures once (release preset, build/), then builds incrementally. On a terminal ninja shows its
 # progress line; otherwise the output goes to build/bootstrap.log and is shown only on failure.
 zkc_build() {
   local log="$ZKC_BUILD_DIR/bootstrap.log"
   mkdir -p "$ZKC_BUILD_DIR"
+  local why=""
   if [ ! -f "$ZKC_BUILD_DIR/build.ninja" ]; then
-    zkc_say "configuring build/ (first run; the whole build takes a few minutes on 2 cores)"
+    why="configuring build/ (first run; the whole build takes a few minutes on 2 cores)"
+  elif [ "$ZKC_WANT_TESTS" = 1 ]; then
+    # The last configure skipped tests or benchmarks for want of packages installed since: search again.
+    local missing
+    missing=$(zkc_optional_missing)
+    if [ -n "$missing" ]; then
+      why="reconfiguring build/: the last configure skipped tests or benchmarks for want of $missing"
+    fi
+  fi
+  if [ -n "$why" ]; then
+    zkc_say "$why"
     if ! (cd "$ZKC_ROOT" && cmake --preset release) >"$log" 2>&1; then
       zkc_say "configure failed (log: $log):"; tail -n 30 "$log" >&2; exit 1
     fi
