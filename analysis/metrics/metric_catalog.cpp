@@ -8,7 +8,7 @@
 namespace zkc::analysis {
 namespace {
 
-constexpr std::uint32_t kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
+constexpr std::uint32_t kPri = kGroupPrimary, kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
                         kMech = kGroupMechanism, kMem = kGroupMemory;
 
 struct Dist {
@@ -20,7 +20,9 @@ struct Dist {
 std::vector<MetricInfo> build() {
   std::vector<MetricInfo> c = {
       // From the timeline (analysis/metrics/run_metrics).
-      {"s_per_proof", "s", "s/proof", kCmp | kRep},
+      {"s_per_proof", "s", "s/proof", kPri | kRep},
+      {"steady_s_per_proof", "s", "steady s/proof (after the first proof)", kCmp | kRep},
+      {"fill_ms", "ms", "fill (to the first proof)", 0},
       {"batch_elapsed_ms", "ms", "batch elapsed", 0},
       {"proofs_completed", "proofs", "proofs completed", 0},
       {"partitions_completed", "partitions", "partitions completed", 0},
