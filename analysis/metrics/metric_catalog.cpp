@@ -70,6 +70,10 @@ std::vector<MetricInfo> build() {
       {"b_g2_points_per_partition", "points", "b_g2 points per partition", 0},
       {"b_g2_window", "bits", "b_g2 window", 0},
       {"setup_ms", "ms", "set-up", 0},
+      // Where a run's wall time goes (ab): the engine call (set-up + batch + after the last proof),
+      // and the run as ab timed it (the engine, metrics and writing its folder).
+      {"engine_ms", "ms", "engine call", 0},
+      {"run_wall_s", "s", "run wall time", 0},
       // Counters (harness/cli/run_execution: tier 0 and per-stage tier 2).
       {"tlb_shootdowns_per_s_in_dealloc", "IPIs/s", "shootdowns/s in dealloc", kCmp | kRep | kCnt | kMech},
       {"tlb_shootdowns_per_s_outside_dealloc", "IPIs/s", "shootdowns/s outside dealloc", kRep | kCnt},

@@ -197,7 +197,8 @@ Verdict compute_verdict(const ReportInput& in) {
     const ArmSummary& top = *arms.front();
     std::string line = where + fmt::format("fastest {} at {} per proof", top.arm, duration_text(1000 * top.median));
     if (const PrimaryDecision* d = find_decision(v.primary, p, top.arm)) {
-      line += fmt::format(" ({} vs {})", answer_text(*d, rule), in.baseline_arm);
+      line += fmt::format(" ({} against {}: {})", answer_text(*d, rule), in.baseline_arm,
+                          change_interval_text(d->decision));
     } else if (top.arm == in.baseline_arm) {
       line += " (the baseline itself)";
     }
@@ -206,7 +207,15 @@ Verdict compute_verdict(const ReportInput& in) {
     line += answers.empty() ? " No other arm to compare." : " " + answers;
     v.headline.push_back(std::move(line));
   }
-  v.headline.push_back(design_sentence(in.design, family));
+  std::string design = design_sentence(in.design, family);
+  std::vector<double> gains;
+  for (const auto& d : v.primary)
+    if (d.pairing_gain > 0) gains.push_back(d.pairing_gain);
+  if (!gains.empty())
+    design += fmt::format(" Pairing by round: variance gain {:.2f} (median over arms; 1 = rounds share no noise, above 1 "
+                          "= pairing cancels shared noise).",
+                          median(gains));
+  v.headline.push_back(std::move(design));
   v.ranking.footnotes.push_back(fmt::format(
       "s/proof: medians over rounds [95% percentile bootstrap]. Against the baseline: the geometric-mean ratio of the "
       "arm's and the baseline's runs in the same rounds, with Lai's confidence sequence, valid at every round at once "

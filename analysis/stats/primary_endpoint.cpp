@@ -85,18 +85,14 @@ std::string answer_text(const PrimaryDecision& pd, const DecisionRule& rule) {
   switch (d.answer) {
     case Answer::kFaster:
     case Answer::kSlower:
-      return fmt::format("{} by {:.1f}% [{:.1f}, {:.1f}]{}", to_string(d.answer), std::fabs(d.change_pct),
-                         std::min(std::fabs(d.ci_pct.lo), std::fabs(d.ci_pct.hi)),
-                         std::max(std::fabs(d.ci_pct.lo), std::fabs(d.ci_pct.hi)),
+      return fmt::format("{} by {:.1f}%{}", to_string(d.answer), std::fabs(d.change_pct),
                          d.within_margin ? fmt::format(" (within +-{:g}%)", rule.margin_pct) : "");
     case Answer::kEquivalent:
-      return fmt::format("equivalent within +-{:g}% ({})", rule.margin_pct, change_interval_text(d));
+      return fmt::format("equivalent within +-{:g}%", rule.margin_pct);
     case Answer::kUndecided: break;
   }
-  std::string more = d.rounds_to_decide > 0
-                         ? fmt::format("; ~{} rounds in all would decide it at this spread", d.rounds_to_decide)
-                         : "; too few rounds to bound it";
-  return fmt::format("undecided: {}{}", change_interval_text(d), more);
+  return d.rounds_to_decide > 0 ? fmt::format("undecided (~{} rounds would decide it)", d.rounds_to_decide)
+                                : "undecided (too few rounds to bound it)";
 }
 
 std::string rule_text(const DecisionRule& rule, std::size_t family) {

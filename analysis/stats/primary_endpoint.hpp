@@ -58,8 +58,8 @@ const std::string& primary_metric();
 std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, const std::string& baseline_arm,
                                             const PrimaryDesign& design);
 
-// "faster by 12.3% [8.1, 16.0]", "equivalent within +-2% (+0.4% [-1.2, +1.9])", "undecided: +1.0%
-// [-2.3, +4.4]; ~41 rounds would decide it".
+// "faster by 12.3%", "equivalent within +-2%", "undecided (~41 rounds would decide it)": the answer
+// alone; change_interval_text gives the interval beside it.
 std::string answer_text(const PrimaryDecision& d, const DecisionRule& rule);
 // The change with its interval: "-12.3% [-16.0, -8.1]"; an unbounded end shows as "..".
 std::string change_interval_text(const ArmDecision& d);

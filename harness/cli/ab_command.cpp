@@ -14,6 +14,7 @@
 
 #include "analysis/explain/attribution.hpp"
 #include "analysis/explain/attribution_tables.hpp"
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"
@@ -145,6 +146,7 @@ struct AbRecord {
     run_seconds += seconds;
     auto rows = analysis::metric_rows(outcome.metrics);
     rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
+    rows.push_back(analysis::metric_row("run_wall_s", seconds));
     for (const auto& r : rows) {
       if (!std::isfinite(r.value)) continue;  // not measured on this machine
       measurements.push_back({"", arm, round, r.name, r.value, "runs/" + folder});
