@@ -108,12 +108,86 @@ TEST_F(Commands, AbCounterbalancesRecordsItsOrderWarmsUpAndPrintsTheReportsVerdi
   std::size_t waterfalls = 0;
   for (std::size_t p = 0; (p = html.find("class=\"waterfall\"", p)) != std::string::npos; ++p) ++waterfalls;
   EXPECT_EQ(waterfalls, 3u);  // one per arm
-  // The terminal ends with the same verdict: at n=2 nothing can be significant, and it says so.
+  // The terminal ends with the same verdict: 2 rounds cannot bound an interval, and it says so.
   const std::size_t verdict = r.output.rfind("Verdict\n");
   ASSERT_NE(verdict, std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("Inconclusive at n=2", verdict), std::string::npos) << r.output.substr(verdict);
-  EXPECT_EQ(r.output.find(" *", verdict), std::string::npos);
-  EXPECT_NE(html.find("Inconclusive at n=2"), std::string::npos);
+  EXPECT_NE(r.output.find("Undecided: ", verdict), std::string::npos) << r.output.substr(verdict);
+  EXPECT_NE(r.output.find("fixed design", verdict), std::string::npos) << r.output.substr(verdict);
+  EXPECT_NE(html.find("Undecided: "), std::string::npos);
+  // ab.json records the design and why it stopped; the report says the same.
+  EXPECT_EQ(j.at("design").at("kind"), "fixed");
+  EXPECT_EQ(j.at("design").at("rounds"), 2);
+  EXPECT_EQ(j.at("design").at("stopped"), "fixed design: 2 rounds");
+  EXPECT_EQ(j.at("interrupted"), false);
+  EXPECT_NE(html.find("stopped: fixed design: 2 rounds"), std::string::npos);
+}
+
+// The default design: rounds until decided, within --max-rounds; decided arms leave later rounds.
+TEST_F(Commands, AbSequentialStopsAtItsLimitAndRecordsWhy) {
+  const auto r = run_zkcontend("ab --config " + src("configs/ci.toml") +
+                               " --arms baseline,I1 --max-rounds 3 --margin 40 -c 1 -q --warmup 0 --results " +
+                               root_.string() + " --id s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(zkc::harness::read_text_file(root_ / "s" / "ab.json"));
+  const auto& d = j.at("design");
+  EXPECT_EQ(d.at("kind"), "sequential");
+  EXPECT_EQ(d.at("max_rounds"), 3);
+  EXPECT_EQ(d.at("rounds"), 3);  // 3 rounds cannot bound the interval at any margin
+  EXPECT_EQ(d.at("stopped"), "--max-rounds 3 reached");
+  EXPECT_EQ(d.at("margin_pct"), 40.0);
+  EXPECT_EQ(run_names(root_ / "s").size(), 6u);
+  // Each round's status line, then the verdict with the design sentence.
+  EXPECT_NE(r.output.find("round 3"), std::string::npos) << r.output;
+  const std::size_t verdict = r.output.rfind("Verdict\n");
+  ASSERT_NE(verdict, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sequential design", verdict), std::string::npos) << r.output.substr(verdict);
+  EXPECT_NE(r.output.find("stopped: --max-rounds 3 reached", verdict), std::string::npos) << r.output.substr(verdict);
+}
+
+// --controls: two more arms in the same rounds, outside the family, judged against what is expected.
+TEST_F(Commands, AbControlsAddANegativeAndAPositiveControl) {
+  const auto r = run_zkcontend("ab --config " + src("configs/ci.toml") +
+                               " --arms baseline --controls --control-effect 5 --repeats 1 -c 1 -q --warmup 0 "
+                               "--results " + root_.string() + " --id c");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const fs::path dir = root_ / "c";
+  EXPECT_EQ(run_names(dir), (std::set<std::string>{"baseline-r0", "neg-control-r0", "pos-control-r0"}));
+  const auto j = nlohmann::json::parse(zkc::harness::read_text_file(dir / "ab.json"));
+  const auto& controls = j.at("design").at("controls");
+  ASSERT_EQ(controls.size(), 2u);
+  EXPECT_EQ(controls[0].at("arm"), "neg-control");
+  EXPECT_EQ(controls[0].at("expect"), "equivalent");
+  EXPECT_EQ(controls[1].at("arm"), "pos-control");
+  EXPECT_EQ(controls[1].at("expect"), "slower");
+  // The positive control's extra work reaches its run's configuration and its witness generation.
+  const std::string config = zkc::harness::read_text_file(dir / "runs" / "pos-control-r0" / "config.toml");
+  EXPECT_NE(config.find("extra_cost = 0.05"), std::string::npos) << config;
+  const std::string base_config = zkc::harness::read_text_file(dir / "runs" / "neg-control-r0" / "config.toml");
+  EXPECT_EQ(base_config.find("extra_cost = 0.05"), std::string::npos);
+  const std::string html = zkc::harness::read_text_file(dir / "report.html");
+  EXPECT_NE(html.find("<table class=\"controls\""), std::string::npos);
+  EXPECT_NE(r.output.find("Controls: 0 of 2 classified as expected"), std::string::npos) << r.output;
+  // Judged outside the family: the baseline has no other arm, so its family is empty of user arms.
+  EXPECT_NE(r.output.find("over 1 arm"), std::string::npos) << r.output;
+}
+
+TEST_F(Commands, AbDesignOptionsAreCheckedBeforeAnyRun) {
+  const std::string base = "ab --config " + src("configs/ci.toml") + " --arms baseline,I1 -q --results " + root_.string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {" --budget soon", "--budget 'soon': accepted: a wall time above 0"},
+      {" --budget 0", "--budget '0': accepted"},
+      {" --budget 4m30", "--budget '4m30'"},
+      {" --repeats 3 --budget 60", "--repeats fixes the design"},
+      {" --repeats 3 --max-rounds 9", "--repeats fixes the design"},
+      {" --margin 0", "--margin 0: accepted: a percentage above 0 and below 50"},
+      {" --controls --control-effect 80", "--control-effect 80: accepted"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = run_zkcontend(base + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+  }
+  EXPECT_FALSE(fs::exists(root_) && !fs::is_empty(root_)) << "nothing written for bad input";
 }
 
 TEST_F(Commands, AbAfterMustNameAnArmBeingRun) {
@@ -459,6 +533,11 @@ TEST_F(Commands, SigtermStopsAnAbCleanlyAfterTheCurrentRun) {
   }
   EXPECT_EQ(in_csv.size(), runs);
   EXPECT_TRUE(fs::exists(dir / "report.html"));
+  // Marked interrupted everywhere a finished A/B would look whole.
+  const auto j = nlohmann::json::parse(zkc::harness::read_text_file(dir / "ab.json"));
+  EXPECT_EQ(j.at("interrupted"), true);
+  EXPECT_EQ(j.at("design").at("stopped"), "interrupted");
+  EXPECT_NE(zkc::harness::read_text_file(dir / "report.html").find("the A/B was interrupted"), std::string::npos);
 }
 
 // Fault injection: kill -9 in the middle of a sweep. Every folder that looks finished is whole, and

@@ -85,6 +85,9 @@ TEST(RunMetrics, ProofSpanSecondsPerProofAndAvgProve) {
   EXPECT_EQ(m.partitions_completed, 4u);
   EXPECT_DOUBLE_EQ(m.batch_elapsed_ms, 2000.0);
   EXPECT_DOUBLE_EQ(m.s_per_proof, 1.0);
+  // Without the fill (100 -> 550): the spacing of completions after the first, (2100 - 550) / 1.
+  EXPECT_DOUBLE_EQ(m.fill_ms, 450.0);
+  EXPECT_DOUBLE_EQ(m.steady_s_per_proof, 1.55);
   EXPECT_DOUBLE_EQ(m.avg_prove_s, 0.35);
   EXPECT_DOUBLE_EQ(m.avg_gpu_per_partition_s, 0.175);
   // Busy: [200, 500] and [600, 1000] = 700 ms of 2000.
@@ -317,10 +320,11 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
   ASSERT_GE(rows.size(), 11u + 10u * 5u + 4u);
   EXPECT_EQ(rows[0].name, "s_per_proof");
   EXPECT_EQ(rows[0].unit, "s");
-  EXPECT_EQ(rows[6].name, "gpu_util");
-  EXPECT_EQ(rows[6].unit, "fraction");
+  EXPECT_EQ(rows[1].name, "steady_s_per_proof");
+  EXPECT_EQ(rows[8].name, "gpu_util");
+  EXPECT_EQ(rows[8].unit, "fraction");
   EXPECT_EQ(rows.back().name, "throttle_up_share");
-  for (const char* name : {"batch_elapsed_ms", "proofs_completed", "partitions_completed", "avg_prove_s",
+  for (const char* name : {"steady_s_per_proof", "fill_ms", "batch_elapsed_ms", "proofs_completed", "partitions_completed", "avg_prove_s",
                            "avg_gpu_per_partition_s", "lock_util", "idle_gap_count", "idle_gap_total_ms",
                            "idle_gap_longest_ms", "max_concurrent_dealloc", "max_concurrent_dealloc_cpp",
                            "max_concurrent_dealloc_rust"})

@@ -502,30 +502,29 @@ TEST(Tables, StageInflationAgainstIsolation) {
   EXPECT_EQ(xml_error("<div>" + html_table(t, "x") + "</div>"), "");
 }
 
-TEST(Tables, ExpectedResultsImprovementAndSignificance) {
+TEST(Tables, ExpectedResultsImprovementWithThePrimaryAnswer) {
   const std::vector<ArmSummary> sums = {summary("c=20 j=15", "baseline", "s_per_proof", 38.0, 37.5, 38.5),
                                         summary("c=20 j=15", "I1", "s_per_proof", 36.0, 35.5, 36.5),
                                         summary("c=20 j=15", "I1+I2+I3", "s_per_proof", 34.0, 33.5, 34.5)};
-  Comparison c;
-  c.point = "c=20 j=15";
-  c.arm = "I1+I2+I3";
-  c.metric = "s_per_proof";
-  c.change_pct = -10.5;
-  c.ci_pct = {-12.0, -9.0};
-  c.significant = true;
-  c.repeats_needed = 4;
-  const Table t = expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1+I2+I3");
+  PrimaryDecision d;
+  d.point = "c=20 j=15";
+  d.arm = "I1+I2+I3";
+  d.decision.answer = Answer::kFaster;
+  d.decision.change_pct = -10.5;
+  d.decision.ci_pct = {-12.0, -9.0};
+  const Table t = expected_results_table(sums, std::vector<PrimaryDecision>{d}, "baseline", "I1+I2+I3");
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.rows[0], (std::vector<std::string>{"c=20 j=15", "38.00 s [37.50, 38.50]", "34.00 s [33.50, 34.50]",
-                                                 "10.5% [9.0, 12.0] *"}));
-  // Too few runs for the family: said in words, never a star.
-  c.significant = false;
-  c.too_few = true;
-  const Table few = expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1+I2+I3");
-  EXPECT_EQ(few.rows[0][3], "10.5% [9.0, 12.0] n too small for 5%");
-  // The other arm when asked for it (--after I1).
-  EXPECT_EQ(expected_results_table(sums, std::vector<Comparison>{c}, "baseline", "I1").rows[0][2],
-            "36.00 s [35.50, 36.50]");
+                                                 "10.5% [9.0, 12.0] faster"}));
+  // Undecided with an unbounded interval: said in words, the open end as "..".
+  d.decision.answer = Answer::kUndecided;
+  d.decision.ci_pct = {-100.0, std::numeric_limits<double>::infinity()};
+  const Table open = expected_results_table(sums, std::vector<PrimaryDecision>{d}, "baseline", "I1+I2+I3");
+  EXPECT_EQ(open.rows[0][3], "10.5% [.., ..] undecided");
+  // The other arm when asked for it (--after I1): no decision recorded for it reads n/a.
+  const Table other = expected_results_table(sums, std::vector<PrimaryDecision>{d}, "baseline", "I1");
+  EXPECT_EQ(other.rows[0][2], "36.00 s [35.50, 36.50]");
+  EXPECT_EQ(other.rows[0][3], "n/a");
   const Table seed = seed_expected_table();
   ASSERT_EQ(seed.rows.size(), 5u);
   EXPECT_EQ(seed.rows[4], (std::vector<std::string>{"c=20 j=15", "38.0 s", "~34.0 s", "~11%"}));
@@ -679,17 +678,25 @@ ReportInput ab_input() {
   return in;
 }
 
-TEST(Verdict, RanksArmsSaysInconclusiveAtThreeAndNamesTheMedianRun) {
+TEST(Verdict, RanksArmsSaysUndecidedAtThreeAndNamesTheMedianRun) {
   const ReportInput in = ab_input();
   const Verdict v = compute_verdict(in);
   ASSERT_EQ(v.ranking.rows.size(), 3u);
   EXPECT_EQ(v.ranking.rows[0][1], "I1+I2+I3");  // fastest first
   EXPECT_EQ(v.ranking.rows[2][1], "baseline");
-  EXPECT_NE(v.ranking.rows[0][5].find("inconclusive at n=3"), std::string::npos) << v.ranking.rows[0][5];
-  ASSERT_EQ(v.headline.size(), 1u);
+  // Three rounds cannot bound the interval: undecided, and it says so rather than "no difference".
+  EXPECT_NE(v.ranking.rows[0][5].find("undecided"), std::string::npos) << v.ranking.rows[0][5];
+  EXPECT_NE(v.ranking.rows[0][5].find("too few rounds"), std::string::npos) << v.ranking.rows[0][5];
+  ASSERT_EQ(v.headline.size(), 2u);
   EXPECT_NE(v.headline[0].find("fastest I1+I2+I3"), std::string::npos) << v.headline[0];
-  EXPECT_NE(v.headline[0].find("Inconclusive at n=3"), std::string::npos) << v.headline[0];
-  for (const auto& c : v.comparisons) EXPECT_FALSE(c.significant);
+  EXPECT_NE(v.headline[0].find("Undecided: I1+I2+I3"), std::string::npos) << v.headline[0];
+  // No ab.json design: said, and judged as a fixed design.
+  EXPECT_NE(v.headline[1].find("Primary: s/proof"), std::string::npos) << v.headline[1];
+  EXPECT_NE(v.headline[1].find("No design recorded"), std::string::npos) << v.headline[1];
+  // s/proof is the primary question, not a member of the secondary family.
+  for (const auto& c : v.comparisons) EXPECT_NE(c.metric, "s_per_proof");
+  ASSERT_EQ(v.primary.size(), 2u);
+  for (const auto& d : v.primary) EXPECT_EQ(d.family, 2u);
   // Mechanism evidence: the memory counts per arm, n/a where not applicable.
   const auto& h = v.mechanism.header;
   const auto col = [&](std::string_view t) { return static_cast<std::size_t>(std::find(h.begin(), h.end(), t) - h.begin()); };
@@ -708,6 +715,75 @@ TEST(Verdict, RanksArmsSaysInconclusiveAtThreeAndNamesTheMedianRun) {
   EXPECT_EQ(median_run(in.measurements, "", "arena"), "runs/arena-r0");
 }
 
+// A sequential A/B as ab.json records it: one arm 8% faster, one the same, and both controls.
+ReportInput sequential_input() {
+  ReportInput in;
+  in.baseline_arm = "baseline";
+  in.design.rule.design = DecisionRule::Design::kSequential;
+  in.design.rule.family = 0;
+  in.design.controls = {{"neg-control", Answer::kEquivalent, "a copy of the baseline"},
+                        {"pos-control", Answer::kSlower, "the baseline + 3% synthesis work"}};
+  in.design.rounds = 40;
+  in.design.budget_s = 270;
+  in.design.max_rounds = 100;
+  in.design.elapsed_s = 200;
+  in.design.stopped = "every arm decided";
+  in.design.recorded = true;
+  // Deterministic spread of +-0.5% around each arm's level, out of phase between arms.
+  const auto noise = [](int r, int a) { return 0.005 * std::sin(1.7 * r + 2.3 * a); };
+  const std::vector<std::pair<std::string, double>> arms = {
+      {"baseline", 1.0}, {"fast", 0.92}, {"same", 1.0}, {"neg-control", 1.0}, {"pos-control", 1.03}};
+  for (int r = 0; r < 40; ++r)
+    for (std::size_t a = 0; a < arms.size(); ++a)
+      in.measurements.push_back({"", arms[a].first, r, "s_per_proof", arms[a].second * std::exp(noise(r, static_cast<int>(a))),
+                                 "runs/" + arms[a].first + "-r" + std::to_string(r)});
+  return in;
+}
+
+TEST(Verdict, SequentialAnswersEveryArmAndJudgesTheControls) {
+  const Verdict v = compute_verdict(sequential_input());
+  ASSERT_EQ(v.primary.size(), 4u);
+  // The family is the user's arms only: the controls never widen it.
+  for (const auto& d : v.primary) EXPECT_EQ(d.family, 2u) << d.arm;
+  const auto answer_of = [&](const std::string& arm) {
+    for (const auto& d : v.primary)
+      if (d.arm == arm) return d.decision;
+    return ArmDecision{};
+  };
+  EXPECT_EQ(answer_of("fast").answer, Answer::kFaster);
+  EXPECT_NEAR(answer_of("fast").change_pct, -8.0, 0.5);
+  EXPECT_GT(answer_of("fast").decided_at, 0u);
+  EXPECT_LT(answer_of("fast").decided_at, 40u);  // decided early, at the first round it could be
+  EXPECT_EQ(answer_of("same").answer, Answer::kEquivalent);
+  EXPECT_EQ(answer_of("pos-control").answer, Answer::kSlower);
+  // The ranking: fastest first, its answer in words, the round it was decided at.
+  EXPECT_EQ(v.ranking.rows[0][1], "fast");
+  EXPECT_EQ(v.ranking.rows[0][5].rfind("faster by 8.", 0), 0u) << v.ranking.rows[0][5];
+  EXPECT_EQ(v.ranking.rows[0][6], "round " + std::to_string(answer_of("fast").decided_at));
+  // Controls: both as expected, and the headline says what that means.
+  ASSERT_EQ(v.controls.rows.size(), 2u);
+  EXPECT_EQ(v.controls.rows[0][5], "yes");
+  EXPECT_EQ(v.controls.rows[1][5], "yes");
+  bool controls_line = false, design_line = false;
+  for (const auto& h : v.headline) {
+    controls_line = controls_line || h.find("Controls: 2 of 2 classified as expected") != std::string::npos;
+    design_line = design_line || (h.find("sequential design") != std::string::npos &&
+                                  h.find("40 rounds in 200 s") != std::string::npos &&
+                                  h.find("stopped: every arm decided") != std::string::npos);
+  }
+  EXPECT_TRUE(controls_line);
+  EXPECT_TRUE(design_line);
+  // A control that misses is said to miss.
+  ReportInput wrong = sequential_input();
+  for (auto& m : wrong.measurements)
+    if (m.arm == "pos-control") m.value /= 1.03;
+  const Verdict w = compute_verdict(wrong);
+  EXPECT_EQ(w.controls.rows[1][5], "no");
+  // The report shows the controls after the ranking, in both formats.
+  const std::string md = report_md(sequential_input());
+  EXPECT_LT(md.find("Controls"), md.find("## 2. Expected Results"));
+}
+
 TEST(ReportHtml, VerdictFirstOneWaterfallPerArmOthersAsTraceLinks) {
   const ReportInput in = ab_input();
   const std::string html = report_html(in);
@@ -715,7 +791,7 @@ TEST(ReportHtml, VerdictFirstOneWaterfallPerArmOthersAsTraceLinks) {
   // The first table and the first section are the verdict's, before any SVG.
   EXPECT_EQ(html.find("<table"), html.find("<table class=\"verdict\""));
   EXPECT_LT(html.find("id=\"verdict\""), html.find("<svg"));
-  EXPECT_LT(html.find("Inconclusive at n=3"), html.find("<svg"));
+  EXPECT_LT(html.find("Undecided: "), html.find("<svg"));
   EXPECT_NE(html.find("balance fit is off"), std::string::npos);
   // One waterfall per arm (3), not per run (9); the other 6 runs as trace.json links in a disclosure.
   EXPECT_EQ(count(html, "class=\"waterfall\""), 3u);
@@ -734,7 +810,7 @@ TEST(ReportHtml, VerdictFirstOneWaterfallPerArmOthersAsTraceLinks) {
   // The same verdict in report.md, first.
   const std::string md = report_md(in);
   EXPECT_LT(md.find("## 1. Verdict"), md.find("## 2. Expected Results"));
-  EXPECT_NE(md.find("Inconclusive at n=3"), std::string::npos);
+  EXPECT_NE(md.find("Undecided: "), std::string::npos);
   EXPECT_NE(md.find("(runs/baseline-r1/trace.json)"), std::string::npos);
 }
 
@@ -758,9 +834,11 @@ TEST(MetricCatalog, EveryProducedRowIsDeclaredOnceWithItsUnit) {
   EXPECT_EQ(metric_row("balance_rho", 0.5).unit, "ratio");  // a family declared by prefix
   EXPECT_EQ(metric_to_ms("avg_gpu_per_partition_s"), 1000.0);
   EXPECT_EQ(metric_to_ms("gpu_util"), 0.0);
-  // The groups the tables filter: the compared family is short, memory counts are mechanism evidence.
+  // The groups the tables filter: one primary metric, a short secondary family without it, memory
+  // counts as mechanism evidence.
+  EXPECT_EQ(metrics_in(kGroupPrimary), (std::vector<std::string>{"s_per_proof"}));
   const auto compared = metrics_in(kGroupCompared);
-  EXPECT_EQ(compared.front(), "s_per_proof");
+  EXPECT_EQ(std::find(compared.begin(), compared.end(), "s_per_proof"), compared.end());
   EXPECT_LE(compared.size(), 8u);
   for (const char* m : {"buffer_release_calls", "arena_slot_waits", "anon_huge_peak_mib", "buffers_recycled"}) {
     const auto mech = metrics_in(kGroupMechanism | kGroupCounters);

@@ -278,6 +278,32 @@ TEST(BalancePlan, TheDefaultProfileKeepsPwOverPAndAppliesAFitToTheSimulatedDevic
   EXPECT_EQ(uniform.b_g2_points, 0u);
 }
 
+// The positive control (ab --controls): synthesis.extra_cost is a share of synthesis in isolation,
+// turned into witness-chain multiplications at the fit's measured cost per multiplication.
+TEST(BalancePlan, APositiveControlsExtraCostIsItsShareOfSynthesisInChainMultiplications) {
+  BalanceFit f;
+  f.costs = synthetic_costs();
+  RunPlan plain = default_plan({"gpu.backend=\"sim\""});
+  f.sizes = solve_balance(f.costs, plain.balance_targets, balance_inputs(plain));
+  apply_balance_fit(plain, f);
+  EXPECT_EQ(plain.witness.extra_muls, 0u);
+
+  RunPlan control = default_plan({"gpu.backend=\"sim\"", "synthesis.extra_cost=0.03"});
+  apply_balance_fit(control, f);
+  const double expected = 0.03 * f.sizes.synthesis_ms * 1e6 / f.costs.witness_ns_per_mul;
+  EXPECT_NEAR(static_cast<double>(control.witness.extra_muls), expected, 1.0);
+  EXPECT_GT(control.witness.extra_muls, 0u);
+  // Everything else the fit sets is the baseline's: the control differs only by the extra work.
+  EXPECT_EQ(control.witness.muls_per_var, plain.witness.muls_per_var);
+  EXPECT_EQ(control.b_g2_points, plain.b_g2_points);
+
+  // Without a fit (uniform): the chain's share of synthesis stands in for the measured cost.
+  const RunPlan uniform =
+      default_plan({"gpu.backend=\"sim\"", "workload.balance=\"uniform\"", "synthesis.extra_cost=0.03"});
+  EXPECT_NEAR(static_cast<double>(uniform.witness.extra_muls),
+              0.03 * static_cast<double>(uniform.shape.aux) * uniform.witness.muls_per_var / 0.75, 1.0);
+}
+
 TEST(BalanceNumbers, AreRatiosOfStageMediansJudgedAgainstTheTolerance) {
   const RunPlan p = default_plan({"gpu.backend=\"sim\""});
   StageMedians m;

@@ -81,6 +81,16 @@ TEST(Witness, TailValuesComeFromRealArithmetic) {
   EXPECT_FALSE(w.aux[10] == w4.aux[10]) << "the multiplication count changes the values";
 }
 
+TEST(Witness, APositiveControlsExtraWorkLeavesTheValuesAsTheyWere) {
+  const WitnessParams p{.one_fraction = 0.25, .tail_fraction = 0.5, .muls_per_var = 3, .seed = 2};
+  WitnessParams extra = p;
+  extra.extra_muls = 100'000;
+  const Witness a = make_witness(p, 6, 2, 5000);
+  const Witness b = make_witness(extra, 6, 2, 5000);
+  EXPECT_TRUE(a.inputs == b.inputs);
+  EXPECT_TRUE(a.aux == b.aux);
+}
+
 TEST(Witness, DeterministicPerSeedAndPartition) {
   const WitnessParams p;
   const Witness x = make_witness(p, 4, 8, 20'000);

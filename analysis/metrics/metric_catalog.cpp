@@ -8,7 +8,7 @@
 namespace zkc::analysis {
 namespace {
 
-constexpr std::uint32_t kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
+constexpr std::uint32_t kPri = kGroupPrimary, kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
                         kMech = kGroupMechanism, kMem = kGroupMemory;
 
 struct Dist {
@@ -20,7 +20,9 @@ struct Dist {
 std::vector<MetricInfo> build() {
   std::vector<MetricInfo> c = {
       // From the timeline (analysis/metrics/run_metrics).
-      {"s_per_proof", "s", "s/proof", kCmp | kRep},
+      {"s_per_proof", "s", "s/proof", kPri | kRep},
+      {"steady_s_per_proof", "s", "steady s/proof (after the first proof)", kCmp | kRep},
+      {"fill_ms", "ms", "fill (to the first proof)", 0},
       {"batch_elapsed_ms", "ms", "batch elapsed", 0},
       {"proofs_completed", "proofs", "proofs completed", 0},
       {"partitions_completed", "partitions", "partitions completed", 0},
@@ -68,6 +70,10 @@ std::vector<MetricInfo> build() {
       {"b_g2_points_per_partition", "points", "b_g2 points per partition", 0},
       {"b_g2_window", "bits", "b_g2 window", 0},
       {"setup_ms", "ms", "set-up", 0},
+      // Where a run's wall time goes (ab): the engine call (set-up + batch + after the last proof),
+      // and the run as ab timed it (the engine, metrics and writing its folder).
+      {"engine_ms", "ms", "engine call", 0},
+      {"run_wall_s", "s", "run wall time", 0},
       // Counters (harness/cli/run_execution: tier 0 and per-stage tier 2).
       {"tlb_shootdowns_per_s_in_dealloc", "IPIs/s", "shootdowns/s in dealloc", kCmp | kRep | kCnt | kMech},
       {"tlb_shootdowns_per_s_outside_dealloc", "IPIs/s", "shootdowns/s outside dealloc", kRep | kCnt},

@@ -21,14 +21,17 @@ namespace zkc::analysis {
 
 enum MetricGroup : std::uint32_t {
   kGroupNone = 0,
-  // Compared arm against baseline as one family (Holm over these metrics x arms): the terminal's A/B
-  // table and the report's verdict. Keep it short: every member widens the family.
+  // Secondary: compared arm against baseline as their own family (effect sizes with intervals, Holm
+  // over these metrics x arms), never widening the primary's. Keep it short: every member widens it.
   kGroupCompared = 1u << 0,
   kGroupReport = 1u << 1,     // summarized (median, bootstrap interval) for the report's tables
   kGroupCounters = 1u << 2,   // the counters-per-arm table
   kGroupStage = 1u << 3,      // the stage-inflation table (a duration: unit "ms" or "s")
   kGroupMechanism = 1u << 4,  // per-arm evidence for why an arm differs (verdict section)
   kGroupMemory = 1u << 5,     // memory strategy counts (part of the mechanism evidence)
+  // The primary endpoint, exactly one metric: the question every arm gets an answer to (faster,
+  // slower, equivalent), by the sequential rule (analysis/stats/primary_endpoint).
+  kGroupPrimary = 1u << 6,
   // What else used the machine during a run (harness/system/noise_sample): read to explain an outlier
   // run, never compared, so it widens no statistical family.
   kGroupNoise = 1u << 7,

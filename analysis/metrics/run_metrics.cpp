@@ -214,15 +214,19 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const auto by_partition = [](const TimelineEvent& e) { return partition_key(e); };
 
   // Batch span and proof count.
-  std::optional<double> first_proof_start, last_proof_end;
+  std::optional<double> first_proof_start, first_proof_end, last_proof_end;
   std::size_t proof_ends = 0;
   for (const TimelineEvent* e : events) {
     if (is(*e, "PROOF_START") && !first_proof_start) first_proof_start = e->offset_ms;
     if (is(*e, "PROOF_END")) {
+      if (!first_proof_end) first_proof_end = e->offset_ms;
       last_proof_end = e->offset_ms;
       ++proof_ends;
     }
   }
+  if (proof_ends >= 2)
+    m.steady_s_per_proof = (*last_proof_end - *first_proof_end) / 1000.0 / static_cast<double>(proof_ends - 1);
+  if (first_proof_start && first_proof_end) m.fill_ms = std::max(0.0, *first_proof_end - *first_proof_start);
   const bool has_proof_events = first_proof_start || last_proof_end;
   const double span_start = first_proof_start.value_or(events.front()->offset_ms);
   const double span_end = last_proof_end.value_or(events.back()->offset_ms);
@@ -323,6 +327,8 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   const auto count = [](std::size_t n) { return static_cast<double>(n); };
   std::vector<MetricRow> rows = {
       metric_row("s_per_proof", m.s_per_proof),
+      metric_row("steady_s_per_proof", m.steady_s_per_proof),
+      metric_row("fill_ms", m.fill_ms),
       metric_row("batch_elapsed_ms", m.batch_elapsed_ms),
       metric_row("proofs_completed", count(m.proofs_completed)),
       metric_row("partitions_completed", count(m.partitions_completed)),

@@ -7,6 +7,10 @@
 //   s/proof            batch elapsed / proofs completed: PROOF_END events, or without them (the real
 //                      prover logs none) the jobs all of whose partitions_per_proof partitions
 //                      passed GPU_END
+//   steady s/proof     (last PROOF_END - first PROOF_END) / (PROOF_ENDs - 1): the spacing of proof
+//                      completions once the pipeline has produced its first, i.e. without the fill
+//                      (the first proof's latency); 0 with fewer than 2 PROOF_ENDs
+//   fill               first PROOF_END - first PROOF_START
 //   avg prove          mean over proofs of the sum of that proof's GPU_END gpu_ms
 //   avg GPU/partition  mean GPU_END gpu_ms
 //   GPU util           length of the union of [GPU_START, GPU_END] intervals / batch elapsed
@@ -58,6 +62,8 @@ struct RunMetrics {
   std::size_t partitions_completed = 0;  // GPU_END count
   double batch_elapsed_ms = 0;
   double s_per_proof = 0;
+  double steady_s_per_proof = 0;
+  double fill_ms = 0;
   double avg_prove_s = 0;
   double avg_gpu_per_partition_s = 0;
   double gpu_util = 0;   // [0, 1]

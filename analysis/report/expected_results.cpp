@@ -1,5 +1,6 @@
 #include "analysis/report/expected_results.hpp"
 
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>
@@ -16,26 +17,26 @@ std::string seconds_with_ci(const ArmSummary* s) {
   return fmt::format("{:.2f} s [{:.2f}, {:.2f}]", s->median, s->ci.lo, s->ci.hi);
 }
 
-const Comparison* find_comparison(std::span<const Comparison> comparisons, std::string_view point,
-                                  std::string_view arm) {
-  for (const auto& c : comparisons)
-    if (c.point == point && c.arm == arm && c.metric == kMetric) return &c;
+const PrimaryDecision* find_decision(std::span<const PrimaryDecision> decisions, std::string_view point,
+                                     std::string_view arm) {
+  for (const auto& d : decisions)
+    if (d.point == point && d.arm == arm) return &d;
   return nullptr;
 }
 
-std::string mark(const Comparison& c) {
-  if (c.too_few) return " n too small for 5%";
-  return c.significant ? " *" : "";
+// Lower s/proof is better: the improvement is the change with its sign (and interval) flipped.
+std::string improvement_text(const ArmDecision& d) {
+  const auto flip = [](double pct) { return std::isfinite(pct) && pct > -100 ? fmt::format("{:.1f}", -pct) : ".."; };
+  return fmt::format("{:.1f}% [{}, {}] {}", -d.change_pct, flip(d.ci_pct.hi), flip(d.ci_pct.lo), to_string(d.answer));
 }
 
 constexpr std::string_view kSignificance =
-    "Medians over repeats with 95% bootstrap intervals in brackets; * = significant at 5% family-wise (exact "
-    "rank-sum test of the runs, Holm over every compared metric x arm); 'n too small for 5%': no outcome of this "
-    "many runs could be.";
+    "Medians over rounds with 95% bootstrap intervals in brackets; the improvement is 1 - the geometric-mean ratio "
+    "of the two arms' runs in the same rounds, with the primary rule's anytime interval and answer (the verdict's).";
 
 }  // namespace
 
-Table expected_results_table(std::span<const ArmSummary> summaries, std::span<const Comparison> comparisons,
+Table expected_results_table(std::span<const ArmSummary> summaries, std::span<const PrimaryDecision> decisions,
                              std::string_view baseline_arm, std::string_view after_arm) {
   Table t;
   t.header = {"configuration", fmt::format("baseline ({})", baseline_arm), fmt::format("after {}", after_arm),
@@ -44,10 +45,8 @@ Table expected_results_table(std::span<const ArmSummary> summaries, std::span<co
     const ArmSummary* base = find_summary(summaries, p, baseline_arm, kMetric);
     if (!base) continue;
     const ArmSummary* after = find_summary(summaries, p, after_arm, kMetric);
-    const Comparison* c = find_comparison(comparisons, p, after_arm);
-    // Lower s/proof is better: the improvement is the change with its sign (and interval) flipped.
-    const std::string improvement =
-        c ? fmt::format("{:.1f}% [{:.1f}, {:.1f}]{}", -c->change_pct, -c->ci_pct.hi, -c->ci_pct.lo, mark(*c)) : "n/a";
+    const PrimaryDecision* d = find_decision(decisions, p, after_arm);
+    const std::string improvement = d ? improvement_text(d->decision) : "n/a";
     t.rows.push_back({point_title(p), seconds_with_ci(base), seconds_with_ci(after), improvement});
   }
   t.footnotes.push_back(fmt::format("s/proof. Improvement = (baseline - after) / baseline. {}", kSignificance));

@@ -1,7 +1,7 @@
 // The seed's "Expected Results" from measured data, beside the seed's own predicted table: per
 // configuration, the baseline's s/proof, the s/proof of the arm holding all three interventions
 // (I1+I2+I3, chosen by the caller: by its overrides or --after) and the improvement, each with its
-// 95% bootstrap interval and the verdict of the family's test.
+// 95% bootstrap interval, and the improvement with the primary rule's interval and answer.
 #pragma once
 
 #include <span>
@@ -9,13 +9,14 @@
 
 #include "analysis/report/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
+#include "analysis/stats/primary_endpoint.hpp"
 
 namespace zkc::analysis {
 
 // Header: configuration | baseline (<baseline_arm>) | after <after_arm> | improvement. One row per
-// point with baseline s/proof data. improvement = (baseline - after) / baseline in percent, i.e.
-// -change_pct, with its interval; then "*" when significant in its family, or "n too small for 5%".
-Table expected_results_table(std::span<const ArmSummary> summaries, std::span<const Comparison> comparisons,
+// point with baseline s/proof data. improvement = 1 - the geometric-mean ratio of after to baseline in
+// percent, with its anytime interval, then the primary answer ("faster", "equivalent", ...).
+Table expected_results_table(std::span<const ArmSummary> summaries, std::span<const PrimaryDecision> decisions,
                              std::string_view baseline_arm, std::string_view after_arm);
 
 // The seed's predicted table (Phase 9 baseline, after all three interventions, improvement), as the

@@ -8,6 +8,7 @@
 
 #include "analysis/report/run_data.hpp"
 #include "analysis/stats/measurement.hpp"
+#include "analysis/stats/primary_endpoint.hpp"
 
 namespace zkc::analysis {
 
@@ -37,6 +38,9 @@ struct ReportInput {
   std::string after_arm, after_how;
   std::vector<std::string> warnings;  // shown in the verdict (e.g. the balance fit off)
   std::vector<IsolationRun> isolation;  // empty unless ab ran with --isolation
+  // How the A/B decided and why it stopped (ab.json's "design"); a sweep's: a fixed design.
+  PrimaryDesign design;
+  bool interrupted = false;  // the A/B was stopped by a signal before its design ended it
 };
 
 }  // namespace zkc::analysis

@@ -69,6 +69,10 @@ void verdict_section(const Context& c, std::vector<Block>& b) {
   } else {
     for (const auto& line : v.headline) b.push_back(paragraph(line));
     b.push_back(table(v.ranking, "verdict"));
+    if (!v.controls.rows.empty()) {
+      b.push_back(heading("Controls"));
+      b.push_back(table(v.controls, "controls"));
+    }
     b.push_back(heading("Mechanism evidence per arm"));
     b.push_back(table(v.mechanism, "mechanism"));
     if (!c.causes.empty()) {
@@ -103,7 +107,7 @@ void expected_section(const Context& c, std::vector<Block>& b) {
                                       c.in.baseline_arm)));
   } else {
     if (!c.in.after_how.empty()) b.push_back(note("After: " + c.in.after_arm + ", " + c.in.after_how + "."));
-    b.push_back(table(expected_results_table(c.summaries, c.verdict.comparisons, c.in.baseline_arm, c.in.after_arm),
+    b.push_back(table(expected_results_table(c.summaries, c.verdict.primary, c.in.baseline_arm, c.in.after_arm),
                       "expected"));
   }
   b.push_back(heading("The seed's prediction"));
@@ -246,7 +250,7 @@ constexpr SectionSpec kSections[] = {
     {"inflation", "Stage inflation under load", inflation_section},
     {"explain", "Why stages inflate: causes against isolation", explain_section},
     {"counters", "Counters per arm", counters_section},
-    {"family", "Every compared metric against the baseline", family_section},
+    {"family", "Secondary metrics against the baseline (their own family)", family_section},
     {"hosts", "Hosts: which machine ran each point", hosts_section},
 };
 
@@ -277,7 +281,7 @@ void choose_runs(Context& c) {
 std::vector<Section> report_sections(const ReportInput& input) {
   Context c{input, compute_verdict(input), {}, {}, {}, {}, {}, {}};
   // Only what the report shows is bootstrapped: ab.csv carries ~100 metrics per run.
-  const std::uint32_t shown_groups = kGroupCompared | kGroupReport | kGroupCounters | kGroupStage | kGroupMechanism;
+  const std::uint32_t shown_groups = kGroupPrimary | kGroupCompared | kGroupReport | kGroupCounters | kGroupStage | kGroupMechanism;
   std::vector<Measurement> data;
   for (const auto& m : input.measurements) {
     const MetricInfo* info = find_metric(m.metric);

@@ -13,7 +13,6 @@
 namespace zkc::analysis {
 namespace {
 
-constexpr std::string_view kPrimary = "s_per_proof";
 
 const Comparison* find_comparison(const std::vector<Comparison>& cs, const std::string& point, const std::string& arm,
                                   std::string_view metric) {
@@ -40,16 +39,6 @@ std::string interval_text(const ArmSummary& s) {
   return fmt::format("{} [{}, {}]", count_text(s.median), count_text(s.ci.lo), count_text(s.ci.hi));
 }
 
-// What the test says about one comparison, in words.
-std::string significance_text(const Comparison& c) {
-  if (c.too_few) {
-    return fmt::format("inconclusive at n={}: too few for 5% over {} comparisons (>= {} per arm could reach it)",
-                       std::min(c.n_base, c.n_arm), c.family, runs_to_reach(kFamilyAlpha, c.family));
-  }
-  if (c.significant) return fmt::format("significant: p={:.2g} (Holm, {} comparisons)", c.p_holm, c.family);
-  return fmt::format("no difference shown: p={:.2g} (Holm, {} comparisons)", c.p_holm, c.family);
-}
-
 std::string change_text(const Comparison& c) {
   return fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", c.change_pct, c.ci_pct.lo, c.ci_pct.hi);
 }
@@ -58,11 +47,57 @@ std::string change_text(const Comparison& c) {
 std::vector<std::string> ranked_arms(const std::vector<ArmSummary>& summaries, const std::string& point) {
   std::vector<const ArmSummary*> arms;
   for (const auto& s : summaries)
-    if (s.point == point && s.metric == kPrimary) arms.push_back(&s);
+    if (s.point == point && s.metric == primary_metric()) arms.push_back(&s);
   std::stable_sort(arms.begin(), arms.end(),
                    [](const ArmSummary* a, const ArmSummary* b) { return a->median < b->median; });
   std::vector<std::string> out;
   for (const ArmSummary* s : arms) out.push_back(s->arm);
+  return out;
+}
+
+const PrimaryDecision* find_decision(const std::vector<PrimaryDecision>& ds, const std::string& point,
+                                     const std::string& arm) {
+  for (const auto& d : ds)
+    if (d.point == point && d.arm == arm) return &d;
+  return nullptr;
+}
+
+// The design as run: the rule, the rounds, how long, and why it stopped.
+std::string design_sentence(const PrimaryDesign& design, std::size_t family) {
+  std::string out = "Primary: s/proof, each arm against the baseline, " + rule_text(design.rule, family) + ".";
+  if (!design.recorded) return out + " (No design recorded: a fixed design over the runs present.)";
+  out += fmt::format(" {} round{}", design.rounds, design.rounds == 1 ? "" : "s");
+  if (design.elapsed_s > 0) out += fmt::format(" in {:.0f} s", design.elapsed_s);
+  if (design.rule.design == DecisionRule::Design::kSequential)
+    out += fmt::format(" (budget {:.0f} s, at most {} rounds)", design.budget_s, design.max_rounds);
+  if (!design.stopped.empty()) out += "; stopped: " + design.stopped;
+  return out + ".";
+}
+
+// "arena faster by 13.2%, I1 equivalent within +-2%; undecided: split (~41 rounds would decide it)".
+std::string answers_sentence(const std::vector<const PrimaryDecision*>& ds, const DecisionRule& rule) {
+  std::vector<std::string> decided, open;
+  for (const PrimaryDecision* d : ds) {
+    if (d->control) continue;
+    const ArmDecision& a = d->decision;
+    switch (a.answer) {
+      case Answer::kFaster:
+      case Answer::kSlower:
+        decided.push_back(fmt::format("{} {} by {:.1f}%", d->arm, to_string(a.answer), std::fabs(a.change_pct)));
+        break;
+      case Answer::kEquivalent:
+        decided.push_back(fmt::format("{} equivalent within +-{:g}%", d->arm, rule.margin_pct));
+        break;
+      case Answer::kUndecided:
+        open.push_back(a.rounds_to_decide > 0 ? fmt::format("{} ({}, ~{} rounds would decide it)", d->arm,
+                                                            change_interval_text(a), a.rounds_to_decide)
+                                              : fmt::format("{} ({})", d->arm, change_interval_text(a)));
+        break;
+    }
+  }
+  std::string out;
+  if (!decided.empty()) out += fmt::format("Decided: {}.", fmt::join(decided, "; "));
+  if (!open.empty()) out += fmt::format("{}Undecided: {}.", out.empty() ? "" : " ", fmt::join(open, "; "));
   return out;
 }
 
@@ -71,7 +106,7 @@ std::vector<std::string> ranked_arms(const std::vector<ArmSummary>& summaries, c
 std::string median_run(const std::vector<Measurement>& data, const std::string& point, const std::string& arm) {
   std::vector<const Measurement*> runs;
   for (const auto& m : data)
-    if (m.point == point && m.arm == arm && m.metric == kPrimary && std::isfinite(m.value)) runs.push_back(&m);
+    if (m.point == point && m.arm == arm && m.metric == primary_metric() && std::isfinite(m.value)) runs.push_back(&m);
   if (runs.empty()) return "";
   std::sort(runs.begin(), runs.end(), [](const Measurement* a, const Measurement* b) {
     return a->value != b->value ? a->value < b->value : a->repeat < b->repeat;
@@ -81,7 +116,7 @@ std::string median_run(const std::vector<Measurement>& data, const std::string& 
 
 Verdict compute_verdict(const ReportInput& in) {
   Verdict v;
-  const std::uint32_t wanted = kGroupCompared | kGroupMechanism;
+  const std::uint32_t wanted = kGroupPrimary | kGroupCompared | kGroupMechanism;
   std::vector<Measurement> compared, shown;
   for (const auto& m : in.measurements) {
     if (!std::isfinite(m.value)) continue;
@@ -91,11 +126,15 @@ Verdict compute_verdict(const ReportInput& in) {
     if ((info->groups & kGroupCompared) != 0) compared.push_back(m);
   }
   v.summaries = summarize(shown);
+  v.primary = decide_primary(in.measurements, in.baseline_arm, in.design);
   v.comparisons = compare_to_baseline(compared, in.baseline_arm, in.detect_pct);
 
   // Warnings: what the A/B recorded, then each distinct run note (counters unavailable and why), notes
   // of the form "<counter>: <why>" with the same why joined into one.
   v.warnings = in.warnings;
+  if (in.interrupted)
+    v.warnings.push_back("the A/B was interrupted (Ctrl-C or SIGTERM) before its design ended it: the answers are "
+                         "those of the rounds that completed");
   std::vector<std::pair<std::vector<std::string>, std::string>> by_reason;  // (names, why)
   for (const auto& r : in.runs)
     for (const auto& n : r.notes) {
@@ -119,71 +158,92 @@ Verdict compute_verdict(const ReportInput& in) {
 
   const auto points = points_of(v.summaries);
   const bool many_points = points.size() > 1;
+  const DecisionRule& rule = in.design.rule;
 
-  // Ranking by s/proof, per point.
-  v.ranking.header = {"rank", "arm", "s/proof [95% CI]", "n", "vs " + in.baseline_arm + " [95% CI]", "verdict",
-                      fmt::format("repeats for {:g}%", in.detect_pct)};
+  // Ranking by s/proof, per point, with each arm's answer.
+  v.ranking.header = {"rank", "arm", "s/proof [95% CI]", "rounds", "vs " + in.baseline_arm + " [anytime 95%]", "answer",
+                      "decided at"};
   if (many_points) v.ranking.header.insert(v.ranking.header.begin(), "configuration");
+  std::size_t family = 0;
   for (const auto& p : points) {
     std::vector<const ArmSummary*> arms;
     for (const auto& s : v.summaries)
-      if (s.point == p && s.metric == kPrimary) arms.push_back(&s);
+      if (s.point == p && s.metric == primary_metric()) arms.push_back(&s);
     std::stable_sort(arms.begin(), arms.end(),
                      [](const ArmSummary* a, const ArmSummary* b) { return a->median < b->median; });
     std::size_t rank = 0;
-    const Comparison* best = nullptr;
-    bool any_significant = false, all_too_few = true;
-    std::size_t n_min = 0;
+    std::vector<const PrimaryDecision*> decisions;
     for (const ArmSummary* s : arms) {
-      const Comparison* c = find_comparison(v.comparisons, p, s->arm, kPrimary);
+      const PrimaryDecision* d = find_decision(v.primary, p, s->arm);
       std::vector<std::string> row{std::to_string(++rank), s->arm, interval_text(*s), std::to_string(s->n)};
       if (s->arm == in.baseline_arm) {
         row.insert(row.end(), {"(baseline)", "", ""});
-      } else if (c != nullptr) {
-        row.insert(row.end(), {change_text(*c), significance_text(*c), std::to_string(c->repeats_needed)});
-        if (best == nullptr) best = c;
-        any_significant = any_significant || c->significant;
-        all_too_few = all_too_few && c->too_few;
-        n_min = n_min == 0 ? std::min(c->n_base, c->n_arm) : std::min(n_min, std::min(c->n_base, c->n_arm));
+      } else if (d != nullptr) {
+        decisions.push_back(d);
+        if (!d->control) family = std::max(family, d->family);
+        row[1] += d->control ? " (control)" : "";
+        row[3] = std::to_string(d->decision.n);
+        row.insert(row.end(), {change_interval_text(d->decision), answer_text(*d, rule),
+                               d->decision.decided_at > 0 ? fmt::format("round {}", d->decision.decided_at) : ""});
       } else {
-        row.insert(row.end(), {"n/a", "no baseline data", ""});
+        row.insert(row.end(), {"n/a", "no baseline data in the same rounds", ""});
       }
       if (many_points) row.insert(row.begin(), point_title(p));
       v.ranking.rows.push_back(std::move(row));
     }
-    // The headline: the fastest arm, and what can be said about it.
-    const std::string where = many_points ? point_title(p) + ": " : "";
+    // The headline: the fastest arm, then every arm's answer.
     if (arms.empty()) continue;
+    const std::string where = many_points ? point_title(p) + ": " : "";
     const ArmSummary& top = *arms.front();
     std::string line = where + fmt::format("fastest {} at {} per proof", top.arm, duration_text(1000 * top.median));
-    if (const Comparison* c = find_comparison(v.comparisons, p, top.arm, kPrimary)) {
-      line += fmt::format(", {} vs {}", change_text(*c), in.baseline_arm);
-      line += c->significant ? fmt::format(" (significant, p={:.2g})", c->p_holm) : "";
+    if (const PrimaryDecision* d = find_decision(v.primary, p, top.arm)) {
+      line += fmt::format(" ({} against {}: {})", answer_text(*d, rule), in.baseline_arm,
+                          change_interval_text(d->decision));
     } else if (top.arm == in.baseline_arm) {
       line += " (the baseline itself)";
     }
-    line += ". ";
-    if (best == nullptr) {
-      line += "No other arm to compare.";
-    } else if (all_too_few) {
-      line += fmt::format("Inconclusive at n={}: with {} comparisons no outcome of {} runs per arm can reach 5% "
-                          "(the exact test's smallest p at {} vs {} is {:.2g}); {} per arm could.",
-                          n_min, best->family, n_min, n_min, n_min, best->min_p, runs_to_reach(kFamilyAlpha, best->family));
-    } else if (!any_significant) {
-      line += "No arm's s/proof differs from the baseline at the 5% family level.";
-    } else {
-      std::vector<std::string> names;
-      for (const ArmSummary* s : arms)
-        if (const Comparison* c = find_comparison(v.comparisons, p, s->arm, kPrimary); c && c->significant)
-          names.push_back(fmt::format("{} ({:+.1f}%)", s->arm, c->change_pct));
-      line += fmt::format("Differs from the baseline at the 5% family level: {}.", fmt::join(names, ", "));
-    }
+    line += ".";
+    const std::string answers = answers_sentence(decisions, rule);
+    line += answers.empty() ? " No other arm to compare." : " " + answers;
     v.headline.push_back(std::move(line));
   }
-  v.ranking.footnotes.push_back(
-      "Medians over repeats [95% percentile bootstrap interval]. Verdict: exact two-sided rank-sum test of the runs, "
-      "Holm-corrected over every compared metric x arm (the family), 5% family-wise; 'inconclusive' when no outcome "
-      "of this many runs could reach 5%. Repeats: per arm for 80% power against a 5% change at the measured spread.");
+  std::string design = design_sentence(in.design, family);
+  std::vector<double> gains;
+  for (const auto& d : v.primary)
+    if (d.pairing_gain > 0) gains.push_back(d.pairing_gain);
+  if (!gains.empty())
+    design += fmt::format(" Pairing by round: variance gain {:.2f} (median over arms; 1 = rounds share no noise, above 1 "
+                          "= pairing cancels shared noise).",
+                          median(gains));
+  v.headline.push_back(std::move(design));
+  v.ranking.footnotes.push_back(fmt::format(
+      "s/proof: medians over rounds [95% percentile bootstrap]. Against the baseline: the geometric-mean ratio of the "
+      "arm's and the baseline's runs in the same rounds, with Lai's confidence sequence, valid at every round at once "
+      "(so stopping when decided keeps its level), {:g}% family-wise (Bonferroni over the arms; controls are judged "
+      "at the same per-arm level outside the family). faster/slower: the interval excludes 0; equivalent: it lies "
+      "within +-{:g}%. An arm is decided at the first round either holds.",
+      100 * rule.alpha, rule.margin_pct));
+
+  // Controls: did the rule classify each as expected?
+  v.controls.header = {"control", "what", "expected", "answer", "measured effect on s/proof", "correct"};
+  for (const auto& d : v.primary) {
+    if (!d.control) continue;
+    v.controls.rows.push_back({many_points ? point_title(d.point) + " " + d.arm : d.arm, d.control->what,
+                               std::string(to_string(d.control->expect)), answer_text(d, rule),
+                               change_interval_text(d.decision), d.correct() ? "yes" : "no"});
+  }
+  if (!v.controls.rows.empty()) {
+    std::size_t correct = 0;
+    for (const auto& d : v.primary) correct += d.correct() ? 1 : 0;
+    v.headline.push_back(fmt::format("Controls: {} of {} classified as expected{}.", correct, v.controls.rows.size(),
+                                     correct == v.controls.rows.size()
+                                         ? " (this machine decides changes of that size in this budget)"
+                                         : " (this machine cannot be trusted to decide changes of that size in this "
+                                           "budget: see the controls table)"));
+    v.controls.footnotes.push_back(
+        "The positive control's effect is measured, not assumed: extra synthesis work moves s/proof by what the "
+        "pipeline lets through.");
+  }
 
   // Mechanism evidence: medians per arm, durations with their change vs the baseline.
   const std::vector<std::string> mech = metrics_in(kGroupMechanism);
@@ -235,8 +295,9 @@ Verdict compute_verdict(const ReportInput& in) {
         v.family.rows.push_back(std::move(row));
       }
   v.family.footnotes.push_back(
-      fmt::format("{} comparisons in the family. * = Holm-adjusted p <= 0.05 (exact rank-sum test of the runs). "
-                  "'n too small for 5%': no outcome of this many runs could reach it.",
+      fmt::format("Secondary: {} comparisons in their own family, never widening the primary's. * = Holm-adjusted p "
+                  "<= 0.05 (exact rank-sum test of the runs). 'n too small for 5%': no outcome of this many runs could "
+                  "reach it.",
                   v.comparisons.size()));
   return v;
 }

@@ -86,6 +86,7 @@ UnitCosts fit_unit_costs(const RunPlan& plan, const std::function<void(const std
   const auto witness_ms = [&](unsigned muls) {
     workloads::WitnessParams wp = plan.witness;
     wp.muls_per_var = muls;
+    wp.extra_muls = 0;  // a positive control's extra work is not the machine's cost
     return median_of_3([&] {
       return concurrent_ms(pw, [&](unsigned i) {
         workloads::generate_witness(wp, 1000 + i, parts[i].inputs.span(), parts[i].aux.span());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -13,10 +14,13 @@
 
 #include "analysis/explain/attribution.hpp"
 #include "analysis/explain/attribution_tables.hpp"
+#include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"
+#include "analysis/stats/primary_endpoint.hpp"
 #include "harness/balance/balance_report.hpp"
+#include "harness/cli/ab_design.hpp"
 #include "harness/cli/ab_order.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/arms.hpp"
@@ -95,9 +99,27 @@ nlohmann::json ab_json(const std::vector<ArmRun>& arms, const std::string& basel
                        std::uint64_t seed, const std::vector<std::vector<std::string>>& rounds,
                        const std::vector<std::string>& warmup, const std::pair<std::string, std::string>& after,
                        const std::vector<std::string>& warnings,
-                       const std::vector<std::pair<std::string, std::string>>& isolation) {
+                       const std::vector<std::pair<std::string, std::string>>& isolation,
+                       const analysis::PrimaryDesign& design, bool interrupted,
+                       const std::vector<analysis::PrimaryDecision>& decisions) {
   nlohmann::json j;
   j["baseline"] = baseline;
+  j["design"] = design_json(design);
+  j["interrupted"] = interrupted;
+  // Each arm's answer as the verdict gives it (the report recomputes it from ab.csv by the same rule).
+  nlohmann::json answers = nlohmann::json::array();
+  const auto finite_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  for (const auto& d : decisions)
+    answers.push_back({{"arm", d.arm},
+                       {"answer", std::string(analysis::to_string(d.decision.answer))},
+                       {"change_pct", d.decision.change_pct},
+                       {"ci_pct", {finite_or_null(d.decision.ci_pct.lo), finite_or_null(d.decision.ci_pct.hi)}},
+                       {"rounds", d.decision.n},
+                       {"decided_at", d.decision.decided_at},
+                       {"family", d.family},
+                       {"control", d.control.has_value()},
+                       {"pairing_gain", d.pairing_gain}});
+  j["answers"] = answers;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& a : arms) list.push_back({{"name", a.arm.name}, {"overrides", a.arm.overrides}});
   j["arms"] = list;
@@ -112,13 +134,93 @@ nlohmann::json ab_json(const std::vector<ArmRun>& arms, const std::string& basel
   return j;
 }
 
+// The measured runs so far, in the long format of ab.csv, and the file's text.
+struct AbRecord {
+  std::vector<analysis::Measurement> measurements;
+  std::string csv = "arm,repeat,metric,value,run\n";
+  std::size_t runs = 0;
+  double run_seconds = 0;  // wall time of the measured runs, for the budget's next-round estimate
+
+  void add(const std::string& arm, int round, const RunOutcome& outcome, const std::string& folder, double seconds) {
+    ++runs;
+    run_seconds += seconds;
+    auto rows = analysis::metric_rows(outcome.metrics);
+    rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
+    rows.push_back(analysis::metric_row("run_wall_s", seconds));
+    for (const auto& r : rows) {
+      if (!std::isfinite(r.value)) continue;  // not measured on this machine
+      measurements.push_back({"", arm, round, r.name, r.value, "runs/" + folder});
+      csv += fmt::format("{},{},{},{},{}\n", harness::csv_field(arm), round, harness::csv_field(r.name), r.value,
+                         harness::csv_field("runs/" + folder));
+    }
+  }
+};
+
+// The arms a sequential round still runs: the baseline and every arm the rule has not decided.
+std::vector<bool> undecided_arms(const std::vector<ArmRun>& arms, const AbRecord& record,
+                                 const analysis::PrimaryDesign& design) {
+  std::vector<bool> active(arms.size(), true);
+  for (const auto& d : analysis::decide_primary(record.measurements, arms.front().arm.name, design))
+    if (d.decision.answer != analysis::Answer::kUndecided)
+      for (std::size_t a = 0; a < arms.size(); ++a)
+        if (arms[a].arm.name == d.arm) active[a] = false;
+  return active;
+}
+
+// One line after a sequential round: what is decided so far.
+std::string round_status(const std::vector<ArmRun>& arms, const AbRecord& record, const AbDesign& design,
+                         int round, double elapsed) {
+  std::vector<std::string> decided;
+  std::size_t open = 0;
+  for (const auto& d : analysis::decide_primary(record.measurements, arms.front().arm.name, design.primary)) {
+    if (d.decision.answer == analysis::Answer::kUndecided) {
+      ++open;
+      continue;
+    }
+    decided.push_back(fmt::format("{} {}", d.arm, d.decision.answer == analysis::Answer::kEquivalent
+                                                      ? "equivalent"
+                                                      : fmt::format("{} {:.1f}%", analysis::to_string(d.decision.answer),
+                                                                    std::fabs(d.decision.change_pct))));
+  }
+  return fmt::format("  round {:<3} {} decided{}{}; {} open; {:.0f} s of {:.0f} s\n", round + 1, decided.size(),
+                     decided.empty() ? "" : ": ", fmt::join(decided, ", "), open, elapsed, design.budget_s);
+}
+
+std::string design_line(const AbDesign& d, std::size_t family) {
+  std::string limits = d.sequential()
+                           ? fmt::format("until every arm is decided, at most {:.0f} s (--budget) and {} rounds "
+                                         "(--max-rounds)",
+                                         d.budget_s, d.max_rounds)
+                           : fmt::format("{} rounds (--repeats)", d.fixed_rounds);
+  return fmt::format("  design {}; {}\n", analysis::rule_text(d.primary.rule, family), limits);
+}
+
 }  // namespace
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
   add_profile_options(cmd, opts.profile);
   cmd.add_option("--arms", opts.arms, "Arms to run, by name (default: all)")->delimiter(',');
   cmd.add_option("--arms-file", opts.arms_file, "TOML file of [arms.<name>] override tables")->check(CLI::ExistingFile);
-  cmd.add_option("--repeats", opts.repeats, "Runs per arm")->check(CLI::Range(1, 1000));
+  cmd.add_option("--repeats", opts.design.repeats,
+                 "A fixed design: exactly N rounds of every arm, decided once at the end (default: sequential, "
+                 "rounds added until every arm is decided)")
+      ->check(CLI::Range(1, 1000));
+  cmd.add_option("--budget", opts.design.budget,
+                 fmt::format("Sequential design: wall time of the whole A/B, e.g. 270, 4m, 4m30s (default {:.0f}s)",
+                             kDefaultBudgetSeconds));
+  cmd.add_option("--max-rounds", opts.design.max_rounds,
+                 fmt::format("Sequential design: at most this many rounds (default {})", kDefaultMaxRounds))
+      ->check(CLI::Range(1, 100000));
+  cmd.add_option("--margin", opts.design.margin_pct,
+                 fmt::format("Equivalence margin in percent of s/proof: 'equivalent' when the interval of the ratio "
+                             "lies within +-margin (default {:g})",
+                             analysis::kDefaultMarginPct));
+  cmd.add_flag("--controls", opts.design.controls,
+               "Add a negative control (a copy of the baseline) and a positive control (the baseline + "
+               "--control-effect % synthesis work) to the same rounds, judged by the same rule outside the family");
+  cmd.add_option("--control-effect", opts.design.control_effect_pct,
+                 fmt::format("The positive control's extra synthesis work, percent (default {:g})",
+                             kDefaultControlEffectPct));
   cmd.add_option("--order", opts.order,
                  "Arm order per round: balanced (rotations of a seeded permutation, default), random (a seeded "
                  "shuffle per round) or fixed (as declared)")
@@ -140,15 +242,26 @@ void add_ab_options(CLI::App& cmd, AbOptions& opts) {
 }
 
 int run_ab(const AbOptions& opts) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto elapsed_s = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   const harness::MachineFacts machine = machine_facts();
   const fs::path root(opts.results_dir);
   const std::string id = opts.id.empty() ? harness::make_run_id("ab") : opts.id;
   std::vector<ArmRun> arms;
   std::pair<std::string, std::string> after;
+  AbDesign design;
   try {
+    design = make_ab_design(opts.design);
     std::vector<Arm> known = default_arms(machine.online_cpus);
     if (!opts.arms_file.empty()) known = merge_arms(known, read_arms_file(opts.arms_file));
-    for (auto& arm : select_arms(known, opts.arms)) {
+    std::vector<Arm> selected = select_arms(known, opts.arms);
+    for (const Arm& control : control_arms(selected.front(), design)) {
+      if (std::any_of(selected.begin(), selected.end(), [&](const Arm& a) { return a.name == control.name; }))
+        throw config::ConfigError(fmt::format("--controls adds an arm named '{}': an arm of this A/B has that name",
+                                              control.name));
+      selected.push_back(control);
+    }
+    for (auto& arm : selected) {
       ConfigInput input = config_input(opts.profile);
       input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
       try {
@@ -203,10 +316,12 @@ int run_ab(const AbOptions& opts) {
     return e.code().value() == EEXIST ? kExitUsage : kExitFailure;
   }
   const std::string baseline = arms.front().arm.name;
+  const std::size_t family = arms.size() - 1 - design.primary.controls.size();
   const OrderMode mode = parse_order_mode(opts.order).value_or(OrderMode::kBalanced);
   const std::uint64_t seed = opts.order_seed >= 0 ? static_cast<std::uint64_t>(opts.order_seed) : fresh_order_seed();
   const std::vector<std::string> warnings = balance_warnings(arms.front().run.plan);
-  fmt::print("zkcontend {} ab: {} arms x {} repeats -> {}\n  base: {}\n", ZKC_VERSION, arms.size(), opts.repeats,
+  fmt::print("zkcontend {} ab: {} arms, {} -> {}\n  base: {}\n", ZKC_VERSION, arms.size(),
+             design.sequential() ? "rounds until decided" : fmt::format("{} rounds", design.fixed_rounds),
              dir.string(), describe_plan(arms.front().run.plan));
   fmt::print("{}", machine_notes(arms.front().run.plan));
   fmt::print("{}", harness::format_balance(arms.front().run.plan, harness::balance_numbers(arms.front().run.plan),
@@ -214,6 +329,9 @@ int run_ab(const AbOptions& opts) {
   for (const auto& a : arms) {
     fmt::print("  arm {:<10} {}\n", a.arm.name, a.arm.overrides.empty() ? "(no overrides)" : fmt::format("{}", fmt::join(a.arm.overrides, " ")));
   }
+  fmt::print("{}", design_line(design, family));
+  for (const auto& c : design.primary.controls)
+    fmt::print("  control {:<11} {}: expected {}\n", c.arm, c.what, analysis::to_string(c.expect));
   fmt::print("  order {} (seed {}; --order-seed {} repeats it), {} warm-up run{} discarded; Expected Results after: {}\n",
              to_string(mode), seed, seed, opts.warmup, opts.warmup == 1 ? "" : "s",
              after.first.empty() ? "none (no arm holds I1+I2+I3; --after ARM)" : after.first);
@@ -221,9 +339,7 @@ int run_ab(const AbOptions& opts) {
   if (opts.isolation)
     fmt::print("  isolation every arm at c=1 j=1 after each round, into isolation/ (outside the statistics)\n");
   const InterruptWatch interrupt;
-  std::vector<analysis::Measurement> measurements;
-  std::string csv = "arm,repeat,metric,value,run\n";
-  const std::size_t total = arms.size() * static_cast<std::size_t>(opts.repeats);
+  AbRecord record;
   std::size_t done = 0;
   bool stopped = false;
   std::vector<std::vector<std::string>> rounds;
@@ -239,7 +355,7 @@ int run_ab(const AbOptions& opts) {
       return kExitFailure;
     }
     try {
-      harness::write_text_file(dir / "ab.csv", csv);
+      harness::write_text_file(dir / "ab.csv", record.csv);
       fmt::print(stderr, "The {} completed runs are kept in {} (ab.csv).\n", done, dir.string());
     } catch (const std::exception& w) {
       fmt::print(stderr, "The {} completed runs are kept in {}; ab.csv could not be written: {}\n", done,
@@ -247,9 +363,11 @@ int run_ab(const AbOptions& opts) {
     }
     return kExitFailure;
   };
+  // The balanced order's cycle: a fixed design's rounds, or a sequential one's full rotation.
+  const int cycle = design.sequential() ? static_cast<int>(arms.size()) : design.fixed_rounds;
   // Warm-up: the first arm of the first round, into warmup/ (not runs/: no report or statistic reads
   // it), so the first measured run does not pay for cold caches, page tables and CPU frequency.
-  const std::vector<std::size_t> first_round = round_order(arms.size(), mode, seed, 0, opts.repeats);
+  const std::vector<std::size_t> first_round = round_order(arms.size(), mode, seed, 0, cycle);
   for (int w = 0; w < opts.warmup && !interrupt.requested(); ++w) {
     const ArmRun& arm = arms[first_round.front()];
     const std::string run_id = fmt::format("{}-w{}", arm_slug(arm.arm.name), w);
@@ -263,31 +381,61 @@ int run_ab(const AbOptions& opts) {
     }
     warmup_runs.push_back("warmup/" + run_id);
   }
-  for (int rep = 0; rep < opts.repeats && !stopped; ++rep) {
+  std::string stop_reason;
+  for (int rep = 0; !stopped; ++rep) {
+    // Which arms this round runs, or why there is no round.
+    std::vector<bool> active(arms.size(), true);
+    if (!design.sequential()) {
+      if (rep == design.fixed_rounds) {
+        stop_reason = fmt::format("fixed design: {} rounds", design.fixed_rounds);
+        break;
+      }
+    } else {
+      active = undecided_arms(arms, record, design.primary);
+      const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true));
+      const double per_run = record.runs == 0 ? 0 : record.run_seconds / static_cast<double>(record.runs);
+      if (std::count(active.begin(), active.end(), true) == 1) {
+        stop_reason = "every arm decided";
+        break;
+      }
+      if (rep == design.max_rounds) {
+        stop_reason = fmt::format("--max-rounds {} reached", design.max_rounds);
+        break;
+      }
+      if (rep > 0 && elapsed_s() + runs_next * per_run * (opts.isolation ? 2 : 1) > design.budget_s) {
+        stop_reason = fmt::format("budget spent: {:.0f} s of {:.0f} s, and the next round would need ~{:.0f} s",
+                                  elapsed_s(), design.budget_s, runs_next * per_run);
+        break;
+      }
+    }
     rounds.emplace_back();
     // The round's measured runs, then its isolation runs in the same arm order, so drift over the
     // A/B reaches both alike.
-    const std::vector<std::size_t> order = round_order(arms.size(), mode, seed, rep, opts.repeats);
     std::vector<std::pair<std::size_t, bool>> round;  // (arm, isolation)
-    for (const std::size_t a : order) round.emplace_back(a, false);
+    const std::vector<std::size_t> order = round_order(arms.size(), mode, seed, rep, cycle);
     for (const std::size_t a : order)
-      if (arms[a].isolation) round.emplace_back(a, true);
+      if (active[a]) round.emplace_back(a, false);
+    for (const std::size_t a : order)
+      if (active[a] && arms[a].isolation) round.emplace_back(a, true);
     for (const auto& [a, isolation] : round) {
       if (interrupt.requested()) {
         stopped = true;
+        stop_reason = "interrupted";
         break;
       }
       const ArmRun& arm = arms[a];
       const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
       ProgressLine progress(!opts.quiet);
-      progress.step(isolation ? fmt::format("isolation {} repeat {}", arm.arm.name, rep)
-                              : fmt::format("[{}/{}] {} repeat {}", done + 1, total, arm.arm.name, rep));
+      progress.step(isolation ? fmt::format("isolation {} round {}", arm.arm.name, rep + 1)
+                              : fmt::format("[round {}, run {}] {}", rep + 1, done + 1, arm.arm.name));
       RunOutcome outcome;
+      const double run_started = elapsed_s();
       try {
         outcome = execute_run(isolation ? *arm.isolation : arm.run, dir / (isolation ? "isolation" : "runs"), run_id,
                               &progress);
       } catch (const std::exception& e) {
-        return fail(fmt::format("{}arm '{}' repeat {}", isolation ? "isolation run of " : "", arm.arm.name, rep), e);
+        return fail(fmt::format("{}arm '{}' round {}", isolation ? "isolation run of " : "", arm.arm.name, rep + 1),
+                    e);
       }
       const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
       if (isolation) {  // explain's reference, outside ab.csv and the statistics
@@ -297,16 +445,10 @@ int run_ab(const AbOptions& opts) {
       }
       ++done;
       rounds.back().push_back(arm.arm.name);
-      auto rows = analysis::metric_rows(outcome.metrics);
-      rows.insert(rows.end(), outcome.extra.begin(), outcome.extra.end());
-      for (const auto& r : rows) {
-        if (!std::isfinite(r.value)) continue;  // not measured on this machine
-        measurements.push_back({"", arm.arm.name, rep, r.name, r.value, "runs/" + folder});
-        csv += fmt::format("{},{},{},{},{}\n", harness::csv_field(arm.arm.name), rep, harness::csv_field(r.name),
-                           r.value, harness::csv_field("runs/" + folder));
-      }
-      fmt::print("  [{}/{}] {:<10} r{}  s/proof {:.3f}\n", done, total, arm.arm.name, rep, outcome.metrics.s_per_proof);
+      record.add(arm.arm.name, rep, outcome, folder, elapsed_s() - run_started);
+      fmt::print("  [{}] {:<10} r{}  s/proof {:.3f}\n", done, arm.arm.name, rep, outcome.metrics.s_per_proof);
     }
+    if (design.sequential() && !stopped) fmt::print("{}", round_status(arms, record, design, rep, elapsed_s()));
   }
   if (done == 0) {  // stopped before the first run finished
     std::error_code ec;
@@ -314,11 +456,18 @@ int run_ab(const AbOptions& opts) {
     fmt::print(stderr, "zkcontend ab: interrupted before any run completed; nothing was kept\n");
     return interrupt.exit_code();
   }
+  design.primary.rounds = rounds.size();
+  design.primary.elapsed_s = elapsed_s();
+  design.primary.stopped = stop_reason;
   analysis::ReportInput report;
   try {
-    harness::write_text_file(dir / "ab.csv", csv);
-    harness::write_text_file(
-        dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings, isolation_runs).dump(2) + "\n");
+    harness::write_text_file(dir / "ab.csv", record.csv);
+    harness::write_text_file(dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings,
+                                                      isolation_runs, design.primary, stopped,
+                                                      analysis::decide_primary(record.measurements, baseline,
+                                                                               design.primary))
+                                                  .dump(2) +
+                                                  "\n");
     report = write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend ab: the results or reports could not be written: {}\n", e.what());
@@ -326,21 +475,24 @@ int run_ab(const AbOptions& opts) {
   }
   // The same numbers as the report's: computed from what was just written and read back.
   const analysis::Verdict verdict = analysis::compute_verdict(report);
-  fmt::print("\n{}", analysis::text_table(verdict.family));
-  fmt::print("\nVerdict\n");
-  for (const auto& line : verdict.headline) fmt::print("  {}\n", line);
-  fmt::print("\n{}\nMechanism evidence per arm\n{}", analysis::text_table(verdict.ranking),
-             analysis::text_table(verdict.mechanism));
+  fmt::print("\nSecondary metrics (their own family, never widening the primary's)\n{}",
+             analysis::text_table(verdict.family));
+  fmt::print("\nMechanism evidence per arm\n{}", analysis::text_table(verdict.mechanism));
   if (!report.isolation.empty()) {
     const auto causes = analysis::causes_by_arm(analysis::attribute(analysis::explain_groups(report)), baseline);
     if (!causes.empty())
       fmt::print("What each arm changed, by cause (`zkcontend explain {}` for every stage)\n{}", dir.string(),
                  analysis::text_table(analysis::causes_table(causes, baseline)));
   }
+  fmt::print("\nVerdict\n");
+  for (const auto& line : verdict.headline) fmt::print("  {}\n", line);
+  fmt::print("\n{}", analysis::text_table(verdict.ranking));
+  if (!verdict.controls.rows.empty()) fmt::print("Controls\n{}", analysis::text_table(verdict.controls));
   for (const auto& w : verdict.warnings) fmt::print("warning: {}\n", w);
   fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", dir.string());
   if (stopped) {
-    fmt::print(stderr, "zkcontend ab: interrupted after {} of {} runs; the completed runs are kept\n", done, total);
+    fmt::print(stderr, "zkcontend ab: interrupted after {} runs; the completed runs are kept and marked interrupted\n",
+               done);
     return interrupt.exit_code();
   }
   return kExitOk;

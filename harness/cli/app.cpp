@@ -35,7 +35,7 @@ int run_app(int argc, char** argv) {
 
   AbOptions ab_opts;
   CLI::App* ab = app.add_subcommand(
-      "ab", "The main job: every arm (baseline, I1, I1+I2, I1+I2+I3, split) x repeats, with statistics and a report");
+      "ab", "The main job: each arm against the baseline in rounds until it is decided faster, slower or equivalent; a report");
   add_ab_options(*ab, ab_opts);
 
   SweepOptions sweep_opts;

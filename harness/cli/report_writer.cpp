@@ -1,5 +1,7 @@
 #include "harness/cli/report_writer.hpp"
 
+#include "harness/cli/ab_design.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +91,14 @@ void read_ab_json(const fs::path& path, analysis::ReportInput& in) {
       in.after_how = after.at("how").get<std::string>();
     }
     in.warnings = j.at("warnings").get<std::vector<std::string>>();
+    if (j.contains("design")) {
+      try {
+        in.design = design_from_json(j.at("design"));
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(fmt::format("{}: not the ab.json zkcontend writes: {}", path.string(), e.what()));
+      }
+    }
+    in.interrupted = j.value("interrupted", false);
     if (j.contains("isolation"))  // ab --isolation: each arm's c=1 j=1 runs, under isolation/ only
       for (const auto& iso : j.at("isolation")) {
         const std::string run = iso.at("run").get<std::string>();

@@ -100,6 +100,11 @@ void add_batch_and_synthesis(ConfigSchema& s) {
   s.add({.key = "synthesis.witness_muls_per_var", .type = VT::kInt, .default_value = std::int64_t{8}, .min = 1.0,
          .max = 1000.0, .unit = "Fr muls",
          .doc = "Witness generation cost per aux variable (~75% of synthesis at full scale with 8)."});
+  s.add({.key = "synthesis.extra_cost", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0,
+         .unit = "of synthesis",
+         .doc = "Extra CPU work at the end of each partition's witness generation, as a share of its synthesis time "
+                "in isolation (more multiplications of the witness chain; results unchanged): the positive control "
+                "of `ab --controls`, a known cost the A/B must see. 0 = none."});
   s.add({.key = "synthesis.lookahead", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0,
          .max = 1024.0, .unit = "partitions",
          .doc = "GPU queue capacity is max(lookahead, pw); a synthesis keeps its permit until queued."});

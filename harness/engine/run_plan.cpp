@@ -15,6 +15,22 @@
 namespace zkc::harness {
 namespace {
 
+// The positive control's extra multiplications: synthesis_extra of the partition's synthesis time in
+// isolation, in witness-chain multiplications. With a fit, from its measured cost per multiplication
+// and predicted synthesis; without, from the chain's share of synthesis (the balance target).
+void set_extra_muls(RunPlan& p) {
+  p.witness.extra_muls = 0;
+  if (!(p.synthesis_extra > 0)) return;
+  double muls = 0;
+  if (p.fit && p.fit->costs.witness_ns_per_mul > 0) {
+    muls = p.synthesis_extra * p.fit->sizes.synthesis_ms * 1e6 / p.fit->costs.witness_ns_per_mul;
+  } else {
+    muls = p.synthesis_extra * static_cast<double>(p.shape.aux) * p.witness.muls_per_var /
+           std::max(0.05, p.balance_targets.witness_share);
+  }
+  p.witness.extra_muls = static_cast<std::uint64_t>(std::llround(muls));
+}
+
 using config::Config;
 using config::ConfigError;
 
@@ -249,6 +265,8 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.witness = workloads::WitnessParams{cfg.get_double("workload.one_fraction"),
                                        cfg.get_double("workload.tail_fraction"),
                                        static_cast<unsigned>(cfg.get_int("synthesis.witness_muls_per_var")), p.seed};
+  p.synthesis_extra = cfg.get_double("synthesis.extra_cost");
+  set_extra_muls(p);
   if (p.witness.one_fraction + p.witness.tail_fraction > 1.0) {
     throw ConfigError(fmt::format(
         "workload.one_fraction ({}) + workload.tail_fraction ({}) = {}: the sum must be <= 1 (the rest are zeros)",
@@ -302,6 +320,7 @@ void apply_balance_fit(RunPlan& p, const BalanceFit& fit) {
     p.register_ms = s.register_ms * p.gpu_time_factor;
   }
   p.fit = fit;
+  set_extra_muls(p);
 }
 
 RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {

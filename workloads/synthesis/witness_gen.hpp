@@ -20,6 +20,9 @@ struct WitnessParams {
   double tail_fraction = 0.25;  // share of aux values neither 0 nor 1; the rest are 0
   unsigned muls_per_var = 8;    // >= 1
   std::uint64_t seed = 1;
+  // A positive control's known extra cost: this many more multiplications of the chain after the
+  // last variable. The values written do not change.
+  std::uint64_t extra_muls = 0;
 };
 
 enum class WitnessClass : std::uint8_t { kZero, kOne, kTail };
