@@ -24,7 +24,7 @@ BinaryResult probe(const TempDir& tmp, const std::string& args) {
 
 TEST(ProbeNoise, PrintsEachRunTheCvAndTheDecidableChangeAndLeavesNothing) {
   const TempDir tmp;
-  const BinaryResult r = probe(tmp, "--noise --runs 3 --warmup 0 --budget 60");
+  const BinaryResult r = probe(tmp, "--noise --runs 3 --warmup 0 --budget 1m");  // ab's duration forms
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* row : {"\nr0 ", "\nr1 ", "\nr2 "}) EXPECT_NE(r.output.find(row), std::string::npos) << row << r.output;
   EXPECT_EQ(r.output.find("\nr3 "), std::string::npos) << r.output;
@@ -52,9 +52,13 @@ TEST(ProbeNoise, TooFewRunsAreRefusedNamingTheOption) {
     EXPECT_NE(r.output.find("accepted: 2 to 1000"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("\nCV "), std::string::npos) << r.output;  // refused before any run
   }
-  const BinaryResult budget = probe(tmp, "--noise --budget 0");
-  EXPECT_EQ(budget.exit_code, 2) << budget.output;
-  EXPECT_NE(budget.output.find("--budget 0: accepted: seconds above 0"), std::string::npos) << budget.output;
+  for (const char* bad : {"0", "soon"}) {
+    const BinaryResult budget = probe(tmp, std::string("--noise --budget ") + bad);
+    EXPECT_EQ(budget.exit_code, 2) << budget.output;
+    EXPECT_NE(budget.output.find(std::string("--budget '") + bad + "': accepted: a wall time above 0"),
+              std::string::npos)
+        << budget.output;
+  }
   EXPECT_TRUE(fs::is_empty(tmp.path()));
 }
 

@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "analysis/stats/arm_stats.hpp"
-#include "analysis/stats/decidable_change_stub.hpp"
 #include "analysis/stats/outliers.hpp"
+#include "analysis/stats/sequential.hpp"
+#include "harness/cli/ab_design.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/arms.hpp"
 #include "harness/cli/interrupt_watch.hpp"
@@ -91,14 +92,18 @@ void print_runs(const std::vector<ProbeRun>& runs) {
 // "in 240 s (28 rounds of 6 arms) the A/B can decide a change of 2.6% or more (80% power)", or why not.
 std::string decidable_text(double cv, double wall_s, double budget_s, std::size_t arms) {
   const double round_s = wall_s * static_cast<double>(arms);
-  const auto rounds = static_cast<std::size_t>(std::floor(budget_s / round_s));
+  const double fitting = std::floor(budget_s / round_s);
+  // ab stops at its default --max-rounds too, whatever the budget leaves.
+  const auto limit = static_cast<std::size_t>(kDefaultMaxRounds);
+  const std::size_t rounds = fitting >= static_cast<double>(limit) ? limit : static_cast<std::size_t>(fitting);
   const std::size_t family = arms > 1 ? arms - 1 : 1;  // every arm against the baseline
   if (rounds == 0) {
     return fmt::format("in {:g} s not one round of {} arms fits (a round takes about {:.0f} s here)", budget_s, arms,
                        round_s);
   }
   const double pct_change = analysis::decidable_change_pct(cv, rounds, family);
-  const std::string fit = fmt::format("in {:g} s ({} round{} of {} arms)", budget_s, rounds, rounds == 1 ? "" : "s", arms);
+  const std::string fit = fmt::format("in {:g} s ({} round{} of {} arms{})", budget_s, rounds, rounds == 1 ? "" : "s",
+                                      arms, rounds == limit ? ", ab's --max-rounds" : "");
   if (!std::isfinite(pct_change)) return fit + " the A/B cannot decide any change: too few rounds";
   return fmt::format("{} the A/B can decide a change of {:.1f}% or more (80% power, {} arms against the baseline at "
                      "{:g}% family-wise)",
@@ -115,8 +120,10 @@ void add_probe_noise_options(CLI::App& cmd, ProbeNoiseOptions& opts, CLI::Option
   cmd.add_option("--warmup", opts.warmup, "--noise: discarded runs before the first measured one (0 to 10)")
       ->capture_default_str()
       ->needs(noise_flag);
-  cmd.add_option("--budget", opts.budget_s, "--noise: the A/B's time budget in seconds the decidable change is for")
-      ->capture_default_str()
+  cmd.add_option("--budget", opts.budget,
+                 fmt::format("--noise: the A/B's wall-time budget the decidable change is for, as ab's --budget: 270, "
+                             "4m, 4m30s (default {:.0f}s)",
+                             kDefaultBudgetSeconds))
       ->needs(noise_flag);
   cmd.add_flag("-q,--quiet", opts.quiet, "--noise: no progress line")->needs(noise_flag);
 }
@@ -131,8 +138,12 @@ int run_probe_noise(const ProbeNoiseOptions& opts) {
     fmt::print(stderr, "zkcontend probe: --warmup {}: accepted: 0 to 10\n", opts.warmup);
     return kExitUsage;
   }
-  if (!std::isfinite(opts.budget_s) || opts.budget_s <= 0 || opts.budget_s > 1e7) {
-    fmt::print(stderr, "zkcontend probe: --budget {}: accepted: seconds above 0 (at most 1e7)\n", opts.budget_s);
+  const double budget_s = opts.budget.empty() ? kDefaultBudgetSeconds : parse_duration_seconds(opts.budget);
+  if (!(budget_s > 0) || !std::isfinite(budget_s)) {
+    fmt::print(stderr,
+               "zkcontend probe: --budget '{}': accepted: a wall time above 0, in seconds (270, 270s) or with units "
+               "(4m, 4m30s, 1h), as ab's --budget\n",
+               opts.budget);
     return kExitUsage;
   }
   const harness::MachineFacts machine = machine_facts();
@@ -216,7 +227,7 @@ int run_probe_noise(const ProbeNoiseOptions& opts) {
              "results included)\n",
              analysis::median(s), runs.size(), wall_median, *std::min_element(wall.begin(), wall.end()),
              *std::max_element(wall.begin(), wall.end()));
-  fmt::print("CV {:.1f}% per run; {}\n", 100 * cv, decidable_text(cv, wall_median, opts.budget_s, arms));
+  fmt::print("CV {:.1f}% per run; {}\n", 100 * cv, decidable_text(cv, wall_median, budget_s, arms));
   const auto outliers = analysis::find_outliers(measurements);
   if (outliers.empty()) fmt::print("outliers: none\n");
   for (const auto& o : outliers) {

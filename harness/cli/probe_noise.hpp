@@ -3,10 +3,13 @@
 // into a temporary folder that is removed afterwards, then prints each run's s/proof, wall time and
 // noise readings (what else used the machine: harness/system/noise_sample), the CV of s/proof, the
 // outlier runs with their likely cause (analysis/stats/outliers), and the smallest change an A/B of
-// the default arms can decide in a time budget (analysis decidable_change_pct at the rounds that fit).
+// the default arms can decide in a time budget (analysis::decidable_change_pct of the sequential A/B,
+// at the rounds that fit in `ab`'s --budget).
 #pragma once
 
 #include <CLI/CLI.hpp>
+
+#include <string>
 
 #include "harness/cli/run_execution.hpp"
 
@@ -16,7 +19,7 @@ struct ProbeNoiseOptions {
   ProfileOptions profile;  // --config, --set, -c, -j
   int runs = 8;            // measured runs; a CV needs 2
   int warmup = 1;          // discarded runs first, as `ab` does
-  double budget_s = 240;   // the A/B's time budget the decidable change is computed for
+  std::string budget;      // the A/B's --budget the decidable change is for ("" = ab's default), as ab reads it
   bool quiet = false;      // no progress line
 };
 
