@@ -784,6 +784,29 @@ TEST(Verdict, SequentialAnswersEveryArmAndJudgesTheControls) {
   EXPECT_LT(md.find("Controls"), md.find("## 2. Expected Results"));
 }
 
+TEST(Verdict, AnOutlierRunIsAWarningWithItsLikelyCauseAndStaysInTheStatistics) {
+  ReportInput in = sequential_input();
+  for (auto& m : in.measurements)
+    if (m.arm == "neg-control" && m.repeat == 5) m.value *= 1.3;
+  // Every run's noise reading; the slow run's machine was busy with something else.
+  std::vector<Measurement> noise;
+  for (const auto& m : in.measurements)
+    noise.push_back({m.point, m.arm, m.repeat, "noise_other_cpu_share", m.arm == "neg-control" && m.repeat == 5 ? 0.4 : 0.01,
+                     m.run});
+  in.measurements.insert(in.measurements.end(), noise.begin(), noise.end());
+  const Verdict v = compute_verdict(in);
+  ASSERT_EQ(v.outliers.size(), 1u);
+  EXPECT_EQ(v.outliers[0].run, "runs/neg-control-r5");
+  bool warned = false;
+  for (const auto& w : v.warnings)
+    warned = warned || (w.find("outlier run runs/neg-control-r5") != std::string::npos &&
+                        w.find("other processes") != std::string::npos && w.find("kept in the statistics") != std::string::npos);
+  EXPECT_TRUE(warned);
+  // Kept: the control's rounds still count all 40 runs' worth of pairs up to its decision.
+  for (const auto& d : v.primary)
+    if (d.arm == "neg-control") EXPECT_GE(d.decision.n, 6u);
+}
+
 TEST(ReportHtml, VerdictFirstOneWaterfallPerArmOthersAsTraceLinks) {
   const ReportInput in = ab_input();
   const std::string html = report_html(in);

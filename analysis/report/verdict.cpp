@@ -9,6 +9,7 @@
 #include "analysis/metrics/metric_catalog.hpp"
 #include "analysis/report/format.hpp"
 #include "analysis/report/sweep_points.hpp"
+#include "analysis/stats/outliers.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -151,6 +152,25 @@ Verdict compute_verdict(const ReportInput& in) {
   for (const auto& [names, why] : by_reason) {
     const std::string who = fmt::format("{}", fmt::join(names, ", "));
     v.warnings.push_back(who.empty() ? why : who + ": " + why);
+  }
+  // Outlier runs, with their likely cause from their noise readings: shown, never dropped.
+  {
+    OutlierOptions oo;
+    oo.metric = primary_metric();
+    v.outliers = find_outliers(in.measurements, oo);
+    constexpr std::size_t kShown = 10;
+    for (std::size_t i = 0; i < v.outliers.size() && i < kShown; ++i) {
+      const Outlier& o = v.outliers[i];
+      v.warnings.push_back(fmt::format(
+          "outlier run {}{}: s/proof {} against its arm's median {} ({:+.1f}%); likely cause: {}; kept in the "
+          "statistics",
+          o.run.empty() ? o.arm : o.run, o.point.empty() ? "" : " (" + point_title(o.point) + ")",
+          duration_text(1000 * o.value), duration_text(1000 * o.median), 100 * (o.value - o.median) / o.median,
+          o.cause));
+    }
+    if (v.outliers.size() > kShown)
+      v.warnings.push_back(fmt::format("{} more outlier runs (ab.csv has every run's noise_* readings)",
+                                       v.outliers.size() - kShown));
   }
   v.hosts = host_split(in.measurements, in.baseline_arm);
   if (!v.hosts.notes.empty()) v.warnings.push_back(mixed_hosts_note(v.hosts));

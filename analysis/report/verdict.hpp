@@ -14,7 +14,8 @@
 //   family      the secondary metrics (kGroupCompared) x arms: effect sizes with intervals and an
 //               exact rank test Holm-corrected over their own family, which never widens the primary's
 //   warnings    what limits the answer (the balance fit off, counters unavailable and why, statistics
-//               that pool runs from several machines, an interrupted A/B)
+//               that pool runs from several machines, an interrupted A/B, outlier runs and their
+//               likely cause)
 //   hosts       which machine ran each point (collected sweep shards); its notes name every statistic
 //               that mixes hosts
 #pragma once
@@ -26,6 +27,7 @@
 #include "analysis/report/report_input.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
+#include "analysis/stats/outliers.hpp"
 #include "analysis/stats/primary_endpoint.hpp"
 
 namespace zkc::analysis {
@@ -40,6 +42,7 @@ struct Verdict {
   Table mechanism;
   Table family;
   std::vector<std::string> warnings;
+  std::vector<Outlier> outliers;  // runs far from their arm's median, with the likely cause (also warnings)
   HostSplit hosts;
   bool empty() const { return summaries.empty(); }
 };
