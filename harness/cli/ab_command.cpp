@@ -297,14 +297,7 @@ int run_ab(const AbOptions& opts) {
       runs.push_back(&a.run);
       if (a.isolation) runs.push_back(&*a.isolation);
     }
-    ProgressLine fit_progress(!opts.quiet);
-    try {
-      apply_balance(runs, &fit_progress);
-    } catch (const std::exception& e) {
-      fit_progress.clear();
-      fmt::print(stderr, "zkcontend ab: the balance fit failed: {}\n", e.what());
-      return kExitFailure;
-    }
+    if (!fit_groups({runs}, opts.quiet, "ab")) return kExitFailure;
   }
   // The A/B's folder is taken now, atomically: two A/Bs started in the same second (one default id)
   // get <id> and <id>-2 instead of mixing their runs and overwriting one ab.csv.

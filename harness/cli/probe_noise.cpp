@@ -161,16 +161,7 @@ int run_probe_noise(const ProbeNoiseOptions& opts) {
                harness::format_estimate(harness::estimate_memory(run.plan), machine.mem_available_bytes));
     return kExitUsage;
   }
-  {
-    ProgressLine fit_progress(!opts.quiet);
-    try {
-      apply_balance({&run}, &fit_progress);
-    } catch (const std::exception& e) {
-      fit_progress.clear();
-      fmt::print(stderr, "zkcontend probe: the balance fit failed: {}\n", e.what());
-      return kExitFailure;
-    }
-  }
+  if (!fit_groups({{&run}}, opts.quiet, "probe")) return kExitFailure;
   const std::size_t arms = default_arms(machine.online_cpus).size();
   fmt::print("zkcontend {} probe --noise: {} runs of the baseline ({} warm-up discarded), into a temporary folder "
              "removed afterwards\n  base: {}\n",

@@ -37,16 +37,8 @@ int run_run(const RunOptions& opts) {
     return kExitUsage;
   }
   const harness::RunPlan& plan = run.plan;
-  if (!opts.dry_run && !over_memory_limit(plan, machine)) {
-    ProgressLine fit_progress(!opts.quiet);
-    try {
-      apply_balance({&run}, &fit_progress);
-    } catch (const std::exception& e) {
-      fit_progress.clear();
-      fmt::print(stderr, "zkcontend run: the balance fit failed: {}\n", e.what());
-      return kExitFailure;
-    }
-  }
+  if (!opts.dry_run && !over_memory_limit(plan, machine) && !fit_groups({{&run}}, opts.quiet, "run"))
+    return kExitFailure;
   fmt::print("zkcontend {} run: {}\n{}", ZKC_VERSION, describe_plan(plan), machine_notes(plan));
   if (!opts.dry_run) {
     fmt::print("{}", harness::format_balance(plan, harness::balance_numbers(plan), harness::balance_triggers(plan)));

@@ -298,6 +298,18 @@ void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress
   }
 }
 
+bool fit_groups(const std::vector<std::vector<PreparedRun*>>& groups, bool quiet, std::string_view command) {
+  ProgressLine fit_progress(!quiet);
+  try {
+    for (const auto& runs : groups) apply_balance(runs, &fit_progress);
+  } catch (const std::exception& e) {
+    fit_progress.clear();
+    fmt::print(stderr, "zkcontend {}: the balance fit failed: {}\n", command, e.what());
+    return false;
+  }
+  return true;
+}
+
 RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::string& run_id,
                        ProgressLine* progress) {
   const RunPlan& plan = run.plan;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
@@ -44,6 +45,10 @@ std::string machine_notes(const harness::RunPlan& plan);
 // measuring, shown on `progress`) and applies the same sizes to every run given, so the arms of an
 // A/B or a sweep point differ only in what they toggle. Uniform runs are left as they are.
 void apply_balance(const std::vector<PreparedRun*>& runs, ProgressLine* progress);
+// apply_balance for each group of runs (a sweep fits once per group of points that fit alike), with
+// a progress line unless `quiet`; a failed fit is printed as "zkcontend <command>: the balance fit
+// failed: ..." and returns false (the caller exits with kExitFailure).
+bool fit_groups(const std::vector<std::vector<PreparedRun*>>& groups, bool quiet, std::string_view command);
 // Creates the results root if needed; ConfigError when it cannot be created or written.
 void check_results_root(const std::filesystem::path& root);
 // ConfigError unless `run_id` is a plain folder name.

@@ -300,14 +300,9 @@ int run_sweep(const SweepOptions& opts) {
       if (fresh) it->second = harness::fit_key(r.run.plan);
       groups[it->second].push_back(&r.run);
     }
-    ProgressLine fit_progress(!opts.quiet);
-    try {
-      for (auto& [key, runs] : groups) apply_balance(runs, &fit_progress);
-    } catch (const std::exception& e) {
-      fit_progress.clear();
-      fmt::print(stderr, "zkcontend sweep: the balance fit failed: {}\n", e.what());
-      return kExitFailure;
-    }
+    std::vector<std::vector<PreparedRun*>> fits;
+    for (auto& [key, runs] : groups) fits.push_back(runs);
+    if (!fit_groups(fits, opts.quiet, "sweep")) return kExitFailure;
   }
 
   const InterruptWatch interrupt;
