@@ -17,13 +17,6 @@ std::string seconds_with_ci(const ArmSummary* s) {
   return fmt::format("{:.2f} s [{:.2f}, {:.2f}]", s->median, s->ci.lo, s->ci.hi);
 }
 
-const PrimaryDecision* find_decision(std::span<const PrimaryDecision> decisions, std::string_view point,
-                                     std::string_view arm) {
-  for (const auto& d : decisions)
-    if (d.point == point && d.arm == arm) return &d;
-  return nullptr;
-}
-
 // Lower s/proof is better: the improvement is the change with its sign (and interval) flipped.
 std::string improvement_text(const ArmDecision& d) {
   const auto flip = [](double pct) { return std::isfinite(pct) && pct > -100 ? fmt::format("{:.1f}", -pct) : ".."; };

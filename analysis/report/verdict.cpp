@@ -56,13 +56,6 @@ std::vector<std::string> ranked_arms(const std::vector<ArmSummary>& summaries, c
   return out;
 }
 
-const PrimaryDecision* find_decision(const std::vector<PrimaryDecision>& ds, const std::string& point,
-                                     const std::string& arm) {
-  for (const auto& d : ds)
-    if (d.point == point && d.arm == arm) return &d;
-  return nullptr;
-}
-
 // The design as run: the rule, the rounds, how long, and why it stopped.
 std::string design_sentence(const PrimaryDesign& design, std::size_t family) {
   std::string out = "Primary: s/proof, each arm against the baseline, " + rule_text(design.rule, family) + ".";

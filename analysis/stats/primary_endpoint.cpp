@@ -76,6 +76,13 @@ std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, c
   return out;
 }
 
+const PrimaryDecision* find_decision(std::span<const PrimaryDecision> decisions, std::string_view point,
+                                     std::string_view arm) {
+  for (const auto& d : decisions)
+    if (d.point == point && d.arm == arm) return &d;
+  return nullptr;
+}
+
 std::string change_interval_text(const ArmDecision& d) {
   return fmt::format("{:+.1f}% [{}, {}]", d.change_pct, bound_text(d.ci_pct.lo), bound_text(d.ci_pct.hi));
 }

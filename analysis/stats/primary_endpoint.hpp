@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/stats/measurement.hpp"
@@ -57,6 +58,10 @@ const std::string& primary_metric();
 // order. Pairs are the rounds where both the arm and the baseline have a value at that point.
 std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, const std::string& baseline_arm,
                                             const PrimaryDesign& design);
+
+// The decision of (point, arm), or nullptr.
+const PrimaryDecision* find_decision(std::span<const PrimaryDecision> decisions, std::string_view point,
+                                     std::string_view arm);
 
 // "faster by 12.3%", "equivalent within +-2%", "undecided (~41 rounds would decide it)": the answer
 // alone; change_interval_text gives the interval beside it.
