@@ -74,19 +74,12 @@ std::string answers_sentence(const std::vector<const PrimaryDecision*>& ds, cons
   for (const PrimaryDecision* d : ds) {
     if (d->control) continue;
     const ArmDecision& a = d->decision;
-    switch (a.answer) {
-      case Answer::kFaster:
-      case Answer::kSlower:
-        decided.push_back(fmt::format("{} {} by {:.1f}%", d->arm, to_string(a.answer), std::fabs(a.change_pct)));
-        break;
-      case Answer::kEquivalent:
-        decided.push_back(fmt::format("{} equivalent within +-{:g}%", d->arm, rule.margin_pct));
-        break;
-      case Answer::kUndecided:
-        open.push_back(a.rounds_to_decide > 0 ? fmt::format("{} ({}, ~{} rounds would decide it)", d->arm,
-                                                            change_interval_text(a), a.rounds_to_decide)
-                                              : fmt::format("{} ({})", d->arm, change_interval_text(a)));
-        break;
+    if (a.answer != Answer::kUndecided) {
+      decided.push_back(fmt::format("{} {}", d->arm, answer_text(*d, rule)));
+    } else {
+      open.push_back(a.rounds_to_decide > 0 ? fmt::format("{} ({}, ~{} rounds would decide it)", d->arm,
+                                                          change_interval_text(a), a.rounds_to_decide)
+                                            : fmt::format("{} ({})", d->arm, change_interval_text(a)));
     }
   }
   std::string out;

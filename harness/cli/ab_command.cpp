@@ -157,10 +157,10 @@ struct AbRecord {
 };
 
 // The arms a sequential round still runs: the baseline and every arm the rule has not decided.
-std::vector<bool> undecided_arms(const std::vector<ArmRun>& arms, const AbRecord& record,
-                                 const analysis::PrimaryDesign& design) {
+std::vector<bool> undecided_arms(const std::vector<ArmRun>& arms,
+                                 const std::vector<analysis::PrimaryDecision>& decisions) {
   std::vector<bool> active(arms.size(), true);
-  for (const auto& d : analysis::decide_primary(record.measurements, arms.front().arm.name, design))
+  for (const auto& d : decisions)
     if (d.decision.answer != analysis::Answer::kUndecided)
       for (std::size_t a = 0; a < arms.size(); ++a)
         if (arms[a].arm.name == d.arm) active[a] = false;
@@ -168,19 +168,16 @@ std::vector<bool> undecided_arms(const std::vector<ArmRun>& arms, const AbRecord
 }
 
 // One line after a sequential round: what is decided so far.
-std::string round_status(const std::vector<ArmRun>& arms, const AbRecord& record, const AbDesign& design,
-                         int round, double elapsed) {
+std::string round_status(const std::vector<analysis::PrimaryDecision>& decisions, const AbDesign& design, int round,
+                         double elapsed) {
   std::vector<std::string> decided;
   std::size_t open = 0;
-  for (const auto& d : analysis::decide_primary(record.measurements, arms.front().arm.name, design.primary)) {
+  for (const auto& d : decisions) {
     if (d.decision.answer == analysis::Answer::kUndecided) {
       ++open;
       continue;
     }
-    decided.push_back(fmt::format("{} {}", d.arm, d.decision.answer == analysis::Answer::kEquivalent
-                                                      ? "equivalent"
-                                                      : fmt::format("{} {:.1f}%", analysis::to_string(d.decision.answer),
-                                                                    std::fabs(d.decision.change_pct))));
+    decided.push_back(fmt::format("{} {}", d.arm, analysis::answer_text(d, design.primary.rule)));
   }
   return fmt::format("  round {:<3} {} decided{}{}; {} open; {:.0f} s of {:.0f} s\n", round + 1, decided.size(),
                      decided.empty() ? "" : ": ", fmt::join(decided, ", "), open, elapsed, design.budget_s);
@@ -375,6 +372,7 @@ int run_ab(const AbOptions& opts) {
     warmup_runs.push_back("warmup/" + run_id);
   }
   std::string stop_reason;
+  std::vector<analysis::PrimaryDecision> decisions;  // the rule on every round so far, updated after each
   for (int rep = 0; !stopped; ++rep) {
     // Which arms this round runs, or why there is no round.
     std::vector<bool> active(arms.size(), true);
@@ -384,7 +382,7 @@ int run_ab(const AbOptions& opts) {
         break;
       }
     } else {
-      active = undecided_arms(arms, record, design.primary);
+      active = undecided_arms(arms, decisions);
       const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true));
       const double per_run = record.runs == 0 ? 0 : record.run_seconds / static_cast<double>(record.runs);
       if (std::count(active.begin(), active.end(), true) == 1) {
@@ -441,7 +439,9 @@ int run_ab(const AbOptions& opts) {
       record.add(arm.arm.name, rep, outcome, folder, elapsed_s() - run_started);
       fmt::print("  [{}] {:<10} r{}  s/proof {:.3f}\n", done, arm.arm.name, rep, outcome.metrics.s_per_proof);
     }
-    if (design.sequential() && !stopped) fmt::print("{}", round_status(arms, record, design, rep, elapsed_s()));
+    // Once per round: which arms the next round still runs, and the status line.
+    decisions = analysis::decide_primary(record.measurements, baseline, design.primary);
+    if (design.sequential() && !stopped) fmt::print("{}", round_status(decisions, design, rep, elapsed_s()));
   }
   if (done == 0) {  // stopped before the first run finished
     std::error_code ec;
@@ -456,9 +456,7 @@ int run_ab(const AbOptions& opts) {
   try {
     harness::write_text_file(dir / "ab.csv", record.csv);
     harness::write_text_file(dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings,
-                                                      isolation_runs, design.primary, stopped,
-                                                      analysis::decide_primary(record.measurements, baseline,
-                                                                               design.primary))
+                                                      isolation_runs, design.primary, stopped, decisions)
                                                   .dump(2) +
                                                   "\n");
     report = write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
