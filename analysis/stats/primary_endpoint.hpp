@@ -25,7 +25,7 @@ namespace zkc::analysis {
 struct ControlArm {
   std::string arm;       // "neg-control"
   Answer expect = Answer::kEquivalent;
-  std::string what;      // "a copy of the baseline", "the baseline + 3% synthesis work"
+  std::string what;      // "a copy of the baseline", "the baseline + 3% of a partition's work, in synthesis"
 };
 
 // How an A/B was designed and how it ended (ab.json's "design"); a sweep or an older ab.json has the

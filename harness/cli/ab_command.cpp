@@ -214,9 +214,10 @@ void add_ab_options(CLI::App& cmd, AbOptions& opts) {
                              analysis::kDefaultMarginPct));
   cmd.add_flag("--controls", opts.design.controls,
                "Add a negative control (a copy of the baseline) and a positive control (the baseline + "
-               "--control-effect % synthesis work) to the same rounds, judged by the same rule outside the family");
+               "--control-effect % of a partition's work, done in synthesis) to the same rounds, judged by the same rule outside the family");
   cmd.add_option("--control-effect", opts.design.control_effect_pct,
-                 fmt::format("The positive control's extra synthesis work, percent (default {:g})",
+                 fmt::format("The positive control's extra work, percent of a partition's stage time in isolation, done in "
+                             "synthesis: about the change in s/proof it should cause (default {:g})",
                              kDefaultControlEffectPct));
   cmd.add_option("--order", opts.order,
                  "Arm order per round: balanced (rotations of a seeded permutation, default), random (a seeded "

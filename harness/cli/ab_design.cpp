@@ -100,7 +100,7 @@ void add_control_records(AbDesign& d) {
   d.primary.controls = {
       {kNegControl, Answer::kEquivalent, "a copy of the baseline"},
       {kPosControl, Answer::kSlower,
-       fmt::format("the baseline + {:g}% synthesis work (synthesis.extra_cost)", d.control_effect_pct)}};
+       fmt::format("the baseline + {:g}% of a partition's work, in synthesis (synthesis.extra_cost)", d.control_effect_pct)}};
 }
 
 std::vector<Arm> control_arms(const Arm& baseline, const AbDesign& design) {

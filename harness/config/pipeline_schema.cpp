@@ -101,10 +101,11 @@ void add_batch_and_synthesis(ConfigSchema& s) {
          .max = 1000.0, .unit = "Fr muls",
          .doc = "Witness generation cost per aux variable (~75% of synthesis at full scale with 8)."});
   s.add({.key = "synthesis.extra_cost", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0,
-         .unit = "of synthesis",
-         .doc = "Extra CPU work at the end of each partition's witness generation, as a share of its synthesis time "
-                "in isolation (more multiplications of the witness chain; results unchanged): the positive control "
-                "of `ab --controls`, a known cost the A/B must see. 0 = none."});
+         .unit = "of a partition",
+         .doc = "Extra CPU work at the end of each partition's witness generation, as a share of the partition's "
+                "stage time in isolation (synthesis + prep_msm + b_g2_msm + GPU, from the balance fit; without a "
+                "fit, of synthesis alone), done as more multiplications of the witness chain (results unchanged): "
+                "the positive control of `ab --controls`, a known cost the A/B must see. 0 = none."});
   s.add({.key = "synthesis.lookahead", .type = VT::kInt, .default_value = std::int64_t{1}, .min = 1.0,
          .max = 1024.0, .unit = "partitions",
          .doc = "GPU queue capacity is max(lookahead, pw); a synthesis keeps its permit until queued."});

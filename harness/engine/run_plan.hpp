@@ -113,9 +113,9 @@ struct RunPlan {
   std::uint64_t seed = 1;
   workloads::PceParams pce;
   workloads::WitnessParams witness;
-  // synthesis.extra_cost: the positive control's extra work, as a share of synthesis in isolation;
-  // witness.extra_muls is that share in chain multiplications (from the fit's unit costs when there
-  // is one, else from the witness share of synthesis).
+  // synthesis.extra_cost: the positive control's extra work, as a share of a partition's stage time in
+  // isolation, done in synthesis; witness.extra_muls is that work in chain multiplications (from the
+  // fit's unit costs and stage times when there is one, else a share of synthesis alone).
   double synthesis_extra = 0;
   std::vector<ResolvedValue> resolved;  // values chosen automatically
   std::string toggle_summary;           // every A/B toggle's value, for the run header (config/toggles.hpp)
