@@ -21,7 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
+#include "analysis/metrics/run_metrics.hpp"
 #include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/event_spans.hpp"

@@ -273,9 +273,9 @@ TEST(CudaGpu, ProvesAPartitionInStageOrderAndMatchesTheCpu) {
         ++waits;
         p.prep();
       },
-      [&](std::string_view stage, SteadyTime start, SteadyTime end) {
-        EXPECT_LE(start, end) << stage;
-        stages.emplace_back(stage);
+      [&](model::Stage stage, SteadyTime start, SteadyTime end) {
+        EXPECT_LE(start, end) << model::name(stage);
+        stages.emplace_back(model::name(stage));
       });
   for (const auto* v : {&p.a, &p.b, &p.c}) gpu.unregister_host(std::as_bytes(std::span<const Fr>(*v)));
 

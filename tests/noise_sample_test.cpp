@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "harness/results/noise_report.hpp"
 #include "harness/system/noise_sample.hpp"
 #include "tests/support/temp_dir.hpp"

@@ -10,7 +10,7 @@
 #include <tuple>
 #include <vector>
 
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/timeline_event.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/engine.hpp"
@@ -106,7 +106,7 @@ void check_invariants(const RunPlan& plan, const EngineResult& r) {
     SCOPED_TRACE(key.first + " partition " + std::to_string(key.second));
     double prev = -1;
     for (const auto& listed : kPartitionOrder) {
-      const std::string& name = listed == "GPU_QUEUE" ? plan.queue_event : listed;  // CHAN_SEND at Phase 11
+      const std::string name = listed == "GPU_QUEUE" ? std::string(model::name(plan.queue_event)) : listed;  // CHAN_SEND at Phase 11
       ASSERT_EQ(ev.count(name), 1u) << name;
       ASSERT_EQ(ev.at(name).size(), 1u) << name;
       EXPECT_LE(prev, ev.at(name)[0]) << name << " out of order";

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/timeline_event.hpp"
 #include "harness/counters/counter_catalog.hpp"
 #include "harness/results/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"

@@ -134,7 +134,9 @@ TEST(SimGpu, RunsTheStagesInOrderWithTheirModelledTime) {
         waited_at = std::chrono::steady_clock::now();
         std::this_thread::sleep_for(std::chrono::milliseconds(4));
       },
-      [&](std::string_view name, SteadyTime start, SteadyTime end) { stages.push_back({std::string(name), start, end}); });
+      [&](model::Stage name, SteadyTime start, SteadyTime end) {
+        stages.push_back({std::string(model::name(name)), start, end});
+      });
 
   ASSERT_EQ(stages.size(), 5u);
   const char* expected[] = {"upload", "ntt_msm_h", "prep_wait", "batch_add", "tail_msm"};
@@ -180,7 +182,7 @@ TEST(SimGpu, OutOfMemoryAtTheFirstAllocation) {
   int waits = 0;
   try {
     gpu.prove_partition(in.input(), [&] { ++waits; },
-                        [&](std::string_view name, SteadyTime, SteadyTime) { stages.emplace_back(name); });
+                        [&](model::Stage name, SteadyTime, SteadyTime) { stages.emplace_back(model::name(name)); });
     FAIL() << "expected GpuOutOfMemory";
   } catch (const GpuOutOfMemory& e) {
     EXPECT_NE(std::string(e.what()).find("d_abc"), std::string::npos) << e.what();
@@ -200,7 +202,7 @@ TEST(SimGpu, OutOfMemoryLaterReleasesWhatWasAllocated) {
   std::vector<std::string> stages;
   try {
     gpu.prove_partition(in.input(), [] {},
-                        [&](std::string_view name, SteadyTime, SteadyTime) { stages.emplace_back(name); });
+                        [&](model::Stage name, SteadyTime, SteadyTime) { stages.emplace_back(model::name(name)); });
     FAIL() << "expected GpuOutOfMemory";
   } catch (const GpuOutOfMemory& e) {
     EXPECT_NE(std::string(e.what()).find("d_tail"), std::string::npos) << e.what();

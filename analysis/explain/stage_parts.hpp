@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
-#include "analysis/timeline/stage_kinds.hpp"
+#include "model/run_data.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::analysis {
 

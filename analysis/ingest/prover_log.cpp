@@ -1,6 +1,7 @@
 #include "analysis/ingest/prover_log.hpp"
 
-#include "analysis/timeline/event_families.hpp"
+#include "analysis/metrics/run_metrics.hpp"
+#include "model/events.hpp"
 
 #include <fmt/format.h>
 
@@ -299,7 +300,8 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
   // The real prover's families of the shared table (the others are the harness's own events).
-  const EventFamily* kKinds[] = {&event_family("synthesis"), &event_family("queue_wait"), &event_family("gpu")};
+  const EventFamily* kKinds[] = {&event_family(Family::kSynthesis), &event_family(Family::kQueueWait),
+                                 &event_family(Family::kGpu)};
   struct Open {
     double start_ms;
     std::string worker;  // GPU_START's worker=W; synthesis and queue rows have fixed lanes
@@ -320,7 +322,7 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
         break;
       }
       if (queue.empty()) {
-        ++unmatched_ends[kind.end];
+        ++unmatched_ends[name(kind.end)];
         break;
       }
       const Open start = std::move(queue.front());
@@ -331,22 +333,17 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
       row.stage = kind.stage;
       row.start_ms = start.start_ms;
       row.end_ms = e->offset_ms;
-      if (kind.stage == "synthesis") {
-        row.worker = "synth";
-      } else if (kind.stage == "queue_wait") {
-        row.worker = "queue";
-      } else {
-        // The start names the worker that took the partition; the end's worker= is the fallback.
-        const std::string w = !start.worker.empty() ? start.worker
-                                                    : std::string(detail_value(e->detail, "worker").value_or("?"));
-        row.worker = "gpu" + w;
-      }
+      // GPU rows: the start names the worker that took the partition; the end's worker= is the fallback.
+      const std::string w = kind.lane_key.empty() ? ""
+                            : !start.worker.empty() ? start.worker
+                                                    : std::string(detail_value(e->detail, kind.lane_key).value_or("?"));
+      row.worker = lane_worker(kind.lane, w);
       run.stages.push_back(std::move(row));
       break;
     }
   }
   for (const auto& [key, starts] : open)
-    if (!starts.empty()) unmatched_starts[kKinds[key.first]->start] += starts.size();
+    if (!starts.empty()) unmatched_starts[name(kKinds[key.first]->start)] += starts.size();
   std::stable_sort(run.stages.begin(), run.stages.end(), [](const StageRow& a, const StageRow& b) {
     return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
   });

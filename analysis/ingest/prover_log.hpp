@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/run_data.hpp"
+#include "model/timeline_event.hpp"
 
 namespace zkc::analysis {
 

@@ -1,7 +1,9 @@
 #include "analysis/metrics/run_metrics.hpp"
 
-#include "analysis/metrics/metric_catalog.hpp"
-#include "analysis/timeline/event_families.hpp"
+#include "model/metric_catalog.hpp"
+#include "model/events.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -24,8 +26,6 @@ struct Interval {
   double start = 0;
   double end = 0;
 };
-
-bool is(const TimelineEvent& e, std::string_view name) { return e.event == name; }
 
 // Partition identity: (job_id, partition=N); `extra` separates e.g. the dealloc side.
 std::string partition_key(const TimelineEvent& e, std::string_view extra = {}) {
@@ -78,8 +78,8 @@ Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_star
 
 // A family of the shared table (event_families), paired per partition.
 template <typename KeyOf>
-Paired pair_family(std::span<const TimelineEvent* const> events, std::string_view stage, KeyOf key_of) {
-  const EventFamily& f = event_family(stage);
+Paired pair_family(std::span<const TimelineEvent* const> events, Family family, KeyOf key_of) {
+  const EventFamily& f = event_family(family);
   return pair_events(
       events, [&f](const TimelineEvent& e) { return opens(f, e); }, [&f](const TimelineEvent& e) { return closes(f, e); },
       key_of, f.dur_key);
@@ -94,7 +94,7 @@ double throttle_up_share(std::span<const TimelineEvent* const> events, const std
   double since = 0;
   bool any = false;
   for (const TimelineEvent* e : events) {
-    const bool set = is(*e, "THROTTLE_SET"), clear = is(*e, "THROTTLE_CLEAR");
+    const bool set = is(*e, Event::kThrottleSet), clear = is(*e, Event::kThrottleClear);
     if (!set && !clear) continue;
     any = true;
     const int before = value;
@@ -210,15 +210,15 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
 
   RunMetrics m;
   if (events.empty()) return m;
-  const auto by_name = [](std::string_view name) { return [name](const TimelineEvent& e) { return is(e, name); }; };
+  const auto by_name = [](Event kind) { return [kind](const TimelineEvent& e) { return is(e, kind); }; };
   const auto by_partition = [](const TimelineEvent& e) { return partition_key(e); };
 
   // Batch span and proof count.
   std::optional<double> first_proof_start, first_proof_end, last_proof_end;
   std::size_t proof_ends = 0;
   for (const TimelineEvent* e : events) {
-    if (is(*e, "PROOF_START") && !first_proof_start) first_proof_start = e->offset_ms;
-    if (is(*e, "PROOF_END")) {
+    if (is(*e, Event::kProofStart) && !first_proof_start) first_proof_start = e->offset_ms;
+    if (is(*e, Event::kProofEnd)) {
       if (!first_proof_end) first_proof_end = e->offset_ms;
       last_proof_end = e->offset_ms;
       ++proof_ends;
@@ -233,11 +233,11 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
 
   // GPU: per-partition durations, proofs' sums, busy union and its holes.
-  const Paired gpu = pair_family(events, "gpu", by_partition);
+  const Paired gpu = pair_family(events, Family::kGpu, by_partition);
   std::map<std::string, double> gpu_ms_by_proof;
   std::vector<double> gpu_ms;
   for (const TimelineEvent* e : events) {
-    if (!is(*e, "GPU_END")) continue;
+    if (!is(*e, Event::kGpuEnd)) continue;
     ++m.partitions_completed;
     if (const auto ms = detail_number(e->detail, "gpu_ms")) {
       gpu_ms.push_back(*ms);
@@ -252,7 +252,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const double horizon = events.back()->offset_ms;
   const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
   m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
-  const Paired lock = pair_family(events, "lock_held", by_partition);
+  const Paired lock = pair_family(events, Family::kLockHeld, by_partition);
   if (m.batch_elapsed_ms > 0) {
     m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
     m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
@@ -264,24 +264,24 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
     // The real prover logs no PROOF_* events: a proof is done when all its partitions passed GPU_END.
     std::map<std::string, std::set<std::string>> ended;  // job -> partitions
     for (const TimelineEvent* e : events)
-      if (is(*e, "GPU_END")) ended[e->job_id].emplace(detail_value(e->detail, "partition").value_or(""));
+      if (is(*e, Event::kGpuEnd)) ended[e->job_id].emplace(detail_value(e->detail, "partition").value_or(""));
     for (const auto& [job, parts] : ended) m.proofs_completed += parts.size() >= options.partitions_per_proof ? 1 : 0;
   }
   if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
 
   // Distributions.
-  m.synthesis_ms = describe(pair_family(events, "synthesis", by_partition).durations_ms);
-  m.queue_wait_ms = describe(pair_family(events, "queue_wait", by_partition).durations_ms);
+  m.synthesis_ms = describe(pair_family(events, Family::kSynthesis, by_partition).durations_ms);
+  m.queue_wait_ms = describe(pair_family(events, Family::kQueueWait, by_partition).durations_ms);
   std::vector<double> lock_wait;
   for (const TimelineEvent* e : events)
-    if (is(*e, "LOCK_ACQUIRED"))
+    if (is(*e, Event::kLockAcquired))
       if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
   m.lock_wait_ms = describe(lock_wait);
-  m.prep_msm_ms = describe(pair_family(events, "prep_msm", by_partition).durations_ms);
-  const Paired b_g2 = pair_family(events, "b_g2_msm", by_partition);
+  m.prep_msm_ms = describe(pair_family(events, Family::kPrepMsm, by_partition).durations_ms);
+  const Paired b_g2 = pair_family(events, Family::kBG2Msm, by_partition);
   m.b_g2_msm_ms = describe(b_g2.durations_ms);
   m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
-  const Paired post_lock = pair_events(events, by_name("LOCK_RELEASED"), by_name("GPU_END"), by_partition, "");
+  const Paired post_lock = pair_events(events, by_name(Event::kLockReleased), by_name(Event::kGpuEnd), by_partition, "");
   m.post_lock_ms = describe(post_lock.durations_ms);
   double gpu_sum = 0, post_sum = 0;
   for (const double v : gpu_ms) gpu_sum += v;
@@ -291,7 +291,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
                           std::pair{"tail_msm_ms", &m.tail_msm_ms}, std::pair{"gpu_total_ms", &m.gpu_total_ms}}) {
     std::vector<double> values;
     for (const TimelineEvent* e : events)
-      if (is(*e, "GPU_TIMING"))
+      if (is(*e, Event::kGpuTiming))
         if (const auto v = detail_number(e->detail, key)) values.push_back(*v);
     *out = describe(values);
   }
@@ -300,14 +300,14 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   const auto dealloc_key = [](const TimelineEvent& e) {
     return partition_key(e, detail_value(e.detail, "side").value_or("?"));
   };
-  const Paired dealloc = pair_family(events, "dealloc", dealloc_key);
-  const EventFamily& dealloc_family = event_family("dealloc");
+  const Paired dealloc = pair_family(events, Family::kDealloc, dealloc_key);
+  const EventFamily& dealloc_family = event_family(Family::kDealloc);
   m.dealloc_ms = describe(dealloc.durations_ms);
   m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
   for (const std::string_view side : {"cpp", "rust"}) {
-    const auto of_side = [side](std::string_view name) {
-      return [side, name](const TimelineEvent& e) {
-        return is(e, name) && detail_value(e.detail, "side") == side;
+    const auto of_side = [side](Event kind) {
+      return [side, kind](const TimelineEvent& e) {
+        return is(e, kind) && detail_value(e.detail, "side") == side;
       };
     };
     const std::size_t n = max_concurrent(pair_events(events, of_side(dealloc_family.start), of_side(dealloc_family.end),
@@ -317,7 +317,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   }
 
   for (const TimelineEvent* e : events)
-    if (is(*e, "SYNTH_END"))
+    if (is(*e, Event::kSynthEnd))
       if (const auto y = detail_number(e->detail, "yields"); y && *y > 0) m.throttle_yields += static_cast<std::size_t>(*y);
   return m;
 }
@@ -340,19 +340,10 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
       metric_row("idle_gap_total_ms", m.idle_gaps.total_ms),
       metric_row("idle_gap_longest_ms", m.idle_gaps.longest_ms),
   };
-  const std::pair<const char*, const Distribution*> distributions[] = {
-      {"synthesis_ms", &m.synthesis_ms}, {"queue_wait_ms", &m.queue_wait_ms}, {"lock_wait_ms", &m.lock_wait_ms},
-      {"prep_msm_ms", &m.prep_msm_ms},   {"b_g2_msm_ms", &m.b_g2_msm_ms},     {"dealloc_ms", &m.dealloc_ms},
-      {"ntt_msm_h_ms", &m.ntt_msm_h_ms}, {"batch_add_ms", &m.batch_add_ms},   {"tail_msm_ms", &m.tail_msm_ms},
-      {"gpu_total_ms", &m.gpu_total_ms}, {"post_lock_ms", &m.post_lock_ms},
-  };
-  for (const auto& [name, d] : distributions) {
-    const std::string n = name;
-    rows.push_back(metric_row(n + "_count", count(d->count)));
-    rows.push_back(metric_row(n + "_mean", d->mean));
-    rows.push_back(metric_row(n + "_p50", d->p50));
-    rows.push_back(metric_row(n + "_p95", d->p95));
-    rows.push_back(metric_row(n + "_max", d->max));
+  for (const DistributionInfo& d : distributions()) {
+    const auto stats = distribution_stats(m.*d.field);
+    for (std::size_t i = 0; i < stats.size(); ++i)
+      rows.push_back(metric_row(fmt::format("{}_{}", d.name, kDistributionStats[i]), stats[i]));
   }
   rows.push_back(metric_row("max_concurrent_dealloc", count(m.max_concurrent_dealloc)));
   rows.push_back(metric_row("max_concurrent_dealloc_cpp", count(m.max_concurrent_dealloc_cpp)));

@@ -38,47 +38,14 @@
 #include <string>
 #include <vector>
 
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/run_metrics.hpp"
+#include "model/timeline_event.hpp"
 
 namespace zkc::analysis {
-
-struct Distribution {
-  std::size_t count = 0;
-  double mean = 0, p50 = 0, p95 = 0, max = 0;  // all 0 when count == 0
-};
 
 // Linear-interpolation percentile (q in [0, 1]) of unsorted values; 0 for an empty input.
 double percentile(std::vector<double> values, double q);
 Distribution describe(const std::vector<double>& values);
-
-struct IdleGaps {
-  std::size_t count = 0;
-  double total_ms = 0;
-  double longest_ms = 0;
-};
-
-struct RunMetrics {
-  std::size_t proofs_completed = 0;
-  std::size_t partitions_completed = 0;  // GPU_END count
-  double batch_elapsed_ms = 0;
-  double s_per_proof = 0;
-  double steady_s_per_proof = 0;
-  double fill_ms = 0;
-  double avg_prove_s = 0;
-  double avg_gpu_per_partition_s = 0;
-  double gpu_util = 0;   // [0, 1]
-  double lock_util = 0;  // [0, 1]
-  IdleGaps idle_gaps;
-  Distribution synthesis_ms, queue_wait_ms, lock_wait_ms, prep_msm_ms, b_g2_msm_ms, dealloc_ms;
-  Distribution ntt_msm_h_ms, batch_add_ms, tail_msm_ms, gpu_total_ms;  // GPU_TIMING
-  Distribution post_lock_ms;
-  double post_lock_share = 0;
-  double throttle_up_share = 0;
-  std::size_t max_concurrent_dealloc = 0;
-  std::size_t max_concurrent_dealloc_cpp = 0;
-  std::size_t max_concurrent_dealloc_rust = 0;
-  std::size_t throttle_yields = 0;
-};
 
 struct MetricsOptions {
   double idle_gap_min_ms = 1.0;  // smaller holes in GPU busy time are not counted as gaps
@@ -88,13 +55,8 @@ struct MetricsOptions {
 // Events may come in any order (they are sorted by offset, stably, first).
 RunMetrics compute_metrics(std::span<const TimelineEvent> events, const MetricsOptions& options = {});
 
-// The metrics as (name, value, unit) rows in a fixed order: what summary.csv holds and what A/B
-// compares. Names are stable identifiers ("s_per_proof", "synthesis_ms_p95", ...).
-struct MetricRow {
-  std::string name;
-  double value = 0;
-  std::string unit;
-};
+// The metrics as rows in the catalog's order (model/metric_catalog): what summary.csv holds and what
+// A/B compares.
 std::vector<MetricRow> metric_rows(const RunMetrics& m);
 
 }  // namespace zkc::analysis

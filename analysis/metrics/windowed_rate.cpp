@@ -1,5 +1,7 @@
 #include "analysis/metrics/windowed_rate.hpp"
 
+#include "model/events.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -55,10 +57,12 @@ std::vector<TimeWindow> dealloc_windows(std::span<const TimelineEvent> events) {
   std::map<std::string, std::deque<double>> open;
   std::vector<TimeWindow> out;
   for (const auto& e : events) {
-    if (e.event != "DEALLOC_START" && e.event != "DEALLOC_END") continue;
+    const EventFamily& dealloc = event_family(Family::kDealloc);
+    const bool start = opens(dealloc, e);
+    if (!start && !closes(dealloc, e)) continue;
     const std::string key = e.job_id + "/" + std::string(detail_value(e.detail, "side").value_or("")) + "/" +
                             std::string(detail_value(e.detail, "partition").value_or(""));
-    if (e.event == "DEALLOC_START") {
+    if (start) {
       open[key].push_back(e.offset_ms);
     } else if (!open[key].empty()) {
       out.push_back({open[key].front(), e.offset_ms});

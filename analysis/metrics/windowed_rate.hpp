@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/timeline_event.hpp"
 
 namespace zkc::analysis {
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "analysis/report/format.hpp"
 #include "analysis/report/sweep_points.hpp"
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
 

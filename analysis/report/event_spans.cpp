@@ -7,14 +7,15 @@
 #include <string>
 #include <string_view>
 
-#include "analysis/timeline/event_families.hpp"
+#include "model/events.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::analysis {
 namespace {
 
 // The families a waterfall draws from events alone: the shared table's, less the queue wait (a
 // wait, not work on a lane).
-bool drawn(const EventFamily& f) { return f.stage != "queue_wait"; }
+bool drawn(const EventFamily& f) { return f.id != Family::kQueueWait; }
 
 std::vector<const TimelineEvent*> sorted(std::span<const TimelineEvent> events) {
   std::vector<const TimelineEvent*> v;
@@ -39,7 +40,7 @@ std::vector<StageRow> stage_rows_from_events(std::span<const TimelineEvent> even
       const bool is_start = opens(f, *e), is_end = closes(f, *e);
       if (!is_start && !is_end) continue;
       // Lock and GPU events of one partition are separate families: the key carries the family.
-      const std::string key = std::string(f.start) + '\x1f' + e->job_id + '\x1f' +
+      const std::string key = std::string(name(f.start)) + '\x1f' + e->job_id + '\x1f' +
                               std::string(detail_value(e->detail, "partition").value_or("")) + '\x1f' +
                               std::string(detail_value(e->detail, "side").value_or(""));
       if (is_start) {
@@ -75,7 +76,7 @@ std::vector<StageRow> stage_rows_from_events(std::span<const TimelineEvent> even
 std::vector<TimeSpan> gpu_busy_spans(std::span<const TimelineEvent> events) {
   std::vector<TimeSpan> spans;
   for (const auto& r : stage_rows_from_events(events))
-    if (r.stage == "gpu" && r.end_ms >= r.start_ms) spans.push_back({r.start_ms, r.end_ms});
+    if (r.stage == name(Stage::kGpu) && r.end_ms >= r.start_ms) spans.push_back({r.start_ms, r.end_ms});
   std::sort(spans.begin(), spans.end(), [](const TimeSpan& a, const TimeSpan& b) { return a.start_ms < b.start_ms; });
   std::vector<TimeSpan> merged;
   for (const auto& s : spans) {

@@ -5,7 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 
 namespace zkc::analysis {
 

@@ -6,19 +6,15 @@
 #include <tuple>
 
 #include "analysis/report/event_spans.hpp"
+#include "model/events.hpp"
 
 namespace zkc::analysis {
 namespace {
 
-int lane_group(std::string_view w) {
-  if (w.starts_with("synth-pool")) return 1;
-  if (w.starts_with("synth")) return w.starts_with("synth-") ? 0 : 2;
-  if (w.starts_with("gpu")) return 3;
-  if (w.starts_with("prep")) return 4;
-  if (w.starts_with("groth16")) return 5;
-  if (w.starts_with("finalizer")) return 6;
-  if (w.starts_with("dealloc")) return 7;
-  return 8;
+// Lanes in the model's drawing order; workers of no declared lane after them.
+std::size_t lane_group(std::string_view w) {
+  const auto lane = lane_of_worker(w);
+  return lane ? static_cast<std::size_t>(*lane) : static_cast<std::size_t>(model::Lane::kQueue) + 1;
 }
 
 bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
@@ -50,7 +46,7 @@ bool natural_less(std::string_view a, std::string_view b) {
 }  // namespace
 
 bool lane_less(std::string_view a, std::string_view b) {
-  const int ga = lane_group(a), gb = lane_group(b);
+  const std::size_t ga = lane_group(a), gb = lane_group(b);
   if (ga != gb) return ga < gb;
   return natural_less(a, b);
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 
 namespace zkc::analysis {
 

@@ -4,7 +4,7 @@
 #include <functional>
 #include <utility>
 
-#include "analysis/timeline/stage_kinds.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::analysis {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 #include "analysis/stats/measurement.hpp"
 #include "analysis/stats/primary_endpoint.hpp"
 

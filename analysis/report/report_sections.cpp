@@ -8,7 +8,7 @@
 
 #include "analysis/explain/attribution.hpp"
 #include "analysis/explain/attribution_tables.hpp"
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "analysis/report/attribution_svg.hpp"
 #include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"

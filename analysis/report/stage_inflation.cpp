@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "analysis/report/format.hpp"
 #include "analysis/report/sweep_points.hpp"
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 
 namespace zkc::analysis {
 

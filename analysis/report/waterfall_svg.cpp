@@ -13,7 +13,7 @@
 #include "analysis/report/palette.hpp"
 #include "analysis/report/svg.hpp"
 #include "analysis/report/time_axis.hpp"
-#include "analysis/timeline/stage_kinds.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -21,7 +21,7 @@ namespace {
 constexpr double kTitleHeight = 26;
 constexpr double kLegendRow = 16;
 constexpr double kLanePad = 4;
-constexpr std::string_view kLockHeld = "lock_held";
+const std::string_view kLockHeld = model::name(model::Stage::kLockHeld);
 
 // Rows get thinner when a lane stacks many overlapping spans, so one busy lane stays readable.
 double row_height(std::size_t rows) { return rows <= 8 ? 12.0 : std::max(2.0, 96.0 / static_cast<double>(rows)); }

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 
 namespace zkc::analysis {
 

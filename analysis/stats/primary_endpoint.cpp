@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 
 namespace zkc::analysis {
 namespace {

@@ -11,6 +11,7 @@
 #include "harness/balance/balance_fit.hpp"
 #include "kernels/curve/g2.hpp"
 #include "kernels/msm/msm_plan.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -51,14 +52,14 @@ StageMedians stage_medians(const analysis::RunMetrics& m, const std::vector<Stag
   };
   StageMedians out;
   out.synthesis = m.synthesis_ms.p50;
-  out.witness = p50("witness_gen");
+  out.witness = p50(model::name(model::Stage::kWitnessGen));
   out.prep = m.prep_msm_ms.p50;
   out.b_g2 = m.b_g2_msm_ms.p50;
   out.gpu_total = m.gpu_total_ms.p50;
   out.ntt_msm_h = m.ntt_msm_h_ms.p50;
   out.batch_add = m.batch_add_ms.p50;
   out.tail_msm = m.tail_msm_ms.p50;
-  out.register_abc = p50("register");
+  out.register_abc = p50(model::name(model::Stage::kRegister));
   out.post_lock_share = m.partitions_completed > 0 ? m.post_lock_share : -1;
   return out;
 }
@@ -255,11 +256,11 @@ nlohmann::json balance_json(const RunPlan& p, const std::vector<BalanceNumber>& 
   };
   j["gpu_stages"] = nlohmann::json::array();
   for (const auto& [stage, modelled, f] :
-       {std::tuple{"register", p.register_ms, &StageMedians::register_abc},
-        std::tuple{"ntt_msm_h", p.ntt_msm_h_ms, &StageMedians::ntt_msm_h},
-        std::tuple{"batch_add", p.batch_add_ms, &StageMedians::batch_add},
-        std::tuple{"tail_msm", p.tail_msm_ms, &StageMedians::tail_msm}}) {
-    j["gpu_stages"].push_back({{"stage", stage}, {"modelled_ms", modelled}, {"measured_p50_ms", measured(f)}});
+       {std::tuple{model::Stage::kRegister, p.register_ms, &StageMedians::register_abc},
+        std::tuple{model::Stage::kNttMsmH, p.ntt_msm_h_ms, &StageMedians::ntt_msm_h},
+        std::tuple{model::Stage::kBatchAdd, p.batch_add_ms, &StageMedians::batch_add},
+        std::tuple{model::Stage::kTailMsm, p.tail_msm_ms, &StageMedians::tail_msm}}) {
+    j["gpu_stages"].push_back({{"stage", model::name(stage)}, {"modelled_ms", modelled}, {"measured_p50_ms", measured(f)}});
   }
   return j;
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "analysis/metrics/run_metrics.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -168,14 +169,14 @@ StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const Bala
                                    c.upload_ms, ntt));
   }
   s.ntt_msm_h_ms = std::max(0.0, ntt - c.upload_ms);  // the upload stage comes first, inside gpu_total
-  const auto kernel = [&](const char* name, double wanted, double copies) {
+  const auto kernel = [&](std::string_view name, double wanted, double copies) {
     if (copies > wanted) {
       s.limits.push_back(fmt::format("{}: its host copies alone take {:.3g} ms, above its {:.3g} ms", name, copies, wanted));
     }
     return std::max(0.0, wanted - copies);
   };
-  s.batch_add_ms = kernel("batch_add", t.batch_share() * T * k, c.batch_copy_ms);
-  s.tail_msm_ms = kernel("tail_msm", t.tail_share() * T * k, c.tail_copy_ms);
+  s.batch_add_ms = kernel(model::name(model::Stage::kBatchAdd), t.batch_share() * T * k, c.batch_copy_ms);
+  s.tail_msm_ms = kernel(model::name(model::Stage::kTailMsm), t.tail_share() * T * k, c.tail_copy_ms);
   s.register_ms = t.pre_lock_share() * T * k;
 
   s.prep_passes = prep_target / c.prep_ms_per_pass;

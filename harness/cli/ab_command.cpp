@@ -14,7 +14,7 @@
 
 #include "analysis/explain/attribution.hpp"
 #include "analysis/explain/attribution_tables.hpp"
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "analysis/report/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analysis/report/report_input.hpp"
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 #include "analysis/stats/measurement.hpp"
 
 namespace zkc::cli {

@@ -15,7 +15,7 @@
 #include <system_error>
 #include <thread>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "analysis/metrics/run_metrics.hpp"
 #include "harness/balance/balance_fit.hpp"
 #include "harness/balance/balance_report.hpp"
@@ -43,6 +43,7 @@
 #include "harness/system/proc_readers.hpp"
 #include "kernels/cuda/device_info.hpp"
 #include "workloads/gpu/vram_model.hpp"
+#include "model/stages.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -138,14 +139,14 @@ std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
     return rows.size() < 2 ? kNa : static_cast<double>(field(rows.back()) - field(rows.front()));
   };
   // Tier 2: L3 misses per b_g2_msm and per SpMV (pool-wide over each stage), from stages.csv's rows.
-  const auto per_stage_mean = [&](const std::string& counter, const std::string& stage) {
+  const auto per_stage_mean = [&](const std::string& counter, model::Stage stage) {
     const auto it = std::find(r.counter_names.begin(), r.counter_names.end(), counter);
     if (it == r.counter_names.end()) return kNa;
     const auto k = static_cast<std::size_t>(it - r.counter_names.begin());
     double sum = 0;
     std::size_t n = 0;
     for (const auto& span : r.spans) {
-      if (span.stage != stage || k >= span.counters.size() || !span.counters[k]) continue;
+      if (span.stage != model::name(stage) || k >= span.counters.size() || !span.counters[k]) continue;
       sum += *span.counters[k];
       ++n;
     }
@@ -153,10 +154,10 @@ std::vector<analysis::MetricRow> counter_rows(const harness::EngineResult& r) {
   };
   using analysis::metric_row;
   return {
-      metric_row("l3_misses_per_b_g2", per_stage_mean("l3_misses", "b_g2_msm")),
-      metric_row("l3_misses_per_spmv", per_stage_mean("l3_misses", "spmv")),
-      metric_row("dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", "b_g2_msm")),
-      metric_row("dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", "spmv")),
+      metric_row("l3_misses_per_b_g2", per_stage_mean("l3_misses", model::Stage::kBG2Msm)),
+      metric_row("l3_misses_per_spmv", per_stage_mean("l3_misses", model::Stage::kSpmv)),
+      metric_row("dtlb_misses_per_b_g2", per_stage_mean("dtlb_misses", model::Stage::kBG2Msm)),
+      metric_row("dtlb_misses_per_spmv", per_stage_mean("dtlb_misses", model::Stage::kSpmv)),
       metric_row("tlb_shootdowns", shootdowns),
       metric_row("tlb_shootdowns_per_s_in_dealloc", in_rate),
       metric_row("tlb_shootdowns_per_s_outside_dealloc", out_rate),

@@ -6,10 +6,12 @@
 #include <cstdint>
 
 #include "harness/config/config_loader.hpp"
+#include "model/events.hpp"
 
 namespace zkc::config {
 namespace {
 
+using model::Event;
 using VT = ValueType;
 using Arms = Toggle::Arms;
 
@@ -59,8 +61,8 @@ std::vector<Toggle> build() {
                        "Rust-side dealloc thread (Phase 11: I1 serializes them); gpu_worker = synchronously on the GPU "
                        "worker after the device lock (Phase 12)."}});
   t.push_back({"queue_event",
-               {.key = "engine.queue_event", .type = VT::kEnum, .default_value = std::string("CHAN_SEND"),
-                .choices = {"CHAN_SEND", "GPU_QUEUE"},
+               {.key = "engine.queue_event", .type = VT::kEnum, .default_value = std::string(name(Event::kChanSend)),
+                .choices = {std::string(name(Event::kChanSend)), std::string(name(Event::kGpuQueue))},
                 .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
                        "since (analyze and the metrics read both)."}});
   t.push_back({"allocator",

@@ -1,6 +1,5 @@
 #include "harness/engine/dealloc_crew.hpp"
 
-
 #include <fmt/format.h>
 #include <pthread.h>
 
@@ -17,7 +16,7 @@ void DeallocCrew::spawn(DeallocSide side, int proof, int partition, FreeFn free_
   }
   try {
     std::thread([this, side, proof, partition, free_fn = std::move(free_fn), after_fn = std::move(after_fn)]() mutable {
-      pthread_setname_np(pthread_self(), side == DeallocSide::kCpp ? "dealloc-cpp" : "dealloc-rust");
+      pthread_setname_np(pthread_self(), model::lane_worker(model::Lane::kDealloc, side_name(side)).c_str());
       if (placer_ != nullptr) {
         placer_->on_thread_start(topology::PoolKind::kDealloc,
                                  fmt::format("dealloc-{}-{}.{}", side_name(side), proof, partition));
@@ -40,30 +39,31 @@ void DeallocCrew::spawn(DeallocSide side, int proof, int partition, FreeFn free_
 
 void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const FreeFn& free_fn,
                           const std::function<void()>& after_fn) {
-  const std::string worker = fmt::format("dealloc-{}", side_name(side));
+  const std::string worker = model::lane_worker(model::Lane::kDealloc, side_name(side));
   try {
     const ThreadCounters mine(counters_, tlb_);
     std::unique_lock<std::mutex> serial;
     if (serialize_) serial = std::unique_lock(side_mutex_[static_cast<int>(side)]);
     const auto start = Recorder::Clock::now();
     const auto before = mine.snapshot();
-    recorder_.event(start, "DEALLOC_START", job_id(proof), fmt::format("side={},partition={}", side_name(side), partition));
+    recorder_.event(start, model::Event::kDeallocStart, job_id(proof),
+                    fmt::format("side={},partition={}", side_name(side), partition));
     const std::string freed = free_fn();
     if (linger_ms_ > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(linger_ms_));
     const auto after = mine.snapshot();
     const auto end = Recorder::Clock::now();
-    recorder_.event(end, "DEALLOC_END", job_id(proof),
+    recorder_.event(end, model::Event::kDeallocEnd, job_id(proof),
                     fmt::format("side={},partition={},dealloc_ms={:.3f}{}{}", side_name(side), partition,
                                 std::chrono::duration<double, std::milli>(end - start).count(),
                                 freed.empty() ? "" : ",", freed));
-    recorder_.span(proof, partition, fmt::format("dealloc_{}", side_name(side)), start, end, worker,
-                   stage_deltas(before, after));
+    recorder_.span(proof, partition, side == DeallocSide::kCpp ? model::Stage::kDeallocCpp : model::Stage::kDeallocRust,
+                   start, end, worker, stage_deltas(before, after));
     serial = {};
     if (after_fn) {
       const auto t0 = Recorder::Clock::now();
       const auto trim_before = mine.snapshot();
       after_fn();
-      recorder_.span(proof, partition, "malloc_trim", t0, Recorder::Clock::now(), worker,
+      recorder_.span(proof, partition, model::Stage::kMallocTrim, t0, Recorder::Clock::now(), worker,
                      stage_deltas(trim_before, mine.snapshot()));
     }
   } catch (...) {

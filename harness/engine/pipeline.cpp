@@ -27,7 +27,13 @@ namespace zkc::harness {
 namespace {
 
 using Clock = Recorder::Clock;
+using model::Event;
+using model::Stage;
 using workloads::HostArray;
+
+// Lanes of the threads that are not numbered.
+const std::string groth16_lane = model::lane_worker(model::Lane::kGroth16);
+const std::string finalizer_lane = model::lane_worker(model::Lane::kFinalizer);
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -78,7 +84,7 @@ class ThrottleRaise {
     } else {
       now = flag_.fetch_add(1, std::memory_order_release) + 1;
     }
-    rec_.event("THROTTLE_SET", job_, fmt::format("{},flag={}", who_, now));
+    rec_.event(Event::kThrottleSet, job_, fmt::format("{},flag={}", who_, now));
   }
   ~ThrottleRaise() {
     if (!enabled_) return;
@@ -88,7 +94,7 @@ class ThrottleRaise {
     } else {
       now = flag_.fetch_sub(1, std::memory_order_release) - 1;
     }
-    rec_.event("THROTTLE_CLEAR", job_, fmt::format("{},flag={}", who_, now));
+    rec_.event(Event::kThrottleClear, job_, fmt::format("{},flag={}", who_, now));
   }
   ThrottleRaise(const ThrottleRaise&) = delete;
   ThrottleRaise& operator=(const ThrottleRaise&) = delete;
@@ -152,7 +158,6 @@ Mark mark(const CounterSource& src) { return {Clock::now(), src.snapshot()}; }
 // A pool stage's bound: its rows' per-thread columns come from its jobs, only the machine reading here.
 Mark window_mark(const PoolCounters& pool) { return {Clock::now(), pool.window_snapshot()}; }
 
-std::string worker_label(unsigned device, unsigned index) { return fmt::format("gpu{}.{}", device, index); }
 
 // Each partition of each proof gets its own witness seed.
 std::uint64_t partition_seed(std::uint64_t seed, int proof, int partition) {
@@ -276,10 +281,10 @@ struct Pipeline::Impl {
 
   // Records the stage that began at `begin` and ends now, with the counter deltas of `src`; returns
   // the end mark, which is the next stage's begin.
-  Mark stage(int proof, int partition, std::string name, const Mark& begin, const CounterSource& src,
+  Mark stage(int proof, int partition, Stage name, const Mark& begin, const CounterSource& src,
              const std::string& worker) {
     Mark end = mark(src);
-    rec.span(proof, partition, std::move(name), begin.t, end.t, worker, stage_deltas(begin.snap, end.snap));
+    rec.span(proof, partition, name, begin.t, end.t, worker, stage_deltas(begin.snap, end.snap));
     return end;
   }
 
@@ -294,20 +299,20 @@ struct Pipeline::Impl {
     bool waited = false;
     w->memory = res.memory.acquire(&waited);
     if (!w->memory) return nullptr;  // cancelled: the run is failing
-    if (plan.memory.arena) stage(t.proof, t.partition, "slot_wait", s0, mine, worker);
+    if (plan.memory.arena) stage(t.proof, t.partition, Stage::kSlotWait, s0, mine, worker);
     const Mark start = mark(mine);
-    rec.event(start.t, "SYNTH_START", job, fmt::format("partition={}", t.partition));
+    rec.event(start.t, Event::kSynthStart, job, fmt::format("partition={}", t.partition));
 
     const PartitionSource& from = w->memory;
     w->inputs = buffer<Fr>(shape.inputs, "input assignment", from, Thp::kAdvise);
     w->aux = buffer<Fr>(shape.aux, "aux assignment", from, Thp::kAdvise);
     workloads::generate_witness(plan.witness, partition_seed(plan.seed, t.proof, t.partition), w->inputs.span(),
                                 w->aux.span());
-    const Mark t_wit = stage(t.proof, t.partition, "witness_gen", start, mine, worker);
+    const Mark t_wit = stage(t.proof, t.partition, Stage::kWitnessGen, start, mine, worker);
 
     HostArray<Fr> unified = buffer<Fr>(shape.witness_len(), "unified witness", from, Thp::kAdvise);
     workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
-    const Mark t_copy = stage(t.proof, t.partition, "witness_copy", t_wit, mine, worker);
+    const Mark t_copy = stage(t.proof, t.partition, Stage::kWitnessCopy, t_wit, mine, worker);
 
     w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
     w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
@@ -320,7 +325,7 @@ struct Pipeline::Impl {
     const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(), w->c.span(),
                                                     res.synthesis_pool, throttle, plan.chunk_rows, &spmv_jobs);
     const Mark spmv_end = window_mark(synthesis_pool_counters);
-    rec.span(t.proof, t.partition, "spmv", spmv_start.t, spmv_end.t, "synth-pool",
+    rec.span(t.proof, t.partition, Stage::kSpmv, spmv_start.t, spmv_end.t, model::lane_worker(model::Lane::kSynthPool),
              spmv_jobs.counts(spmv_start.snap, spmv_end.snap));
     unified.release();
     const Mark t_spmv = mark(mine);
@@ -329,11 +334,11 @@ struct Pipeline::Impl {
     w->a_density = buffer<std::uint64_t>(words, "a_aux_density", from);
     w->b_density = buffer<std::uint64_t>(words, "b_aux_density", from);
     workloads::build_density(shape, w->a_density.span(), w->b_density.span());
-    const Mark end = stage(t.proof, t.partition, "density", t_spmv, mine, worker);
-    rec.event(end.t, "SYNTH_END", job,
+    const Mark end = stage(t.proof, t.partition, Stage::kDensity, t_spmv, mine, worker);
+    rec.event(end.t, Event::kSynthEnd, job,
               fmt::format("partition={},synth_ms={:.3f},yields={}", t.partition, ms_between(start.t, end.t),
                           stats.yields));
-    rec.span(t.proof, t.partition, "synthesis", start.t, end.t, worker);  // encloses the rows above
+    rec.span(t.proof, t.partition, Stage::kSynthesis, start.t, end.t, worker);  // encloses the rows above
     {
       std::lock_guard lock(state_mutex);
       totals.spmv_chunks += stats.chunks;
@@ -344,7 +349,7 @@ struct Pipeline::Impl {
   }
 
   void synthesis_worker(unsigned index) {
-    const std::string worker = fmt::format("synth-{}", index);
+    const std::string worker = model::lane_worker(model::Lane::kSynthWorker, std::to_string(index));
     pthread_setname_np(pthread_self(), worker.c_str());
     res.placer->on_thread_start(topology::PoolKind::kSynthesis, worker);
     const ThreadCounters mine(res.counters, res.tlb);
@@ -357,7 +362,7 @@ struct Pipeline::Impl {
         rec.event(q0.t, plan.queue_event, job_id(task->proof), fmt::format("partition={}", task->partition));
         // The permit (this thread) is held until the GPU queue takes the partition.
         if (!gpu_queue.push(std::move(work))) return;
-        stage(task->proof, task->partition, "queue_push", q0, mine, worker);
+        stage(task->proof, task->partition, Stage::kQueuePush, q0, mine, worker);
       } catch (...) {
         fail(std::current_exception());
         return;
@@ -378,7 +383,7 @@ struct Pipeline::Impl {
           &job->split.b_g2_tail_bases.region()}) {
       place(r->data(), r->bytes());
     }
-    stage(w.proof, w.partition, "split_alloc", t0, worker_counters, worker_label(gpu.device->index(), worker_id));
+    stage(w.proof, w.partition, Stage::kSplitAlloc, t0, worker_counters, model::gpu_worker(gpu.device->index(), worker_id));
     PrepJob* j = job.get();
     job->thread = std::thread([this, j, &w, &gpu, worker_id] {
       pthread_setname_np(pthread_self(), "prep");
@@ -398,18 +403,18 @@ struct Pipeline::Impl {
               const auto me = static_cast<unsigned>(res.groth16_pool.current_worker_index());
               prep_job.job_begin(me);
               p0 = window_mark(groth16_pool_counters);
-              rec.event(p0.t, "PREP_START", job_name, who);
+              rec.event(p0.t, Event::kPrepStart, job_name, who);
               workloads::prep_msm(plan.shape, res.srs, w.aux.span(), w.a_density.span(), w.b_density.span(),
                                   j->split, plan.prep_passes);
               p1 = window_mark(groth16_pool_counters);
               prep_job.job_end(me);
-              rec.event(p1.t, "PREP_END", job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
+              rec.event(p1.t, Event::kPrepEnd, job_name, fmt::format("{},prep_ms={:.3f}", who, ms_between(p0.t, p1.t)));
               prep_set = true;
               j->prep_done.set_value();  // from the pool worker: batch_add need not wait for this thread
             })
             .get();
-        rec.span(w.proof, w.partition, "prep_queue", q0, p0.t, "groth16");
-        rec.span(w.proof, w.partition, "prep_msm", p0.t, p1.t, "groth16", prep_job.counts(p0.snap, p1.snap));
+        rec.span(w.proof, w.partition, Stage::kPrepQueue, q0, p0.t, groth16_lane);
+        rec.span(w.proof, w.partition, Stage::kPrepMsm, p0.t, p1.t, groth16_lane, prep_job.counts(p0.snap, p1.snap));
       } catch (...) {
         if (!prep_set) j->prep_done.set_exception(std::current_exception());
         res.placer->on_thread_exit();
@@ -428,13 +433,13 @@ struct Pipeline::Impl {
         }
         const Mark b1 = window_mark(groth16_pool_counters);
         if (ran.last_tile_end == MsmTiming{}.last_tile_end) ran.first_tile_start = ran.last_tile_end = b0.t;  // no tile
-        rec.span(w.proof, w.partition, "b_g2_queue", b0.t, ran.first_tile_start, "groth16");
+        rec.span(w.proof, w.partition, Stage::kBG2Queue, b0.t, ran.first_tile_start, groth16_lane);
         // The counters of this b_g2's own tile jobs; the machine column's window is the whole call.
-        rec.span(w.proof, w.partition, "b_g2_msm", ran.first_tile_start, ran.last_tile_end, "groth16",
+        rec.span(w.proof, w.partition, Stage::kBG2Msm, ran.first_tile_start, ran.last_tile_end, groth16_lane,
                  b_g2_jobs.counts(b0.snap, b1.snap));
-        rec.event(ran.first_tile_start, "BG2_START", job_name,
+        rec.event(ran.first_tile_start, Event::kBG2Start, job_name,
                   fmt::format("{},threads={}", who, res.groth16_pool.size()));
-        rec.event(ran.last_tile_end, "BG2_END", job_name,
+        rec.event(ran.last_tile_end, Event::kBG2End, job_name,
                   fmt::format("{},b_g2_ms={:.3f}", who, ms_between(ran.first_tile_start, ran.last_tile_end)));
       } catch (...) {
         j->b_g2_error = std::current_exception();
@@ -446,7 +451,7 @@ struct Pipeline::Impl {
 
   void gpu_worker(unsigned device, unsigned index) {
     const unsigned worker_id = device * plan.gpu_workers_per_device + index;
-    const std::string worker = worker_label(device, index);
+    const std::string worker = model::gpu_worker(device, index);
     pthread_setname_np(pthread_self(), worker.c_str());
     workloads::GpuResources& gpu = *res.gpus[device];
     res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, worker);
@@ -465,36 +470,36 @@ struct Pipeline::Impl {
                          const std::string& worker, const CounterSource& mine) {
     const std::string job = job_id(w->proof);
     const std::string who = fmt::format("worker={},partition={}", worker_id, w->partition);
-    rec.event("GPU_PICKUP", job, who);
+    rec.event(Event::kGpuPickup, job, who);
     const auto gpu_start = Clock::now();
-    rec.event(gpu_start, "GPU_START", job, who);
+    rec.event(gpu_start, Event::kGpuStart, job, who);
 
     auto prep = start_prep(*w, gpu, worker_id, mine);
     std::future<void> prep_future = prep->prep_done.get_future();
     const Mark r0 = mark(mine);
     HostRegistrations registered(*gpu.device);
     for (const auto* arr : {&w->a, &w->b, &w->c}) registered.add(byte_span(*arr));
-    const Mark r1 = stage(w->proof, w->partition, "register", r0, mine, worker);
+    const Mark r1 = stage(w->proof, w->partition, Stage::kRegister, r0, mine, worker);
     {
       std::unique_lock lock(gpu.gpu_mutex);
-      const Mark l1 = stage(w->proof, w->partition, "lock_wait", r1, mine, worker);
+      const Mark l1 = stage(w->proof, w->partition, Stage::kLockWait, r1, mine, worker);
       const std::string dev = fmt::format("{},device={}", who, gpu.device->index());
-      rec.event(l1.t, "LOCK_ACQUIRED", job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1.t, l1.t)));
+      rec.event(l1.t, Event::kLockAcquired, job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1.t, l1.t)));
       const workloads::GpuPartitionInput input{w->a.span(), w->b.span(), w->c.span(), plan.shape.domain_size(),
                                                &prep->split};
       const workloads::GpuStageTimes t = gpu.device->prove_partition(
           input, [&] { prep_future.get(); },
-          [&](std::string_view stage, Clock::time_point s, Clock::time_point e) {
-            rec.span(w->proof, w->partition, std::string(stage), s, e, worker);
+          [&](Stage stage, Clock::time_point s, Clock::time_point e) {
+            rec.span(w->proof, w->partition, stage, s, e, worker);
           });
       // The device's clock (CUDA events on cuda), in the real prover's CUZK_TIMING key names.
-      rec.event("GPU_TIMING", job,
+      rec.event(Event::kGpuTiming, job,
                 fmt::format("{},upload_ms={:.3f},ntt_msm_h_ms={:.3f},batch_add_ms={:.3f},tail_msm_ms={:.3f},"
                             "gpu_total_ms={:.3f}",
                             dev, t.upload_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, t.gpu_total_ms));
       // The device's own stages above carry times only; this row carries the worker's counters for all.
-      const Mark l2 = stage(w->proof, w->partition, "lock_held", l1, mine, worker);
-      rec.event(l2.t, "LOCK_RELEASED", job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));
+      const Mark l2 = stage(w->proof, w->partition, Stage::kLockHeld, l1, mine, worker);
+      rec.event(l2.t, Event::kLockReleased, job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));
     }
     registered.release_all();
     if (plan.abc_release == AbcRelease::kGpuWorker) {
@@ -503,7 +508,7 @@ struct Pipeline::Impl {
       w->a.release();
       w->b.release();
       w->c.release();
-      stage(w->proof, w->partition, "free_abc", f0, mine, worker);
+      stage(w->proof, w->partition, Stage::kFreeAbc, f0, mine, worker);
     }
 
     FinalizeJob fj{std::move(w), std::move(prep), gpu_start, worker_id, {}};
@@ -515,7 +520,7 @@ struct Pipeline::Impl {
     // engine.max_finalizing the worker first waits for a place, so b_g2s in flight stay bounded.
     const Mark w0 = mark(mine);
     if (!finalize_places.acquire()) throw std::runtime_error("finalizer closed");
-    if (plan.max_finalizing > 0) stage(fj.work->proof, fj.work->partition, "finalize_wait", w0, mine, worker);
+    if (plan.max_finalizing > 0) stage(fj.work->proof, fj.work->partition, Stage::kFinalizeWait, w0, mine, worker);
     fj.queued = Clock::now();
     if (!finalize_queue.push(std::move(fj))) {
       // Closed by a failure elsewhere; the dropped job joined its prep thread.
@@ -527,9 +532,9 @@ struct Pipeline::Impl {
     PartitionWork& w = *fj.work;
     const Mark j0 = mark(mine);
     fj.prep->thread.join();
-    const auto j1 = stage(w.proof, w.partition, "b_g2_join", j0, mine, worker).t;
+    const auto j1 = stage(w.proof, w.partition, Stage::kBG2Join, j0, mine, worker).t;
     if (fj.prep->b_g2_error) std::rethrow_exception(fj.prep->b_g2_error);
-    rec.event(j1, "GPU_END", job_id(w.proof),
+    rec.event(j1, Event::kGpuEnd, job_id(w.proof),
               fmt::format("worker={},partition={},gpu_ms={:.3f}", fj.worker, w.partition, ms_between(fj.gpu_start, j1)));
     {
       std::lock_guard lock(state_mutex);
@@ -577,7 +582,7 @@ struct Pipeline::Impl {
     }
     if (proof_done) {
       const auto now = Clock::now();
-      rec.event(now, "PROOF_END", job_id(proof),
+      rec.event(now, Event::kProofEnd, job_id(proof),
                 fmt::format("proof_ms={:.3f}", ms_between(proof_start[static_cast<std::size_t>(proof)], now)));
       progress.proofs_done.fetch_add(1);
       proof_gate.release();
@@ -586,14 +591,14 @@ struct Pipeline::Impl {
   }
 
   void finalizer() {
-    pthread_setname_np(pthread_self(), "finalizer");
-    res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, "finalizer");
+    pthread_setname_np(pthread_self(), finalizer_lane.c_str());
+    res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, finalizer_lane);
     const ThreadCounters mine(res.counters, res.tlb);
     while (auto job = finalize_queue.pop()) {
       // In the finalizer's queue: the handed-over partitions wait here for the one finalizer.
-      rec.span(job->work->proof, job->work->partition, "finalize_queue", job->queued, Clock::now(), "finalizer");
+      rec.span(job->work->proof, job->work->partition, Stage::kFinalizeQueue, job->queued, Clock::now(), finalizer_lane);
       try {
-        finalize(std::move(*job), "finalizer", mine);
+        finalize(std::move(*job), finalizer_lane, mine);
       } catch (...) {
         fail(std::current_exception());
       }
@@ -620,7 +625,7 @@ struct Pipeline::Impl {
     for (unsigned p = 0; p < plan.proofs && !is_aborted(); ++p) {
       if (!proof_gate.acquire()) break;
       proof_start[p] = Clock::now();
-      rec.event(proof_start[p], "PROOF_START", job_id(static_cast<int>(p)), fmt::format("partitions={}", plan.partitions));
+      rec.event(proof_start[p], Event::kProofStart, job_id(static_cast<int>(p)), fmt::format("partitions={}", plan.partitions));
       for (unsigned k = 0; k < plan.partitions; ++k) {
         if (!synth_queue.push({static_cast<int>(p), static_cast<int>(k)})) break;
       }

@@ -10,6 +10,7 @@
 
 #include "harness/config/toggles.hpp"
 #include "harness/engine/memory_estimate.hpp"
+#include "model/events.hpp"
 #include "workloads/memory/syscall_error.hpp"
 
 namespace zkc::harness {
@@ -249,7 +250,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.membw_throttle = cfg.get_bool("interventions.membw_throttle");
   p.throttle_flag =
       cfg.get_string("interventions.throttle_flag") == "counted" ? ThrottleFlag::kCounted : ThrottleFlag::kGlobal;
-  p.queue_event = cfg.get_string("engine.queue_event");
+  p.queue_event = model::find_event(cfg.get_string("engine.queue_event")).value_or(model::Event::kChanSend);
   p.abc_release =
       cfg.get_string("engine.abc_release") == "gpu_worker" ? AbcRelease::kGpuWorker : AbcRelease::kDeallocThread;
   p.throttle_check_chunks = static_cast<std::size_t>(cfg.get_int("interventions.throttle_check_chunks"));

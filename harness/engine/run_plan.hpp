@@ -3,6 +3,8 @@
 // how each automatic value was chosen is kept in `resolved` so config.toml can say it.
 #pragma once
 
+#include "model/events.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -92,7 +94,7 @@ struct RunPlan {
   bool membw_throttle = false;     // I3
   ThrottleFlag throttle_flag = ThrottleFlag::kGlobal;
   AbcRelease abc_release = AbcRelease::kDeallocThread;
-  std::string queue_event = "CHAN_SEND";  // the timeline's name for a partition entering the GPU queue
+  model::Event queue_event = model::Event::kChanSend;  // a partition entering the GPU queue
   std::size_t throttle_check_chunks = 64;
   FinalizeMode finalize = FinalizeMode::kInline;
   unsigned max_finalizing = 0;  // split finalize: partitions handed over and not yet finalized; 0 = unbounded

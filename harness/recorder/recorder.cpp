@@ -7,22 +7,22 @@
 
 namespace zkc::harness {
 
-void Recorder::event(Clock::time_point at, std::string ev, std::string job, std::string detail) {
-  analysis::TimelineEvent e{offset_ms(at), std::move(ev), std::move(job), std::move(detail)};
+void Recorder::event(Clock::time_point at, model::Event ev, std::string job, std::string detail) {
+  model::TimelineEvent e{offset_ms(at), std::string(model::name(ev)), std::move(job), std::move(detail)};
   std::lock_guard lock(mutex_);
   events_.push_back(std::move(e));
 }
 
-void Recorder::span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
+void Recorder::span(int proof, int partition, model::Stage stage, Clock::time_point start, Clock::time_point end,
                     std::string worker, SpanCounters counters) {
-  StageSpan s{proof,    partition, std::move(stage), offset_ms(start), offset_ms(end), gettid(), std::move(worker),
+  StageSpan s{proof,    partition, std::string(model::name(stage)), offset_ms(start), offset_ms(end), gettid(), std::move(worker),
               std::move(counters.deltas), counters.machine_begin, counters.machine_end};
   std::lock_guard lock(mutex_);
   spans_.push_back(std::move(s));
 }
 
-std::vector<analysis::TimelineEvent> Recorder::events() const {
-  std::vector<analysis::TimelineEvent> out;
+std::vector<model::TimelineEvent> Recorder::events() const {
+  std::vector<model::TimelineEvent> out;
   {
     std::lock_guard lock(mutex_);
     out = events_;

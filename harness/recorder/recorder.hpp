@@ -1,5 +1,5 @@
 // Recorder: collects what a run did, as it happens, from every thread: the timeline events (the real
-// prover's TIMELINE format, see analysis/timeline/timeline_event.hpp) and one span per stage of each
+// prover's TIMELINE format, see model/timeline_event.hpp) and one span per stage of each
 // partition. Offsets are milliseconds since the run's clock started (after set-up). Thread-safe; the
 // cost is one short mutex hold per event, a few dozen per partition.
 #pragma once
@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/events.hpp"
+#include "model/stages.hpp"
+#include "model/timeline_event.hpp"
 
 namespace zkc::harness {
 
@@ -55,22 +57,23 @@ class Recorder {
   }
   double now_ms() const { return offset_ms(Clock::now()); }
 
-  void event(Clock::time_point at, std::string event, std::string job_id, std::string detail);
-  void event(std::string ev, std::string job_id, std::string detail) {
-    event(Clock::now(), std::move(ev), std::move(job_id), std::move(detail));
+  // Events and stages by their model handles: an undeclared one does not compile.
+  void event(Clock::time_point at, model::Event event, std::string job_id, std::string detail);
+  void event(model::Event ev, std::string job_id, std::string detail) {
+    event(Clock::now(), ev, std::move(job_id), std::move(detail));
   }
   // Records a span run by the calling thread (its tid is filled in).
-  void span(int proof, int partition, std::string stage, Clock::time_point start, Clock::time_point end,
+  void span(int proof, int partition, model::Stage stage, Clock::time_point start, Clock::time_point end,
             std::string worker, SpanCounters counters = {});
 
   // Copies, sorted by offset (events) or start (spans), ties in recording order.
-  std::vector<analysis::TimelineEvent> events() const;
+  std::vector<model::TimelineEvent> events() const;
   std::vector<StageSpan> spans() const;
 
  private:
   Clock::time_point origin_;
   mutable std::mutex mutex_;
-  std::vector<analysis::TimelineEvent> events_;
+  std::vector<model::TimelineEvent> events_;
   std::vector<StageSpan> spans_;
 };
 

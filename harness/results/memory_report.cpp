@@ -3,7 +3,7 @@
 #include <limits>
 #include <string>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 #include "harness/system/proc_readers.hpp"
 
 namespace zkc::harness {

@@ -3,7 +3,7 @@
 #include <limits>
 #include <string>
 
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 
 namespace zkc::harness {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
-#include "analysis/report/run_data.hpp"
+#include "model/run_data.hpp"
 
 namespace zkc::harness {
 

@@ -8,6 +8,7 @@
 
 #include "harness/results/csv.hpp"
 #include "harness/results/text_file.hpp"
+#include "model/metric_catalog.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -79,8 +80,10 @@ std::string format_summary_table(const analysis::RunMetrics& m, const std::vecto
   line("partitions completed", fmt::format("{}", m.partitions_completed), "");
   line("avg prove", fmt::format("{:.3f}", m.avg_prove_s), "s");
   line("avg GPU/partition", fmt::format("{:.3f}", m.avg_gpu_per_partition_s), "s");
-  line("GPU util", fmt::format("{:.1f}", m.gpu_util * 100.0), "%");
-  line("GPU lock util", fmt::format("{:.1f}", m.lock_util * 100.0), "%");
+  for (const auto& [name, value] : {std::pair{"gpu_util", m.gpu_util}, std::pair{"lock_util", m.lock_util}}) {
+    const model::Shown shown = model::shown(name, value);  // fractions as percent, by the catalog's unit
+    line(model::metric_title(name), fmt::format("{:.1f}", shown.value), shown.unit);
+  }
   line("GPU idle gaps", fmt::format("{}", m.idle_gaps.count), "");
   line("  total", fmt::format("{:.1f}", m.idle_gaps.total_ms), "ms");
   line("  longest", fmt::format("{:.1f}", m.idle_gaps.longest_ms), "ms");
@@ -88,17 +91,15 @@ std::string format_summary_table(const analysis::RunMetrics& m, const std::vecto
        fmt::format("(cpp {}, rust {})", m.max_concurrent_dealloc_cpp, m.max_concurrent_dealloc_rust));
   line("throttle yields", fmt::format("{}", m.throttle_yields), "");
 
-  const std::pair<const char*, const analysis::Distribution*> distributions[] = {
-      {"synthesis", &m.synthesis_ms}, {"GPU queue wait", &m.queue_wait_ms}, {"GPU lock wait", &m.lock_wait_ms},
-      {"prep_msm", &m.prep_msm_ms},   {"b_g2_msm", &m.b_g2_msm_ms},         {"dealloc", &m.dealloc_ms},
-  };
   out += rule(width);
   fmt::format_to(std::back_inserter(out), "{:<18}{:>8}{:>12}{:>12}{:>12}{:>12}\n", "Stage (ms)", "count", "mean", "p50",
                  "p95", "max");
   out += rule(width);
-  for (const auto& [name, d] : distributions) {
-    fmt::format_to(std::back_inserter(out), "{:<18}{:>8}{:>12.1f}{:>12.1f}{:>12.1f}{:>12.1f}\n", name, d->count, d->mean,
-                   d->p50, d->p95, d->max);
+  for (const model::DistributionInfo& info : model::distributions()) {
+    if (!info.summary_table) continue;
+    const model::Distribution& d = m.*info.field;
+    fmt::format_to(std::back_inserter(out), "{:<18}{:>8}{:>12.1f}{:>12.1f}{:>12.1f}{:>12.1f}\n", info.title, d.count, d.mean,
+                   d.p50, d.p95, d.max);
   }
 
   if (!extra.empty()) {

@@ -201,7 +201,7 @@ GpuStageTimes CudaGpu::prove_partition(const GpuPartitionInput& input, const std
   cuda::Stream stream(params_.index);
   // Stage boundaries on the device clock.
   cuda::Event upload_start, upload_end, h_end, batch_start, batch_end, tail_start, tail_end;
-  auto report = [&on_stage](std::string_view stage, SteadyTime start) {
+  auto report = [&on_stage](model::Stage stage, SteadyTime start) {
     const SteadyTime end = Clock::now();
     if (on_stage) on_stage(stage, start, end);
     return end;
@@ -223,7 +223,7 @@ GpuStageTimes CudaGpu::prove_partition(const GpuPartitionInput& input, const std
       }
       upload_end.record(stream);
       upload_end.synchronize();
-      const SteadyTime t1 = report("upload", t0);
+      const SteadyTime t1 = report(model::Stage::kUpload, t0);
 
       // ntt_msm_h: evaluations -> coefficients -> coset evaluations; h = (a b - c) / Z there; back to
       // coefficients; then the H MSM over h's first min(n - 1, |H|) coefficients (deg h <= n - 2).
@@ -242,14 +242,14 @@ GpuStageTimes CudaGpu::prove_partition(const GpuPartitionInput& input, const std
       result.h = chunked_msm("d_h_msm", srs.h().first(h_count), {}, h_scalars, stream);
       h_end.record(stream);
       h_end.synchronize();
-      report("ntt_msm_h", t1);
+      report(model::Stage::kNttMsmH, t1);
     }  // d_abc is freed (stream-ordered) before prep is waited for, as in the real prover
     // The pool hands freed blocks back at a synchronization, so later free-memory checks see them.
     stream.synchronize();
 
     const SteadyTime p0 = Clock::now();
     if (wait_for_prep) wait_for_prep();
-    report("prep_wait", p0);
+    report(model::Stage::kPrepWait, p0);
     // Only now may the split vectors be read: prep_msm has filled them.
     const SplitVectors& split = *input.split;
     check_split(split);
@@ -263,7 +263,7 @@ GpuStageTimes CudaGpu::prove_partition(const GpuPartitionInput& input, const std
                                       stream);
     batch_end.record(stream);
     batch_end.synchronize();
-    const SteadyTime b1 = report("batch_add", b0);
+    const SteadyTime b1 = report(model::Stage::kBatchAdd, b0);
 
     // tail_msm: the A and B_G1 tails prep_msm copied out (B_G2's runs on the CPU, b_g2_msm).
     tail_start.record(stream);
@@ -275,7 +275,7 @@ GpuStageTimes CudaGpu::prove_partition(const GpuPartitionInput& input, const std
                     std::span<const Scalar256>(split.b_tail_scalars.data(), split.b_tail_count), nullptr, stream);
     tail_end.record(stream);
     tail_end.synchronize();
-    report("tail_msm", b1);
+    report(model::Stage::kTailMsm, b1);
   });
   if (params_.trim_after_partition) cuda::trim_mem_pool(params_.index);
 

@@ -3,6 +3,8 @@
 // prove_partition under it, unregister_host after it.
 #pragma once
 
+#include "model/stages.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +37,7 @@ struct GpuStageTimes {
   double gpu_total_ms = 0;
 };
 // Reports one device stage ("upload", "ntt_msm_h", "prep_wait", "batch_add", "tail_msm") as it ends.
-using StageCallback = std::function<void(std::string_view stage, SteadyTime start, SteadyTime end)>;
+using StageCallback = std::function<void(model::Stage stage, SteadyTime start, SteadyTime end)>;
 
 class GpuDevice {
  public:

@@ -162,7 +162,7 @@ GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std:
                                       const StageCallback& on_stage) {
   check_input(input);
   // Returns the stage's ms.
-  auto run_stage = [&on_stage](std::string_view name, const auto& body) {
+  auto run_stage = [&on_stage](model::Stage name, const auto& body) {
     const SteadyTime start = Clock::now();
     body();
     const SteadyTime end = Clock::now();
@@ -174,15 +174,15 @@ GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std:
   StagingWriter staging(staging_.span());
 
   DeviceAllocation d_abc(vram_, "d_abc", 3 * input.domain_size * sizeof(Fr));
-  times.upload_ms = run_stage("upload", [&] {
+  times.upload_ms = run_stage(model::Stage::kUpload, [&] {
     staging.copy(input.a.data(), input.a.size());
     staging.copy(input.b.data(), input.b.size());
     staging.copy(input.c.data(), input.c.size());
   });
-  times.ntt_msm_h_ms = run_stage("ntt_msm_h", [&] { model_kernel(params_.ntt_msm_h_ms); });
+  times.ntt_msm_h_ms = run_stage(model::Stage::kNttMsmH, [&] { model_kernel(params_.ntt_msm_h_ms); });
   d_abc.release();
 
-  run_stage("prep_wait", [&] {
+  run_stage(model::Stage::kPrepWait, [&] {
     if (wait_for_prep) wait_for_prep();
   });
   // Only now may the split vectors be read: prep_msm has filled them.
@@ -190,14 +190,14 @@ GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std:
   check_split(split);
 
   DeviceAllocation d_batch(vram_, "d_batch", split.one_bits.bytes() + split.tail_bits.bytes());
-  times.batch_add_ms = run_stage("batch_add", [&] {
+  times.batch_add_ms = run_stage(model::Stage::kBatchAdd, [&] {
     staging.copy(split.one_bits.data(), split.one_bits.size());
     staging.copy(split.tail_bits.data(), split.tail_bits.size());
     model_kernel(params_.batch_add_ms);
   });
 
   DeviceAllocation d_tail(vram_, "d_tail", tail_device_bytes(split));
-  times.tail_msm_ms = run_stage("tail_msm", [&] {
+  times.tail_msm_ms = run_stage(model::Stage::kTailMsm, [&] {
     staging.copy(split.a_tail_scalars.data(), split.a_tail_count);
     staging.copy(split.a_tail_bases.data(), split.a_tail_count);
     staging.copy(split.b_tail_scalars.data(), split.b_tail_count);

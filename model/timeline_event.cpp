@@ -1,11 +1,11 @@
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/timeline_event.hpp"
 
 #include <fmt/format.h>
 
 #include <charconv>
 #include <cmath>
 
-namespace zkc::analysis {
+namespace zkc::model {
 
 bool valid_offset_ms(double ms) { return std::isfinite(ms) && ms >= 0 && ms <= kMaxOffsetMs; }
 
@@ -45,4 +45,4 @@ std::optional<double> detail_number(std::string_view detail, std::string_view ke
   return out;
 }
 
-}  // namespace zkc::analysis
+}  // namespace zkc::model

@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-namespace zkc::analysis {
+namespace zkc::model {
 
 struct TimelineEvent {
   double offset_ms = 0;
@@ -57,4 +57,8 @@ std::optional<std::string_view> detail_value(std::string_view detail, std::strin
 // The same, parsed as a number; nullopt when absent or not a number.
 std::optional<double> detail_number(std::string_view detail, std::string_view key);
 
+}  // namespace zkc::model
+
+namespace zkc::analysis {
+using namespace zkc::model;
 }  // namespace zkc::analysis

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "analysis/metrics/run_metrics.hpp"
-#include "analysis/timeline/timeline_event.hpp"
+#include "model/run_metrics.hpp"
+#include "model/timeline_event.hpp"
 
-namespace zkc::analysis {
+namespace zkc::model {
 
 // One stage span (a row of stages.csv): what ran, when, on which lane.
 struct StageRow {
@@ -44,4 +44,8 @@ struct RunData {
   std::vector<std::string> notes;       // availability notes for the report (counters missing and why)
 };
 
+}  // namespace zkc::model
+
+namespace zkc::analysis {
+using namespace zkc::model;
 }  // namespace zkc::analysis

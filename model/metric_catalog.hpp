@@ -9,15 +9,16 @@
 // balance fit's numbers, harness/balance) and "cuzk_<key>_mean" (CUZK_TIMING keys of a prover log).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "analysis/metrics/run_metrics.hpp"
+#include "model/run_metrics.hpp"
 
-namespace zkc::analysis {
+namespace zkc::model {
 
 enum MetricGroup : std::uint32_t {
   kGroupNone = 0,
@@ -45,6 +46,22 @@ struct MetricInfo {
   bool prefix = false;  // a family: `name` is the prefix of names made at run time
 };
 
+// The distributions of a run's durations (RunMetrics members), each summarized as five rows
+// <name>_count, _mean, _p50, _p95, _max (kDistributionStats).
+struct DistributionInfo {
+  std::string_view name;   // "synthesis_ms"
+  std::string_view title;  // "synthesis"
+  Distribution RunMetrics::*field;
+  std::uint32_t p50_groups = kGroupNone;
+  bool summary_table = false;  // a row of the terminal summary's stage table
+};
+std::span<const DistributionInfo> distributions();
+inline constexpr std::string_view kDistributionStats[] = {"count", "mean", "p50", "p95", "max"};
+// A distribution's statistics in kDistributionStats' order.
+inline std::array<double, 5> distribution_stats(const Distribution& d) {
+  return {static_cast<double>(d.count), d.mean, d.p50, d.p95, d.max};
+}
+
 // Every declared metric, in the order summaries list them.
 std::span<const MetricInfo> metric_catalog();
 // The entry for `name` (exact, else a prefix family); nullptr when undeclared.
@@ -55,7 +72,19 @@ std::vector<std::string> metrics_in(std::uint32_t group);
 MetricRow metric_row(std::string_view name, double value);
 // The catalog's title, or the name itself when undeclared.
 std::string metric_title(std::string_view name);
+// A value as people read it, by its catalog unit: a fraction as percent (0.634 -> 63.4 "%"),
+// anything else as it is.
+struct Shown {
+  double value = 0;
+  std::string unit;
+};
+Shown shown(std::string_view name, double value);
+
 // Milliseconds per unit of a duration metric (1 for "ms", 1000 for "s"); 0 when not a duration.
 double metric_to_ms(std::string_view name);
 
+}  // namespace zkc::model
+
+namespace zkc::analysis {
+using namespace zkc::model;
 }  // namespace zkc::analysis

@@ -1,20 +1,29 @@
-#include "analysis/metrics/metric_catalog.hpp"
+#include "model/metric_catalog.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace zkc::analysis {
+namespace zkc::model {
 namespace {
 
 constexpr std::uint32_t kPri = kGroupPrimary, kCmp = kGroupCompared, kRep = kGroupReport, kCnt = kGroupCounters, kStg = kGroupStage,
                         kMech = kGroupMechanism, kMem = kGroupMemory;
 
-struct Dist {
-  const char* name;   // "synthesis_ms": rows <name>_count, _mean, _p50, _p95, _max
-  const char* title;  // "synthesis"
-  std::uint32_t p50_groups;
+using RM = RunMetrics;
+constexpr DistributionInfo kDistributions[] = {
+    {"synthesis_ms", "synthesis", &RM::synthesis_ms, kCmp | kRep | kStg | kMech, true},
+    {"queue_wait_ms", "GPU queue wait", &RM::queue_wait_ms, 0, true},
+    {"lock_wait_ms", "GPU lock wait", &RM::lock_wait_ms, 0, true},
+    {"prep_msm_ms", "prep_msm", &RM::prep_msm_ms, kCmp | kRep | kStg, true},
+    {"b_g2_msm_ms", "b_g2_msm", &RM::b_g2_msm_ms, kCmp | kRep | kStg, true},
+    {"dealloc_ms", "dealloc", &RM::dealloc_ms, 0, true},
+    {"ntt_msm_h_ms", "ntt_msm_h", &RM::ntt_msm_h_ms, 0},
+    {"batch_add_ms", "batch_add", &RM::batch_add_ms, 0},
+    {"tail_msm_ms", "tail_msm", &RM::tail_msm_ms, 0},
+    {"gpu_total_ms", "gpu_total", &RM::gpu_total_ms, 0},
+    {"post_lock_ms", "post-lock wait", &RM::post_lock_ms, 0},
 };
 
 std::vector<MetricInfo> build() {
@@ -34,26 +43,13 @@ std::vector<MetricInfo> build() {
       {"idle_gap_total_ms", "ms", "GPU idle total", 0},
       {"idle_gap_longest_ms", "ms", "longest GPU idle", 0},
   };
-  const Dist distributions[] = {
-      {"synthesis_ms", "synthesis", kCmp | kRep | kStg | kMech},
-      {"queue_wait_ms", "GPU queue wait", 0},
-      {"lock_wait_ms", "GPU lock wait", 0},
-      {"prep_msm_ms", "prep_msm", kCmp | kRep | kStg},
-      {"b_g2_msm_ms", "b_g2_msm", kCmp | kRep | kStg},
-      {"dealloc_ms", "dealloc", 0},
-      {"ntt_msm_h_ms", "ntt_msm_h", 0},
-      {"batch_add_ms", "batch_add", 0},
-      {"tail_msm_ms", "tail_msm", 0},
-      {"gpu_total_ms", "gpu_total", 0},
-      {"post_lock_ms", "post-lock wait", 0},
-  };
-  for (const Dist& d : distributions) {
-    const std::string n = d.name;
-    c.push_back({n + "_count", "count", fmt::format("{} count", d.title), 0});
-    c.push_back({n + "_mean", "ms", fmt::format("{} (mean)", d.title), 0});
-    c.push_back({n + "_p50", "ms", fmt::format("{} (p50)", d.title), d.p50_groups});
-    c.push_back({n + "_p95", "ms", fmt::format("{} (p95)", d.title), 0});
-    c.push_back({n + "_max", "ms", fmt::format("{} (max)", d.title), 0});
+  for (const DistributionInfo& d : kDistributions) {
+    for (const std::string_view stat : kDistributionStats) {
+      const bool count = stat == kDistributionStats[0];
+      c.push_back({fmt::format("{}_{}", d.name, stat), count ? "count" : "ms",
+                   count ? fmt::format("{} count", d.title) : fmt::format("{} ({})", d.title, stat),
+                   stat == kDistributionStats[2] ? d.p50_groups : 0});
+    }
   }
   const MetricInfo rest[] = {
       {"max_concurrent_dealloc", "count", "max concurrent dealloc", 0},
@@ -113,6 +109,8 @@ const std::vector<MetricInfo>& catalog() {
 
 }  // namespace
 
+std::span<const DistributionInfo> distributions() { return kDistributions; }
+
 std::span<const MetricInfo> metric_catalog() { return catalog(); }
 
 const MetricInfo* find_metric(std::string_view name) {
@@ -147,4 +145,10 @@ double metric_to_ms(std::string_view name) {
   return m->unit == "ms" ? 1.0 : m->unit == "s" ? 1000.0 : 0.0;
 }
 
-}  // namespace zkc::analysis
+Shown shown(std::string_view name, double value) {
+  const MetricInfo* info = find_metric(name);
+  if (info != nullptr && info->unit == "fraction") return {100.0 * value, "%"};
+  return {value, info != nullptr ? info->unit : ""};
+}
+
+}  // namespace zkc::model
