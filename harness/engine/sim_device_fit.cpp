@@ -50,7 +50,9 @@ void check_sim_device_fits(const SimDeviceInputs& in, double scale) {
       return false;
     }
   };
-  if (fits(scale)) return;
+  // A device too small at full scale too is the profile's choice (gpu.vram_gib), and the run fails
+  // with the real OOM message as the real device would; only the scale's own rounding is refused here.
+  if (fits(scale) || !fits(1.0)) return;
   // The smallest scale from which every larger one fits, on a grid of 20 steps per decade.
   double smallest = 1;
   for (int k = 0; k <= 20 * 9; ++k) {

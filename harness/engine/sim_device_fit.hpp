@@ -22,7 +22,8 @@ std::uint64_t sim_vram_bytes(const SimDeviceInputs& in, double scale);
 // A generous estimate of one partition's largest device allocation set: d_abc, or d_batch + d_tail
 // (the tails' expected size plus four standard deviations).
 std::uint64_t sim_partition_bytes(const SimDeviceInputs& in, double scale);
-// Throws config::ConfigError when sim_partition_bytes exceeds sim_vram_bytes at `scale`.
+// Throws config::ConfigError when sim_partition_bytes exceeds sim_vram_bytes at `scale` but not at full
+// scale (a gpu.vram_gib too small at every scale is left to the run: it fails as the real device does).
 void check_sim_device_fits(const SimDeviceInputs& in, double scale);
 
 }  // namespace zkc::harness
