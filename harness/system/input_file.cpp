@@ -2,10 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
-
-#include "harness/system/errno_text.hpp"
-
 namespace zkc::harness {
 namespace {
 
@@ -22,7 +18,7 @@ const char* kind_of(mode_t mode) {
 
 std::string input_file_problem(const std::filesystem::path& path) {
   struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) return "cannot read it: " + errno_text(errno);
+  if (::stat(path.c_str(), &st) != 0) return "";  // the caller's open names the errno, as before
   if (S_ISREG(st.st_mode)) return "";
   return std::string("not a regular file (") + kind_of(st.st_mode) +
          "); accepted: a regular file (save a stream to a file first)";

@@ -7,8 +7,9 @@
 
 namespace zkc::harness {
 
-// "" when `path` is a regular file (after links); else why not, for "<path>: <why>": "not a regular file
-// (a character device); accepted: a regular file", or the errno text when it cannot be examined.
+// "" when `path` is a regular file (after links) or cannot be examined (the caller's own open then
+// reports the errno); else why not, for "<path>: <why>": "not a regular file (a character device);
+// accepted: a regular file (...)".
 std::string input_file_problem(const std::filesystem::path& path);
 
 }  // namespace zkc::harness
