@@ -392,17 +392,21 @@ RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_
       std::string key = e->job_id;
       key += '\x1f';
       key += detail_value(e->detail, "partition").value_or("");
-      auto& queue = open[{k, std::move(key)}];
+      const auto slot = open.try_emplace({k, std::move(key)}).first;
+      auto& queue = slot->second;
       if (is_start) {
         queue.push_back({e->offset_ms, std::string(detail_value(e->detail, "worker").value_or(""))});
         break;
       }
       if (queue.empty()) {
         ++unmatched_ends[kind.end];
+        open.erase(slot);
         break;
       }
       const Open start = std::move(queue.front());
       queue.pop_front();
+      // A closed pair's queue goes at once: a long log holds only what is in flight, not a deque per pair.
+      if (queue.empty()) open.erase(slot);
       StageRow row;
       row.proof = proof_of.at(e->job_id);
       row.partition = partition_of(*e).value_or(-1);
