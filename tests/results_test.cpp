@@ -230,11 +230,13 @@ TEST(TextFile, ReplacesWholeAndLeavesNoTemporary) {
   EXPECT_EQ(read_text_file(f), "new content");
   EXPECT_TRUE(hidden_entries(tmp.path()).empty());
   EXPECT_EQ(fs::status(f).permissions() & fs::perms::others_read, fs::perms::others_read);
-  // A link is followed: its target is replaced, the link stays a link.
+  // A link to a regular file is replaced, never written through (issue 29 row 16: a planted link in a
+  // shared results folder must not overwrite its target).
   fs::create_symlink(f, tmp.path() / "link.html");
   write_text_file(tmp.path() / "link.html", "via link");
-  EXPECT_TRUE(fs::is_symlink(tmp.path() / "link.html"));
-  EXPECT_EQ(read_text_file(f), "via link");
+  EXPECT_FALSE(fs::is_symlink(tmp.path() / "link.html"));
+  EXPECT_EQ(read_text_file(tmp.path() / "link.html"), "via link");
+  EXPECT_EQ(read_text_file(f), "new content");
   // Not a regular file: written in place (there is nothing to rename over /dev/null).
   EXPECT_NO_THROW(write_text_file("/dev/null", "discarded"));
   fs::create_symlink("/dev/null", tmp.path() / "out");  // as /dev/stdout links to a pipe or a terminal

@@ -288,6 +288,11 @@ TEST_F(ShardCommands, BadShardAndSlurmOptionsAreUsageErrors) {
   auto r = run_zkcontend(sweep(res + " --shard 0/3"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--shard '0/3': accepted: K/N"), std::string::npos) << r.output;
+  // Issue 29 row 4: an empty --shard (an unset $SHARD in a job array) is refused, not "every run".
+  r = run_zkcontend(sweep(res + " --shard ''"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--shard is empty"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(tmp_.path() / "r" / "s")) << "an empty --shard started runs";
   r = run_zkcontend(sweep(res + " --shard 1/3 --collect"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   r = run_zkcontend(sweep("--slurm 3"));

@@ -11,11 +11,13 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "analysis/csv/csv.hpp"
@@ -25,6 +27,9 @@ namespace {
 
 constexpr std::string_view kTimelineMarker = "TIMELINE,";
 constexpr std::string_view kTimingMarker = "CUZK_TIMING:";
+// The longest line kept whole (a real one is under 200 bytes): a file of garbage without newlines is
+// read through, never held.
+constexpr std::size_t kMaxLineBytes = 1 << 20;
 constexpr std::string_view kTimelineFormat = "TIMELINE,{offset_ms},{event},{job_id},{detail}";
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
@@ -60,10 +65,38 @@ std::string quoted(std::string_view s) {
   return fmt::format("\"{}...\" ({} characters)", s.substr(0, kMax), s.size());
 }
 
+// What a parse carries from line to line.
+struct ParseState {
+  ProverLog out;
+  bool timeline_csv = false;  // the file is a run's timeline.csv: its first line is the header
+  std::unordered_map<std::uint64_t, std::size_t> seen;  // repeat key -> the line of its first event
+  std::string carry;          // a line cut by a read's end, completed by the next read
+};
+
+// Events that happen once per (job, partition) or per job carry the partition or are PROOF_*; the
+// same event, job and detail again is a repeat (a log written twice, two runs in one file). Other
+// events (no partition) may legitimately repeat and are never dropped.
+bool is_repeat(std::string_view event, std::string_view job, std::string_view detail, std::size_t line,
+               ParseState& st) {
+  if (!event.starts_with("PROOF_") && !detail_value(detail, "partition")) return false;
+  std::string key;
+  key.reserve(event.size() + job.size() + detail.size() + 2);
+  key.append(event).append(1, '\x1f').append(job).append(1, '\x1f').append(detail);
+  const auto [it, fresh] = st.seen.try_emplace(std::hash<std::string>{}(key), line);
+  if (fresh) return false;
+  ProverLog& out = st.out;
+  if (out.repeated_events++ == 0) {
+    out.repeated_example = fmt::format("{} {} {} (line {} repeats line {})", event, job, detail, line, it->second);
+    out.repeated_first_line = line;
+  }
+  return true;
+}
+
 // The four fields of one event, from a TIMELINE line or a timeline.csv record: checked, then kept as
 // an event or reported as an issue.
 void add_event(std::string_view offset_text, std::string_view event, std::string_view job, std::string_view detail,
-               std::size_t line, ProverLog& out) {
+               std::size_t line, ParseState& st) {
+  ProverLog& out = st.out;
   const auto issue = [&](std::string message) {
     out.issues.push_back({line, LogIssueKind::timeline, std::move(message)});
   };
@@ -92,6 +125,15 @@ void add_event(std::string_view offset_text, std::string_view event, std::string
                       event, why));
     return;
   }
+  // A partition index no proof can have (--partitions accepts at most kMaxPartitions) is a torn or
+  // foreign line: one such line would otherwise make every proof "incomplete" (0 proofs counted).
+  if (const auto p = detail_number(detail, "partition"); p && *p >= static_cast<double>(kMaxPartitions)) {
+    issue(fmt::format("TIMELINE {} partition={}: above {} (at most {} partitions per proof, as --partitions "
+                      "accepts); line left out",
+                      event, *detail_value(detail, "partition"), kMaxPartitions - 1, kMaxPartitions));
+    return;
+  }
+  if (is_repeat(event, job, detail, line, st)) return;
   out.events.push_back({*offset, std::string(event), std::string(job), std::string(detail)});
 }
 
@@ -111,7 +153,8 @@ std::optional<std::vector<std::string>> csv_line(std::string_view text, std::str
   return std::nullopt;
 }
 
-void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
+void parse_timeline(std::string_view rest, std::size_t line, ParseState& st) {
+  ProverLog& out = st.out;
   // offset, event, job id, then the detail: everything after the third comma here.
   std::string_view fields[3];
   for (std::size_t i = 0; i < 3; ++i) {
@@ -139,11 +182,12 @@ void parse_timeline(std::string_view rest, std::size_t line, ProverLog& out) {
     }
     detail = f->front();
   }
-  add_event(fields[0], fields[1], fields[2], detail, line, out);
+  add_event(fields[0], fields[1], fields[2], detail, line, st);
 }
 
 // A record of a run's own timeline.csv (after its header): offset_ms,event,job_id,detail as RFC 4180.
-void parse_csv_record(std::string_view text, std::size_t line, ProverLog& out) {
+void parse_csv_record(std::string_view text, std::size_t line, ParseState& st) {
+  ProverLog& out = st.out;
   std::string why;
   const auto f = csv_line(text, &why);
   if (!f) {
@@ -156,7 +200,7 @@ void parse_csv_record(std::string_view text, std::size_t line, ProverLog& out) {
                                       kTimelineCsvHeader)});
     return;
   }
-  add_event((*f)[0], (*f)[1], (*f)[2], (*f)[3], line, out);
+  add_event((*f)[0], (*f)[1], (*f)[2], (*f)[3], line, st);
 }
 
 void parse_timing(std::string_view rest, std::size_t line, ProverLog& out) {
@@ -195,62 +239,96 @@ std::optional<int> partition_of(const TimelineEvent& e) {
   return static_cast<int>(*n);
 }
 
-}  // namespace
+// One line of the log (without its newline).
+void parse_line(std::string_view line, ParseState& st) {
+  ProverLog& out = st.out;
+  const std::size_t number = ++out.lines;
+  // Trailing blanks and "\r" are never part of a field (a detail or a timing value).
+  line = trim_right(line);
+  if (number == 1 && line == kTimelineCsvHeader) {
+    st.timeline_csv = true;
+    ++out.ignored_lines;
+    return;
+  }
+  if (st.timeline_csv && !line.empty() && line.find(kTimelineMarker) == std::string_view::npos) {
+    ++out.timeline_lines;
+    parse_csv_record(line, number, st);
+    return;
+  }
+  const std::size_t tl = line.find(kTimelineMarker);
+  const std::size_t tm = line.find(kTimingMarker);
+  // Both markers on one line only happens with two writers interleaving; the first one owns it.
+  if (tl != std::string_view::npos && (tm == std::string_view::npos || tl < tm)) {
+    ++out.timeline_lines;
+    parse_timeline(line.substr(tl + kTimelineMarker.size()), number, st);
+  } else if (tm != std::string_view::npos) {
+    ++out.timing_lines;
+    parse_timing(line.substr(tm + kTimingMarker.size()), number, out);
+  } else {
+    ++out.ignored_lines;
+  }
+}
 
-ProverLog parse_prover_log(std::string_view text) {
-  ProverLog out;
-  bool timeline_csv = false;  // the file is a run's timeline.csv: its first line is the header
+// The complete lines of `text`, the last one too when `last` (the end of the input); an incomplete
+// last line is kept in st.carry for the next chunk. A line longer than kMaxLineBytes (a torn write,
+// binary garbage) is cut there: its start is parsed (and reported as whatever it is), the rest dropped.
+void parse_chunk(std::string_view text, bool last, ParseState& st) {
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    const std::size_t number = ++out.lines;
-    // Trailing blanks and "\r" are never part of a field (a detail or a timing value).
-    line = trim_right(line);
-    if (number == 1 && line == kTimelineCsvHeader) {
-      timeline_csv = true;
-      ++out.ignored_lines;
-      continue;
+    if (nl == std::string_view::npos) {
+      const std::size_t room = kMaxLineBytes > st.carry.size() ? kMaxLineBytes - st.carry.size() : 0;
+      st.carry.append(text.substr(0, std::min(room, text.size())));
+      break;
     }
-    if (timeline_csv && !line.empty() && line.find(kTimelineMarker) == std::string_view::npos) {
-      ++out.timeline_lines;
-      parse_csv_record(line, number, out);
-      continue;
-    }
-    const std::size_t tl = line.find(kTimelineMarker);
-    const std::size_t tm = line.find(kTimingMarker);
-    // Both markers on one line only happens with two writers interleaving; the first one owns it.
-    if (tl != std::string_view::npos && (tm == std::string_view::npos || tl < tm)) {
-      ++out.timeline_lines;
-      parse_timeline(line.substr(tl + kTimelineMarker.size()), number, out);
-    } else if (tm != std::string_view::npos) {
-      ++out.timing_lines;
-      parse_timing(line.substr(tm + kTimingMarker.size()), number, out);
+    if (st.carry.empty()) {
+      parse_line(text.substr(0, nl), st);
     } else {
-      ++out.ignored_lines;
+      const std::size_t room = kMaxLineBytes > st.carry.size() ? kMaxLineBytes - st.carry.size() : 0;
+      st.carry.append(text.substr(0, std::min(room, nl)));
+      parse_line(st.carry, st);
+      st.carry.clear();
     }
+    text.remove_prefix(nl + 1);
   }
-  return out;
+  if (last && !st.carry.empty()) {
+    parse_line(st.carry, st);
+    st.carry.clear();
+  }
+}
+
+}  // namespace
+
+std::string repeated_events_note(const ProverLog& log) {
+  return fmt::format("{} repeated event{} dropped (the same event, job and detail as an earlier line; first: {}): a "
+                     "log written twice, or two runs in one file? The first of each is kept",
+                     log.repeated_events, log.repeated_events == 1 ? "" : "s", log.repeated_example);
+}
+
+ProverLog parse_prover_log(std::string_view text) {
+  ParseState st;
+  parse_chunk(text, true, st);
+  return std::move(st.out);
 }
 
 ProverLog read_prover_log(const std::filesystem::path& path) {
   // stdio rather than ifstream: a stream reports a read error (a directory, EIO) as a plain end of
   // file, which would turn an unreadable log into an empty one; ferror and errno tell them apart.
+  // Read and parsed a chunk at a time: the text is never held whole, only its events.
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) throw std::system_error(errno, std::generic_category(), "cannot open prover log " + path.string());
-  std::string text;
-  char buffer[1 << 16];
+  ParseState st;
+  std::vector<char> buffer(1 << 20);
   while (true) {
     errno = 0;
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get());
-    text.append(buffer, n);
-    if (n == sizeof buffer) continue;
-    if (std::ferror(file.get()))
+    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n < buffer.size() && std::ferror(file.get()))
       throw std::system_error(errno != 0 ? errno : EIO, std::generic_category(),
                               "cannot read prover log " + path.string());
-    break;
+    const bool last = n < buffer.size();
+    parse_chunk(std::string_view(buffer.data(), n), last, st);
+    if (last) break;
   }
-  return parse_prover_log(text);
+  return std::move(st.out);
 }
 
 PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& events) {
@@ -268,14 +346,14 @@ PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& even
   return seen;
 }
 
-RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof) {
+RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_per_proof) {
   RunData run;
   run.id = std::move(id);
-  run.events = log.events;
+  run.events = std::move(log.events);  // held once: a large log is the largest thing in memory
   MetricsOptions options;
   options.partitions_per_proof = partitions_per_proof;
   if (partitions_per_proof == 0) {
-    const PartitionsSeen seen = infer_partitions_per_proof(log.events);
+    const PartitionsSeen seen = infer_partitions_per_proof(run.events);
     options.partitions_per_proof = seen.per_proof;
     run.notes.push_back(fmt::format(
         "{} partitions per proof, inferred from the log (largest partition index + 1){}; --partitions overrides",
@@ -290,13 +368,13 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   // Proof numbers in first-appearance order of the job ids, in file order (what a reader of the log
   // sees first is proof 0).
   std::map<std::string, int> proof_of;
-  for (const TimelineEvent& e : log.events) proof_of.emplace(e.job_id, static_cast<int>(proof_of.size()));
+  for (const TimelineEvent& e : run.events) proof_of.emplace(e.job_id, static_cast<int>(proof_of.size()));
 
   // Stages: pair starts and ends per (job, partition) in time order, first start with first end, as
   // compute_metrics does, so the waterfall shows the intervals the metrics measured.
   std::vector<const TimelineEvent*> sorted;
-  sorted.reserve(log.events.size());
-  for (const TimelineEvent& e : log.events) sorted.push_back(&e);
+  sorted.reserve(run.events.size());
+  for (const TimelineEvent& e : run.events) sorted.push_back(&e);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
   // The real prover's families of the shared table (the others are the harness's own events).
@@ -316,17 +394,21 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
       std::string key = e->job_id;
       key += '\x1f';
       key += detail_value(e->detail, "partition").value_or("");
-      auto& queue = open[{k, std::move(key)}];
+      const auto slot = open.try_emplace({k, std::move(key)}).first;
+      auto& queue = slot->second;
       if (is_start) {
         queue.push_back({e->offset_ms, std::string(detail_value(e->detail, "worker").value_or(""))});
         break;
       }
       if (queue.empty()) {
         ++unmatched_ends[name(kind.end)];
+        open.erase(slot);
         break;
       }
       const Open start = std::move(queue.front());
       queue.pop_front();
+      // A closed pair's queue goes at once: a long log holds only what is in flight, not a deque per pair.
+      if (queue.empty()) open.erase(slot);
       StageRow row;
       row.proof = proof_of.at(e->job_id);
       row.partition = partition_of(*e).value_or(-1);
@@ -378,6 +460,7 @@ RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t part
   };
   issue_note(LogIssueKind::timeline, "malformed TIMELINE line", "malformed TIMELINE lines");
   issue_note(LogIssueKind::timing, "malformed CUZK_TIMING entry", "malformed CUZK_TIMING entries");
+  if (log.repeated_events > 0) run.notes.push_back(repeated_events_note(log));
   const auto count_note = [&run](const std::map<std::string_view, std::size_t>& counts, std::string_view one,
                                  std::string_view many) {
     if (counts.empty()) return;

@@ -57,7 +57,19 @@ struct ProverLog {
   std::vector<CuzkTiming> timings;
   std::vector<LogIssue> issues;       // in line order
   std::size_t lines = 0, timeline_lines = 0, timing_lines = 0, ignored_lines = 0;
+  // Events dropped as repeats of an earlier one (the same event, job id and detail, for events naming a
+  // partition and PROOF_*): a log written twice, or two runs appended into one file. The first is kept.
+  std::size_t repeated_events = 0;
+  std::string repeated_example;  // the first repeat: "GPU_START job-a worker=0,partition=3 (line 12)"
+  std::size_t repeated_first_line = 0;
 };
+
+// The most partitions per proof a log may show (analyze --partitions accepts 1..kMaxPartitions): a
+// partition index at or above it is an issue, and its line is left out.
+inline constexpr std::size_t kMaxPartitions = 1000;
+
+// "N repeated events dropped (...)": what the report and the terminal say about ProverLog's repeats.
+std::string repeated_events_note(const ProverLog& log);
 
 // Parses a whole log. Lines end in "\n" or "\r\n"; a final line without a newline counts.
 ProverLog parse_prover_log(std::string_view text);
@@ -90,6 +102,7 @@ PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& even
 //            async_dealloc_ms first, then any others by name), the mean over the lines carrying that
 //            key; unit "ms" for keys ending in _ms; and cuzk_timing_lines
 //   notes    one per issue kind ("3 malformed TIMELINE lines (first at line 17)"), and unpaired starts
-RunData run_data_from_log(const ProverLog& log, std::string id, std::size_t partitions_per_proof = 0);
+// `log` is taken by value: pass it with std::move to hand its events over instead of copying them.
+RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_per_proof = 0);
 
 }  // namespace zkc::analysis

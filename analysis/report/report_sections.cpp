@@ -14,6 +14,7 @@
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/expected_results.hpp"
 #include "analysis/report/format.hpp"
+#include "analysis/report/drawn_window.hpp"
 #include "analysis/report/gpu_timeline_svg.hpp"
 #include "analysis/report/stage_inflation.hpp"
 #include "analysis/report/sweep_points.hpp"
@@ -122,7 +123,9 @@ void waterfalls_section(const Context& c, std::vector<Block>& b) {
                                  c.hidden.size())));
   for (const RunData* r : c.shown) {
     b.push_back(heading(run_heading(*r)));
-    b.push_back(figure(waterfall_svg(*r), "Waterfall: see report.html."));
+    const DrawnRun drawn(*r);
+    if (!drawn.note().empty()) b.push_back(note(drawn.note()));
+    b.push_back(figure(waterfall_svg(drawn.run()), "Waterfall: see report.html."));
   }
   if (!c.hidden.empty()) {
     Block links = block(Block::Kind::kLinks, fmt::format("The other {} runs (trace.json)", c.hidden.size()));
@@ -146,7 +149,11 @@ Table gpu_idle_table(const std::vector<RunData>& runs) {
 }
 
 void gpu_section(const Context& c, std::vector<Block>& b) {
-  for (const RunData* r : c.shown) b.push_back(figure(gpu_timeline_svg(*r), "Timeline: see report.html."));
+  for (const RunData* r : c.shown) {
+    const DrawnRun drawn(*r);
+    if (!drawn.note().empty()) b.push_back(note(drawn.note()));
+    b.push_back(figure(gpu_timeline_svg(drawn.run()), "Timeline: see report.html."));
+  }
   if (!c.in.runs.empty()) b.push_back(table(gpu_idle_table(c.in.runs), "gpu-idle"));
 }
 

@@ -192,6 +192,20 @@ std::string design_line(const AbDesign& d, std::size_t family) {
   return fmt::format("  design {}; {}\n", analysis::rule_text(d.primary.rule, family), limits);
 }
 
+// An A/B stopped by a signal keeps its runs and is marked interrupted; `ab` does not resume it (its
+// sequential rule and order are decided round by round), so the same --id again says so rather than
+// a bare "already exists".
+void check_interrupted_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "ab.json", ec)) return;
+  const auto j = nlohmann::json::parse(harness::read_text_file(dir / "ab.json"), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.value("interrupted", false)) return;
+  throw config::ConfigError(fmt::format("--id {}: {} holds an A/B that was interrupted (ab.json: \"interrupted\": "
+                                        "true; its report says so); an A/B is not resumed: pass another --id to "
+                                        "start a new one",
+                                        dir.filename().string(), dir.string()));
+}
+
 }  // namespace
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
@@ -273,6 +287,7 @@ int run_ab(const AbOptions& opts) {
       }
     }
     after = after_arm(arms, opts.after, machine.online_cpus);
+    check_interrupted_folder(root / id);
     check_new_folder(root, id, "--id");
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend ab: invalid configuration:\n{}\n", e.what());

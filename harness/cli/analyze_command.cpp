@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "analysis/ingest/prover_log.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/report_writer.hpp"
 #include "harness/cli/run_execution.hpp"
 #include "harness/config/config_loader.hpp"
+#include "harness/results/recorded_settings.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/summary_writer.hpp"
+#include "harness/results/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
+#include "harness/system/input_file.hpp"
 
 namespace zkc::cli {
 
@@ -32,6 +37,10 @@ void add_analyze_options(CLI::App& cmd, AnalyzeOptions& opts) {
 
 int run_analyze(const AnalyzeOptions& opts) {
   const fs::path log_path(opts.timeline);
+  if (const std::string why = harness::input_file_problem(log_path); !why.empty()) {
+    fmt::print(stderr, "zkcontend analyze: --timeline {}: {}\n", log_path.string(), why);
+    return kExitUsage;
+  }
   analysis::ProverLog log;
   try {
     log = analysis::read_prover_log(log_path);
@@ -56,16 +65,24 @@ int run_analyze(const AnalyzeOptions& opts) {
     return kExitUsage;
   }
 
-  analysis::RunData run = analysis::run_data_from_log(log, id, static_cast<std::size_t>(opts.partitions));
-  run.label = log_path.filename().string();
   fmt::print("zkcontend {} analyze: {}: {} lines, {} TIMELINE events, {} CUZK_TIMING lines, {} ignored, {} malformed\n",
              ZKC_VERSION, log_path.string(), log.lines, log.events.size(), log.timings.size(), log.ignored_lines,
              log.issues.size());
+  if (log.repeated_events > 0) fmt::print(stderr, "warning: {}\n", analysis::repeated_events_note(log));
+  harness::AnalyzeRecord record{log_path.filename().string(), static_cast<std::size_t>(opts.partitions),
+                                opts.partitions == 0};
+  if (record.inferred)
+    record.partitions_per_proof = std::max<std::size_t>(1, analysis::infer_partitions_per_proof(log.events).per_proof);
+  // The log is moved into the run (a large log is held once, not twice).
+  analysis::RunData run = analysis::run_data_from_log(std::move(log), id, static_cast<std::size_t>(opts.partitions));
+  run.label = record.log;
   try {
     harness::RunDirectory dir = harness::RunDirectory::create(root, id);
     harness::write_timeline_csv(dir.path() / "timeline.csv", run.events);
     harness::write_summary_csv(dir.path() / "summary.csv", run.metrics, run.extra);
     harness::write_summary_json(dir.path() / "summary.json", run.metrics, run.extra);
+    // What `report` reads back instead of a config.toml: the partitions per proof counted with.
+    harness::write_text_file(dir.path() / harness::kAnalyzeJson, harness::analyze_json(record));
     write_reports_for(dir.path(), fmt::format("Prover log {}", log_path.filename().string()), {run}, {});
     dir.commit();
   } catch (const std::exception& e) {
@@ -74,7 +91,9 @@ int run_analyze(const AnalyzeOptions& opts) {
   }
   fmt::print("\n{}", harness::format_summary_table(run.metrics, run.extra));
   for (const auto& note : run.notes) fmt::print("note: {}\n", note);
-  fmt::print("results: {} (summary.csv, report.html, report.md, trace.json)\n", (root / id).string());
+  // Exactly what was written; `zkcontend report <folder>` adds trace.json, as for any results folder.
+  fmt::print("results: {} (timeline.csv, summary.csv, summary.json, {}, report.html, report.md)\n",
+             (root / id).string(), harness::kAnalyzeJson);
   return kExitOk;
 }
 

@@ -11,6 +11,7 @@
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
 #include "harness/config/toggles.hpp"
+#include "harness/system/input_file.hpp"
 
 namespace zkc::cli {
 
@@ -32,6 +33,8 @@ std::vector<Arm> default_arms(unsigned cpus) {
 
 std::vector<Arm> read_arms_file(const std::filesystem::path& path) {
   toml::table doc;
+  if (const std::string why = harness::input_file_problem(path); !why.empty())
+    throw config::ConfigError(fmt::format("{}: {}", path.string(), why));
   try {
     doc = toml::parse_file(path.string());
   } catch (const toml::parse_error& e) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "harness/cli/app.hpp"
+#include "harness/cli/finite_range.hpp"
 #include "harness/kernels/self_check.hpp"
 #include "harness/kernels/throughput.hpp"
 #include "harness/system/host_info.hpp"
@@ -56,7 +57,7 @@ void add_kernels_options(CLI::App& cmd, KernelsOptions& opts) {
   cmd.add_option("-t,--threads", opts.threads, "Threads for the multi-threaded rows (0 = all CPUs)")
       ->check(CLI::Range(0u, 4096u));
   cmd.add_option("--min-time", opts.min_time_s, "Seconds to spend on each throughput row")
-      ->check(CLI::Range(0.01, 60.0));
+      ->check(finite_range(0.01, 60.0));
   cmd.add_flag("--check-only", opts.check_only, "Run the self-check only");
 }
 

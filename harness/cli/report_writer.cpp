@@ -180,6 +180,9 @@ analysis::ReportInput read_report_input(const fs::path& dir, const std::string& 
 analysis::ReportInput write_reports(const fs::path& dir, const std::string& title) {
   const auto folders = run_folders(dir);  // one listing: the traces go to the runs they came from
   analysis::ReportInput input = load_input(dir, folders, title);
+  // What a report killed hard left behind (its writers' temporaries), as run folders' .tmp- are.
+  harness::remove_stale_temp_files(dir);
+  for (const auto& f : folders) harness::remove_stale_temp_files(f);
   for (std::size_t i = 0; i < input.runs.size(); ++i)
     harness::write_text_file(folders[i] / "trace.json", analysis::trace_json(input.runs[i]));
   harness::write_text_file(dir / "report.html", analysis::report_html(input));

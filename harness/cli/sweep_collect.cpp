@@ -86,6 +86,18 @@ std::string first_difference(const Recorded& recorded, const config::Config& req
   return "";
 }
 
+// "" when the run's results read back whole (what sweep.csv and the reports load); else the first
+// damaged file and why.
+std::string unreadable_results(const fs::path& folder) {
+  try {
+    (void)harness::load_run(folder);
+    return "";
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    return "damaged results: " + text.substr(0, text.find('\n'));
+  }
+}
+
 }  // namespace
 
 Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const std::vector<std::string>& cli_overrides,
@@ -130,6 +142,12 @@ Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const s
     const auto host = harness::read_run_host(folder, &why);
     if (!host) {
       refuse(why + ": which machine ran it is unknown");
+      continue;
+    }
+    // The files the tables and reports read back: a cut summary.csv or timeline.csv refuses this run
+    // by name (another copy of it may still be collected), never the whole collect later on.
+    if (const std::string damaged = unreadable_results(folder); !damaged.empty()) {
+      refuse(damaged);
       continue;
     }
     Recorded recorded;

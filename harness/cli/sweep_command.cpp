@@ -165,7 +165,9 @@ void add_sweep_options(CLI::App& cmd, SweepOptions& opts) {
   cmd.add_flag("-q,--quiet", opts.quiet, "No progress line");
   cmd.add_flag("--force", opts.force, "Run even when a run's memory estimate exceeds 90% of available memory");
   cmd.add_flag("--dry-run", opts.dry_run, "List the runs and which are already done; run nothing");
-  auto* shard = cmd.add_option("--shard", opts.shard,
+  // A callback rather than a plain string, so that an empty value (`--shard "$SHARD"` with $SHARD unset)
+  // is told apart from no --shard at all and refused instead of running every run.
+  auto* shard = cmd.add_option_function<std::string>("--shard", [&opts](const std::string& v) { opts.shard = v; },
                                "Run only shard K of N (K/N, 1-based): a split of the configurations that every "
                                "machine computes alike; sweep.csv and the reports are left to --collect");
   auto* collect = cmd.add_flag("--collect", opts.collect,
@@ -226,7 +228,7 @@ int run_sweep(const SweepOptions& opts) {
     return collect_and_report(dir, spec, requests, opts.overrides, !opts.partial, opts.dry_run);
   }
   try {
-    if (!opts.shard.empty()) shard = parse_shard(opts.shard);
+    if (opts.shard) shard = parse_shard(*opts.shard);
     const std::vector<int> shard_of_request = shard_of(requests, shard.count);
     // Every run is prepared (and so validated) before the first one starts, in every shard alike; a
     // large grid says so.
@@ -265,7 +267,7 @@ int run_sweep(const SweepOptions& opts) {
     }
   }
 
-  const bool sharded = !opts.shard.empty();
+  const bool sharded = opts.shard.has_value();
   std::size_t already = 0;
   for (const auto& r : planned) already += harness::is_run_folder(dir / "runs" / r.folder) ? 1 : 0;
   if (sharded) {

@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,8 @@ struct SweepOptions {
   bool quiet = false;
   bool force = false;
   bool dry_run = false;  // list the runs (and which are done), run nothing
-  std::string shard;     // "K/N": run only shard K of N ("" = all runs)
+  // "K/N": run only shard K of N (unset = all runs; an empty value, an unset $SHARD, is refused)
+  std::optional<std::string> shard;
   bool collect = false;  // build sweep.csv and the reports from the run folders present; run nothing
   bool partial = false;  // with collect: write them even when runs are missing (exit 0)
   int slurm = 0;         // > 0: print the sbatch script of an array of this many shards; run nothing

@@ -21,6 +21,12 @@ bool parse_int(std::string_view s, int& out) {
 Shard parse_shard(const std::string& text) {
   const std::size_t slash = text.find('/');
   Shard s;
+  // An unset $SHARD in a job array: every node would otherwise run every run.
+  if (text.empty()) {
+    throw config::ConfigError(fmt::format("--shard is empty (an unset variable in the job script?): accepted: K/N "
+                                          "with 1 <= K <= N <= {} (e.g. 2/3: the second of three shards)",
+                                          kMaxShards));
+  }
   if (slash == std::string::npos || !parse_int(std::string_view(text).substr(0, slash), s.index) ||
       !parse_int(std::string_view(text).substr(slash + 1), s.count) || s.count < 1 || s.count > kMaxShards ||
       s.index < 1 || s.index > s.count) {

@@ -10,6 +10,7 @@
 #include "analysis/report/sweep_points.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
+#include "harness/system/input_file.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -74,6 +75,8 @@ std::string point_label(const std::vector<std::pair<std::string, std::string>>& 
 
 SweepSpec read_sweep_spec(const fs::path& path) {
   toml::table doc;
+  if (const std::string why = harness::input_file_problem(path); !why.empty())
+    throw config::ConfigError(fmt::format("{}: {}", path.string(), why));
   try {
     doc = toml::parse_file(path.string());
   } catch (const toml::parse_error& e) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/system/input_file.hpp"
+
 namespace zkc::config {
 
 void Config::set_resolved(const std::string& key, Value value, std::string origin) {
@@ -160,6 +162,8 @@ Config load_config_files(const ConfigSchema& schema, const std::vector<std::file
                          const std::vector<std::string>& overrides) {
   std::vector<TomlSource> sources;
   for (const auto& path : files) {
+    if (const std::string why = harness::input_file_problem(path); !why.empty())
+      throw ConfigError(fmt::format("{}: {}", path.string(), why));
     std::ifstream in(path);
     if (!in) {
       const int err = errno;

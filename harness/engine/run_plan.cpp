@@ -11,6 +11,7 @@
 #include "harness/config/toggles.hpp"
 #include "harness/engine/memory_estimate.hpp"
 #include "model/events.hpp"
+#include "harness/engine/sim_device_fit.hpp"
 #include "workloads/memory/syscall_error.hpp"
 
 namespace zkc::harness {
@@ -165,6 +166,10 @@ void plan_memory(const Config& cfg, RunPlan& p) {
   }
 }
 
+SimDeviceInputs sim_device_inputs(const Config& cfg) {
+  return {full_shape(cfg), cfg.get_double("gpu.vram_gib"), cfg.get_double("workload.tail_fraction")};
+}
+
 // The plan at a given scale (everything but the automatic scale itself).
 RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   RunPlan p;
@@ -222,10 +227,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   // Device memory scales with the FFT domain, the largest allocation (a/b/c on the device): the
   // domain is rounded up to a power of two, so a plain `scale` factor could leave less room for it
   // than the real device has.
-  const double domain_ratio = std::ldexp(1.0, static_cast<int>(p.shape.domain_log2) -
-                                                  static_cast<int>(cfg.get_int("workload.full.domain_log2")));
-  p.vram_bytes = static_cast<std::uint64_t>(cfg.get_double("gpu.vram_gib") * std::max(scale, domain_ratio) *
-                                            double(1ull << 30));
+  p.vram_bytes = sim_vram_bytes(sim_device_inputs(cfg), scale);
 
   p.balance_seed = cfg.get_string("workload.balance") == "seed";
   p.balance_targets = BalanceTargets{cfg.get_double("balance.rho"),
@@ -333,6 +335,8 @@ RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {
   const bool automatic = scale == 0;
   if (automatic) scale = auto_scale(cfg, m);
   RunPlan plan = plan_at_scale(cfg, m, scale);
+  // A real device has its own memory; the simulated one is sized from the profile and may be too small.
+  if (plan.backend == GpuBackendKind::kSim) check_sim_device_fits(sim_device_inputs(cfg), scale);
   plan_placement(cfg, plan);  // once: it loads the topology
   if (automatic) {
     plan.resolved.insert(plan.resolved.begin(),

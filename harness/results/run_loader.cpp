@@ -13,7 +13,9 @@
 #include <limits>
 #include <stdexcept>
 
+#include "analysis/ingest/prover_log.hpp"
 #include "harness/results/csv.hpp"
+#include "harness/results/recorded_settings.hpp"
 #include "harness/results/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 
@@ -115,7 +117,11 @@ std::vector<analysis::CounterPoint> read_counter_points(const fs::path& path) {
 std::vector<std::string> counter_notes(const fs::path& path) {
   std::vector<std::string> notes;
   const auto meta = nlohmann::json::parse(read_text_file(path), nullptr, false);
-  if (meta.is_discarded()) return {fmt::format("{}: not valid JSON", path.string())};
+  // A cut file (a full disk, a copy interrupted) is named, not read as "no notes".
+  if (meta.is_discarded() || !meta.is_object())
+    throw std::runtime_error(fmt::format("{}: not valid JSON (cut short or damaged); accepted: the meta.json a run "
+                                         "writes",
+                                         path.string()));
   if (!meta.contains("counters") || !meta["counters"].contains("counters")) return notes;
   for (const auto& c : meta["counters"]["counters"]) {
     if (c.value("availability", "") == "available") continue;
@@ -147,23 +153,56 @@ bool is_run_folder(const fs::path& dir) {
   return fs::is_regular_file(dir / "timeline.csv") && fs::is_regular_file(dir / "summary.csv");
 }
 
+namespace {
+
+// The run's own settings for recomputing its metrics: from config.toml (a run, ab or sweep folder),
+// else from analyze.json or the timeline itself (an analyzed prover log has no configuration).
+analysis::MetricsOptions metrics_options(const fs::path& dir, analysis::RunData& run) {
+  analysis::MetricsOptions mo;
+  const fs::path config = dir / "config.toml";
+  std::error_code ec;
+  if (fs::exists(config, ec)) {
+    run.config = flat_config(config);
+    if (run.config.empty()) {
+      throw std::runtime_error(fmt::format("{}: no settings (an empty file); accepted: the config.toml a run writes "
+                                           "(its resolved configuration)",
+                                           config.string()));
+    }
+    run.label = fmt::format("c={} j={}", run.config["batch.count"], run.config["batch.concurrency"]);
+    // 0 = inferred from the timeline, as the schema's "0 = pw" is resolved before a run writes the file.
+    if (const auto p = recorded_int(run.config, "workload.partitions", 0, 64, config))
+      mo.partitions_per_proof = static_cast<std::size_t>(*p);
+    if (const auto g = recorded_number(run.config, "report.idle_gap_min_ms", 0.0, 1e9, config))
+      mo.idle_gap_min_ms = *g;
+    return mo;
+  }
+  if (const auto rec = read_analyze_json(dir)) {
+    run.label = rec->log;
+    mo.partitions_per_proof = rec->partitions_per_proof;
+    return mo;
+  }
+  // An analyze folder written before analyze.json existed: count partitions as analyze does.
+  mo.partitions_per_proof = std::max<std::size_t>(1, analysis::infer_partitions_per_proof(run.events).per_proof);
+  run.label = run.id;
+  run.notes.push_back(fmt::format("{}: no config.toml or analyze.json: {} partitions per proof, inferred from the "
+                                  "timeline (largest partition index + 1)",
+                                  dir.string(), mo.partitions_per_proof));
+  return mo;
+}
+
+}  // namespace
+
 analysis::RunData load_run(const fs::path& dir) {
   analysis::RunData run;
   run.id = dir.filename().string();
-  run.config = flat_config(dir / "config.toml");
-  run.label = fmt::format("c={} j={}", run.config["batch.count"], run.config["batch.concurrency"]);
   run.events = read_timeline_csv(dir / "timeline.csv");
+  const analysis::MetricsOptions mo = metrics_options(dir, run);
   if (fs::exists(dir / "stages.csv")) run.stages = read_stages(dir / "stages.csv");
   if (fs::exists(dir / "counters_timeline.csv")) run.counters = read_counter_points(dir / "counters_timeline.csv");
-  if (fs::exists(dir / "meta.json")) run.notes = counter_notes(dir / "meta.json");
+  if (fs::exists(dir / "meta.json")) {
+    for (auto& n : counter_notes(dir / "meta.json")) run.notes.push_back(std::move(n));
+  }
 
-  analysis::MetricsOptions mo;
-  if (const auto it = run.config.find("workload.partitions"); it != run.config.end()) {
-    mo.partitions_per_proof = static_cast<std::size_t>(std::stoul(it->second));
-  }
-  if (const auto it = run.config.find("report.idle_gap_min_ms"); it != run.config.end()) {
-    mo.idle_gap_min_ms = std::stod(it->second);
-  }
   run.metrics = analysis::compute_metrics(run.events, mo);
   // Summary rows beyond the recomputed metrics (peak RSS, counters ...).
   std::vector<std::string> known;

@@ -14,8 +14,11 @@ namespace zkc::harness {
 // summary.csv rows (metric,value,unit); an empty value (not measured) reads as NaN.
 std::vector<analysis::MetricRow> read_summary_csv(const std::filesystem::path& path);
 
-// A run folder: config.toml, timeline.csv and summary.csv are required; stages.csv,
-// counters_timeline.csv and meta.json are read when present. Metrics are recomputed from the
+// A run folder: timeline.csv and summary.csv are required, and config.toml for a run (an analyzed
+// prover log has analyze.json instead, or, written by an older build, neither: then the partitions per
+// proof are inferred from the timeline, with a note); an empty config.toml or a setting out of range is
+// an error naming the file and key. stages.csv, counters_timeline.csv and meta.json are read when
+// present (a meta.json that is not JSON is an error naming it). Metrics are recomputed from the
 // timeline with the run's own settings (the same definitions summary.csv was written with).
 analysis::RunData load_run(const std::filesystem::path& dir);
 

@@ -1,6 +1,8 @@
 #include "harness/results/text_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,23 +82,19 @@ class TempFile {
 
 }  // namespace
 
-void write_text_file(const std::filesystem::path& requested, std::string_view content) {
+void write_text_file(const std::filesystem::path& path, std::string_view content) {
   struct stat st{};
   // Checked through links first: /dev/stdout is a link to a pipe or terminal, which has no folder to
   // put a temporary in.
-  if (::stat(requested.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    write_in_place(requested, content);
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    write_in_place(path, content);
     return;
   }
-  std::filesystem::path path = requested;
-  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    // Replace the link's target, not the link.
-    std::error_code ec;
-    path = std::filesystem::weakly_canonical(path, ec);
-    if (ec) fail("cannot resolve", requested, ec.value());
-  }
+  // A link to a regular file is replaced by the new file, never written through: in a results folder
+  // shared between users (the Slurm flow), a planted `report.md -> ~victim/file` must not overwrite
+  // the victim's file. rename(2) over a link replaces the link itself.
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  std::string tmpl = (dir / temp_file_name(path.filename().string())).string();
   Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
   if (fd.get() < 0) fail("cannot create", path, errno);
   TempFile temp(tmpl);
@@ -109,6 +107,33 @@ void write_text_file(const std::filesystem::path& requested, std::string_view co
   if (::close(fd.release()) != 0) fail("cannot finish writing", path, errno);
   if (::rename(temp.path().c_str(), path.c_str()) != 0) fail("cannot rename into place", path, errno);
   temp.keep();
+}
+
+std::string temp_file_name(const std::string& name) { return fmt::format(".{}.{}.XXXXXX", name, ::getpid()); }
+
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    // `.<name>.<pid>.XXXXXX`: the pid sits between the last two dots.
+    if (!name.starts_with(".") || name.size() < 10 || name[name.size() - 7] != '.') continue;
+    const std::size_t dot = name.rfind('.', name.size() - 8);
+    if (dot == std::string::npos || dot == 0) continue;
+    const std::string pid_text = name.substr(dot + 1, name.size() - 7 - dot - 1);
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const long pid = std::stol(pid_text);
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) continue;  // its writer is alive
+    if (!e.is_regular_file(ec) || e.is_symlink(ec)) continue;
+    if (::unlink(e.path().c_str()) == 0) {
+      ++removed;
+    } else if (errno != ENOENT) {
+      std::fprintf(stderr, "warning: cannot remove %s: %s\n", e.path().c_str(), errno_text(errno).c_str());
+    }
+  }
+  return removed;
 }
 
 std::string read_text_file(const std::filesystem::path& path) {

@@ -2,6 +2,7 @@
 // errno text, so a run that cannot write its results says exactly why.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -18,11 +19,18 @@ class WriteError : public std::system_error {
 };
 
 // Writes `content` to `path` whole or not at all: into a hidden temporary file beside it
-// (`.<name>.XXXXXX`), flushed to disk (fsync), then renamed over `path`. A crash, kill -9 or a full
-// disk leaves the previous file (or none) and at most a hidden temporary, never a cut file under the
-// final name. `path` naming a symbolic link writes its target; naming something other than a regular
-// file (a FIFO, /dev/stdout) writes it in place. WriteError naming the path on any failure.
+// (temp_file_name), flushed to disk (fsync), then renamed over `path`. A crash, kill -9 or a full
+// disk leaves the previous file (or none) and at most a hidden temporary (remove_stale_temp_files
+// cleans it up), never a cut file under the final name. `path` naming a symbolic link to a regular file
+// replaces the link (never writes through it: results folders may be shared between users); naming
+// something other than a regular file (a FIFO, /dev/stdout) writes it in place. WriteError naming the
+// path on any failure.
 void write_text_file(const std::filesystem::path& path, std::string_view content);
+// The mkstemp template of write_text_file's temporary for a file named `name`: `.<name>.<pid>.XXXXXX`.
+std::string temp_file_name(const std::string& name);
+// Removes the temporaries `.<name>.<pid>.XXXXXX` in `dir` whose process is gone (killed hard during a
+// write), as remove_stale_temp_dirs does for run folders; a live writer's stay. Returns how many.
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 // The whole file (std::system_error on any failure).
 std::string read_text_file(const std::filesystem::path& path);
 

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "harness/topology/topology_precheck.hpp"
+
 namespace zkc::harness::topology {
 namespace {
 
@@ -116,6 +118,7 @@ Topology Topology::load(const TopologySource& source) {
   if (!source.synthetic.empty()) {
     impl->foreign = true;
     impl->info.source = "synthetic: " + source.synthetic;
+    precheck_synthetic(source.synthetic);
     if (hwloc_topology_set_synthetic(impl->topo, source.synthetic.c_str()) != 0) {
       const int err = errno;
       // hwloc explains the rejection only on stderr and only when asked to: point there.
@@ -135,6 +138,8 @@ Topology Topology::load(const TopologySource& source) {
                                                  : std::string("not a regular file (export one with "
                                                                "`lstopo file.xml` on the target)")));
     }
+    precheck_xml(source.xml);
+    probe_xml_load(source.xml);
     if (hwloc_topology_set_xml(impl->topo, source.xml.c_str()) != 0) {
       const int err = errno;
       throw std::invalid_argument(fmt::format("XML topology {}: hwloc cannot use it: {}", source.xml, errno_text(err)));
@@ -142,10 +147,15 @@ Topology Topology::load(const TopologySource& source) {
   } else {
     impl->info.source = "this machine";
   }
+  errno = 0;  // hwloc's XML and synthetic imports often fail without setting it: a stale errno misleads
   if (hwloc_topology_load(impl->topo) != 0) {
     const int err = errno;
     if (impl->foreign) {
-      throw std::invalid_argument(fmt::format("{}: hwloc cannot load it: {}", impl->info.source, errno_text(err)));
+      throw std::invalid_argument(fmt::format(
+          "{}: hwloc cannot load it: {}", impl->info.source,
+          err != 0 ? errno_text(err)
+                   : std::string("hwloc gives no reason; run with HWLOC_XML_VERBOSE=1 or HWLOC_SYNTHETIC_VERBOSE=1 "
+                                 "for its own message")));
     }
     throw std::runtime_error("hwloc_topology_load (this machine): " + errno_text(err));
   }
