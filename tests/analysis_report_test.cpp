@@ -842,7 +842,7 @@ TEST(ReportHtml, WithoutAnAfterArmSaysSoInsteadOfGuessing) {
   ReportInput in = ab_input();
   in.after_arm.clear();
   const std::string md = report_md(in);
-  EXPECT_NE(md.find("No arm holds all three interventions"), std::string::npos);
+  EXPECT_NE(md.find("No arm holds every intervention"), std::string::npos);
   EXPECT_EQ(md.find("after arena"), std::string::npos);
 }
 

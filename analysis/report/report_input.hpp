@@ -36,6 +36,7 @@ struct ReportInput {
   // The arm "after all three interventions" of Expected Results; "" = none known (the section says so
   // rather than guessing), and after_how says how it was chosen ("--after", "its overrides ...").
   std::string after_arm, after_how;
+  std::string all_interventions;  // the name of the arm stacking every intervention ("I1+I2+I3"), "" unknown
   std::vector<std::string> warnings;  // shown in the verdict (e.g. the balance fit off)
   std::vector<IsolationRun> isolation;  // empty unless ab ran with --isolation
   // How the A/B decided and why it stopped (ab.json's "design"); a sweep's: a fixed design.

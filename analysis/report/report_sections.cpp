@@ -99,13 +99,16 @@ void verdict_section(const Context& c, std::vector<Block>& b) {
   }
 }
 
+std::string every_intervention(const Context& c) {
+  return c.in.all_interventions.empty() ? "every intervention" : "every intervention (" + c.in.all_interventions + ")";
+}
+
 void expected_section(const Context& c, std::vector<Block>& b) {
   if (!c.measured()) {
-    b.push_back(paragraph("Needs measurements of the baseline and the arm holding I1+I2+I3."));
+    b.push_back(paragraph(fmt::format("Needs measurements of the baseline and the arm holding {}.", every_intervention(c))));
   } else if (c.in.after_arm.empty()) {
-    b.push_back(paragraph(fmt::format("No arm holds all three interventions (I1+I2+I3); `ab --after ARM` names the "
-                                      "arm to compare with {}.",
-                                      c.in.baseline_arm)));
+    b.push_back(paragraph(fmt::format("No arm holds {}; `ab --after ARM` names the arm to compare with {}.",
+                                      every_intervention(c), c.in.baseline_arm)));
   } else {
     if (!c.in.after_how.empty()) b.push_back(note("After: " + c.in.after_arm + ", " + c.in.after_how + "."));
     b.push_back(table(expected_results_table(c.summaries, c.verdict.primary, c.in.baseline_arm, c.in.after_arm),

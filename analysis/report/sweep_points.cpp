@@ -30,8 +30,15 @@ std::optional<double> point_value(std::string_view label, std::string_view key) 
   return std::nullopt;
 }
 
+std::optional<model::Concurrency> concurrency_of(std::string_view label) {
+  const auto c = point_value(label, model::kProofsShort), j = point_value(label, model::kJobsShort);
+  if (!c || !j || *c != std::floor(*c) || *j != std::floor(*j)) return std::nullopt;
+  return model::Concurrency{static_cast<std::int64_t>(*c), static_cast<std::int64_t>(*j)};
+}
+
 bool is_isolation_point(std::string_view label) {
-  return point_value(label, "c") == 1.0 && point_value(label, "j") == 1.0;
+  const auto c = concurrency_of(label);
+  return c && model::is_isolation(*c);
 }
 
 std::string point_title(std::string_view label) {

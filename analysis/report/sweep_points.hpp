@@ -10,13 +10,17 @@
 
 #include "analysis/stats/arm_stats.hpp"
 
+#include "model/experiment.hpp"
+
 namespace zkc::analysis {
 
 // The label's items ("c=10", "j=10", "pw=6"), split at spaces and commas, empty ones dropped.
 std::vector<std::string_view> point_items(std::string_view label);
 // The number after `key=` in a space- or comma-separated label; nullopt when absent or not a number.
 std::optional<double> point_value(std::string_view label, std::string_view key);
-// c=1 j=1: the seed's isolation configuration, the reference of the stage inflation table.
+// A point label's concurrency ("c=4 j=2 ..." -> {4, 2}); nullopt when either is absent.
+std::optional<model::Concurrency> concurrency_of(std::string_view label);
+// model::is_isolation of the label's concurrency: the reference of the stage inflation table.
 bool is_isolation_point(std::string_view label);
 // How a point is named in a table: "c=1 j=1 (isolation)", "(all runs)" for "".
 std::string point_title(std::string_view label);

@@ -32,6 +32,7 @@
 #include "harness/results/csv.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/text_file.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -44,12 +45,9 @@ struct ArmRun {
   std::optional<PreparedRun> isolation;  // --isolation: the arm at c=1 j=1
 };
 
-// The isolation settings appended after everything else, so they win over -c/-j and --set.
-const std::vector<std::string> kIsolationOverrides = {"batch.count=1", "batch.concurrency=1"};
-
-// The arm holding all three interventions, for Expected Results: --after when given (it must be an
-// arm being run), else the first arm whose overrides include every override of the default I1+I2+I3
-// arm. Returns (arm, how it was found); ("", why not) when none does.
+// The arm holding every intervention, for Expected Results: --after when given (it must be an arm
+// being run), else the first arm whose overrides include every override of all_interventions_arm
+// (I1+I2+I3). Returns (arm, how it was found); ("", why not) when none does.
 std::pair<std::string, std::string> after_arm(const std::vector<ArmRun>& arms, const std::string& after,
                                               unsigned cpus) {
   if (!after.empty()) {
@@ -62,15 +60,14 @@ std::pair<std::string, std::string> after_arm(const std::vector<ArmRun>& arms, c
     }
     return {after, "chosen with --after"};
   }
-  std::vector<std::string> reference;
-  for (const auto& a : default_arms(cpus))
-    if (a.name == "I1+I2+I3") reference = a.overrides;
+  const Arm all = all_interventions_arm(cpus);
+  const std::vector<std::string>& reference = all.overrides;
   for (const auto& a : arms) {
     const auto& o = a.arm.overrides;
     const bool holds = !reference.empty() && std::all_of(reference.begin(), reference.end(), [&](const std::string& r) {
       return std::find(o.begin(), o.end(), r) != o.end();
     });
-    if (holds) return {a.arm.name, fmt::format("its overrides include I1+I2+I3's ({})", fmt::join(reference, " "))};
+    if (holds) return {a.arm.name, fmt::format("its overrides include {}'s ({})", all.name, fmt::join(reference, " "))};
   }
   return {"", ""};
 }
@@ -210,7 +207,11 @@ void check_interrupted_folder(const fs::path& dir) {
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
   add_profile_options(cmd, opts.profile);
-  cmd.add_option("--arms", opts.arms, "Arms to run, by name (default: all)")->delimiter(',');
+  std::vector<std::string> defaults;
+  for (const Arm& a : default_arms(1)) defaults.push_back(a.name);
+  cmd.add_option("--arms", opts.arms,
+                 fmt::format("Arms to run, by name (default: all; the default arms: {})", fmt::join(defaults, ", ")))
+      ->delimiter(',');
   cmd.add_option("--arms-file", opts.arms_file, "TOML file of [arms.<name>] override tables")->check(CLI::ExistingFile);
   cmd.add_option("--repeats", opts.design.repeats,
                  "A fixed design: exactly N rounds of every arm, decided once at the end (default: sequential, "
@@ -242,8 +243,9 @@ void add_ab_options(CLI::App& cmd, AbOptions& opts) {
   cmd.add_option("--warmup", opts.warmup, "Runs of the first arm before the first measured one, discarded (default 1)")
       ->check(CLI::Range(0, 10));
   cmd.add_option("--after", opts.after,
-                 "The arm Expected Results compares with the baseline (default: the arm whose overrides hold "
-                 "I1+I2+I3's)");
+                 fmt::format("The arm Expected Results compares with the baseline (default: the arm whose overrides "
+                             "hold {}'s)",
+                             all_interventions_arm(1).name));
   cmd.add_option("--results", opts.results_dir, "Folder for results (default: results)");
   cmd.add_option("--id", opts.id, "Name of the A/B folder (default: <timestamp>-ab)");
   cmd.add_flag("--isolation", opts.isolation,
@@ -279,7 +281,8 @@ int run_ab(const AbOptions& opts) {
       try {
         arms.push_back({arm, prepare_run(input, machine), std::nullopt});
         if (opts.isolation) {
-          input.overrides.insert(input.overrides.end(), kIsolationOverrides.begin(), kIsolationOverrides.end());
+          // Appended after everything else, so they win over -c/-j and --set.
+          for (std::string& o : model::isolation_overrides()) input.overrides.push_back(std::move(o));
           arms.back().isolation = prepare_run(input, machine);
         }
       } catch (const config::ConfigError& e) {
@@ -340,7 +343,8 @@ int run_ab(const AbOptions& opts) {
     fmt::print("  control {:<11} {}: expected {}\n", c.arm, c.what, analysis::to_string(c.expect));
   fmt::print("  order {} (seed {}; --order-seed {} repeats it), {} warm-up run{} discarded; Expected Results after: {}\n",
              to_string(mode), seed, seed, opts.warmup, opts.warmup == 1 ? "" : "s",
-             after.first.empty() ? "none (no arm holds I1+I2+I3; --after ARM)" : after.first);
+             after.first.empty() ? fmt::format("none (no arm holds {}; --after ARM)", all_interventions_arm(1).name)
+                                 : after.first);
 
   if (opts.isolation)
     fmt::print("  isolation every arm at c=1 j=1 after each round, into isolation/ (outside the statistics)\n");

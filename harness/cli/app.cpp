@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,56 @@
 #include "harness/cli/topo_command.hpp"
 
 namespace zkc::cli {
+namespace {
+
+// One subcommand: its name and one-line description, how it adds its options, and how it runs.
+struct Command {
+  const char* name;
+  const char* about;
+  // Adds the options to `sub`; returns what runs the command once they are parsed.
+  std::function<std::function<int()>(CLI::App& sub)> attach;
+};
+
+template <typename Options>
+Command command(const char* name, const char* about, void (*add)(CLI::App&, Options&),
+                int (*run)(const Options&)) {
+  return {name, about, [add, run](CLI::App& sub) {
+            auto opts = std::make_shared<Options>();
+            add(sub, *opts);
+            return std::function<int()>([opts, run] { return run(*opts); });
+          }};
+}
+
+// The one list of subcommands, in the order --help shows them.
+std::vector<Command> commands() {
+  return {
+      command("kernels", "Self-check the arithmetic kernels, then print their throughput", add_kernels_options,
+              run_kernels),
+      command("ab",
+              "The main job: each arm against the baseline in rounds until it is decided faster, slower or "
+              "equivalent; a report",
+              add_ab_options, run_ab),
+      command("sweep", "A grid of configurations x arms x repeats from a spec; resumable", add_sweep_options,
+              run_sweep),
+      command("report", "report.html / report.md / trace.json for a results folder", add_report_options, run_report),
+      command("explain",
+              "Why each stage is slower under load than in isolation: its inflation split into measured causes",
+              add_explain_options, run_explain),
+      command("analyze", "Measure a real prover's log (TIMELINE, CUZK_TIMING lines)", add_analyze_options,
+              run_analyze),
+      command("run", "Run one batch of proofs through the pipeline; results in results/<run-id>/", add_run_options,
+              run_run),
+      command("keys", "List every configuration key: type, default, range, unit, meaning", add_keys_options, run_keys),
+      command("calibrate", "Measure a CUDA device's stage times and print a profile fragment for the sim backend",
+              add_calibrate_options, run_calibrate),
+      command("probe", "Which contention counters this machine can measure, and why not", add_probe_options,
+              run_probe),
+      command("topo", "L3 domains, SMT siblings and the pool pin plan of this or a what-if machine",
+              add_topo_options, run_topo),
+  };
+}
+
+}  // namespace
 
 int run_app(int argc, char** argv) {
   CLI::App app{"zkcontend: benchmark and contention-analysis harness for GPU Groth16 proving pipelines",
@@ -29,62 +81,19 @@ int run_app(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 a run or self-check failed, 2 bad input.");
 
-  KernelsOptions kernels_opts;
-  CLI::App* kernels = app.add_subcommand("kernels", "Self-check the arithmetic kernels, then print their throughput");
-  add_kernels_options(*kernels, kernels_opts);
-
-  AbOptions ab_opts;
-  CLI::App* ab = app.add_subcommand(
-      "ab", "The main job: each arm against the baseline in rounds until it is decided faster, slower or equivalent; a report");
-  add_ab_options(*ab, ab_opts);
-
-  SweepOptions sweep_opts;
-  CLI::App* sweep = app.add_subcommand("sweep", "A grid of configurations x arms x repeats from a spec; resumable");
-  add_sweep_options(*sweep, sweep_opts);
-
-  ReportOptions report_opts;
-  CLI::App* report = app.add_subcommand("report", "report.html / report.md / trace.json for a results folder");
-  add_report_options(*report, report_opts);
-
-  ExplainOptions explain_opts;
-  CLI::App* explain = app.add_subcommand(
-      "explain", "Why each stage is slower under load than in isolation: its inflation split into measured causes");
-  add_explain_options(*explain, explain_opts);
-
-  AnalyzeOptions analyze_opts;
-  CLI::App* analyze = app.add_subcommand("analyze", "Measure a real prover's log (TIMELINE, CUZK_TIMING lines)");
-  add_analyze_options(*analyze, analyze_opts);
-
-  RunOptions run_opts;
-  CLI::App* run = app.add_subcommand("run", "Run one batch of proofs through the pipeline; results in results/<run-id>/");
-  add_run_options(*run, run_opts);
-
-  KeysOptions keys_opts;
-  CLI::App* keys = app.add_subcommand("keys", "List every configuration key: type, default, range, unit, meaning");
-  add_keys_options(*keys, keys_opts);
-
-  CalibrateOptions calibrate_opts;
-  CLI::App* calibrate = app.add_subcommand(
-      "calibrate", "Measure a CUDA device's stage times and print a profile fragment for the sim backend");
-  add_calibrate_options(*calibrate, calibrate_opts);
-
-  ProbeOptions probe_opts;
-  CLI::App* probe = app.add_subcommand("probe", "Which contention counters this machine can measure, and why not");
-  add_probe_options(*probe, probe_opts);
-
-  TopoOptions topo_opts;
-  CLI::App* topo = app.add_subcommand("topo", "L3 domains, SMT siblings and the pool pin plan of this or a what-if machine");
-  add_topo_options(*topo, topo_opts);
+  std::vector<std::pair<CLI::App*, std::function<int()>>> attached;
+  std::vector<std::string> names;
+  for (const Command& c : commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.about);
+    attached.emplace_back(sub, c.attach(*sub));
+    names.emplace_back(c.name);
+  }
 
   // CLI11 reports an unknown first word only as "a subcommand is required": name it instead.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> names;
-    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      fmt::print(stderr, "zkcontend: unknown command '{}' (commands: {})\nRun with --help for more information.\n",
-                 argv[1], fmt::join(names, ", "));
-      return kExitUsage;
-    }
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    fmt::print(stderr, "zkcontend: unknown command '{}' (commands: {})\nRun with --help for more information.\n",
+               argv[1], fmt::join(names, ", "));
+    return kExitUsage;
   }
 
   try {
@@ -99,17 +108,8 @@ int run_app(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  if (kernels->parsed()) return run_kernels(kernels_opts);
-  if (run->parsed()) return run_run(run_opts);
-  if (ab->parsed()) return run_ab(ab_opts);
-  if (sweep->parsed()) return run_sweep(sweep_opts);
-  if (report->parsed()) return run_report(report_opts);
-  if (explain->parsed()) return run_explain(explain_opts);
-  if (analyze->parsed()) return run_analyze(analyze_opts);
-  if (keys->parsed()) return run_keys(keys_opts);
-  if (probe->parsed()) return run_probe(probe_opts);
-  if (calibrate->parsed()) return run_calibrate(calibrate_opts);
-  if (topo->parsed()) return run_topo(topo_opts);
+  for (const auto& [sub, run] : attached)
+    if (sub->parsed()) return run();
   return kExitUsage;
 }
 

@@ -31,6 +31,16 @@ std::vector<Arm> default_arms(unsigned cpus) {
   return arms;
 }
 
+Arm all_interventions_arm(unsigned cpus) {
+  Arm stacked;
+  for (const config::Toggle& t : config::toggles()) {
+    if (t.arms != config::Toggle::Arms::kCumulative) continue;
+    stacked.name += (stacked.name.empty() ? "" : "+") + t.label;
+    stacked.overrides.push_back(t.key.key + "=" + t.on(cpus));
+  }
+  return stacked;
+}
+
 std::vector<Arm> read_arms_file(const std::filesystem::path& path) {
   toml::table doc;
   if (const std::string why = harness::input_file_problem(path); !why.empty())

@@ -24,6 +24,10 @@ struct Arm {
 // baseline, the cumulative interventions (I1, I1+I2, I1+I2+I3), then each stand-alone toggle's arm.
 std::vector<Arm> default_arms(unsigned cpus);
 
+// The default arm that stacks every cumulative intervention ("I1+I2+I3" with the seed's three): the
+// "after" of Expected Results. Derived from the toggle list, as default_arms is.
+Arm all_interventions_arm(unsigned cpus);
+
 // Reads `[arms.<name>]` tables of key = value; config::ConfigError naming the file (and line) for
 // bad TOML, a non-table arm or a nested value. Keys are validated later, with the arm named.
 std::vector<Arm> read_arms_file(const std::filesystem::path& path);

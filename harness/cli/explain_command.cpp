@@ -18,6 +18,7 @@
 #include "harness/cli/report_writer.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::cli {
 
@@ -90,12 +91,11 @@ int run_explain(const ExplainOptions& opts) {
   }
   if (!opts.reference.empty()) {
     // The reference divides inflation: a loaded run would hide the very contention being explained.
-    const std::string c = reference.config.count("batch.count") ? reference.config.at("batch.count") : "?";
-    const std::string j = reference.config.count("batch.concurrency") ? reference.config.at("batch.concurrency") : "?";
-    if (c != "1" || j != "1") {
-      fmt::print(stderr, "zkcontend explain: --reference {}: a c={} j={} run; accepted: a c=1 j=1 run (the isolation "
+    const auto cj = model::concurrency_in(reference.config);
+    if (!cj || !model::is_isolation(*cj)) {
+      fmt::print(stderr, "zkcontend explain: --reference {}: a {} run; accepted: a c=1 j=1 run (the isolation "
                          "reference each stage's inflation is divided against)\n",
-                 opts.reference, c, j);
+                 opts.reference, model::concurrency_label(reference.config));
       return kExitUsage;
     }
   }

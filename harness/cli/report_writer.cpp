@@ -16,6 +16,7 @@
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
+#include "harness/cli/arms.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -70,11 +71,13 @@ std::vector<analysis::Measurement> read_sweep_csv(const fs::path& path) {
   return out;
 }
 
-// What `ab` recorded about itself (ab.json); without the file, the arm named I1+I2+I3 (a sweep's).
+// What `ab` recorded about itself (ab.json); without the file, the arm named as the one holding every
+// intervention (I1+I2+I3: a sweep's).
 void read_ab_json(const fs::path& path, analysis::ReportInput& in) {
+  in.all_interventions = all_interventions_arm(1).name;
   if (!fs::exists(path)) {
     for (const auto& m : in.measurements)
-      if (m.arm == "I1+I2+I3") {
+      if (m.arm == in.all_interventions) {
         in.after_arm = m.arm;
         in.after_how = "by its name";
         break;

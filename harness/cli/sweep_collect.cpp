@@ -14,6 +14,7 @@
 #include "harness/results/run_host.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/results/text_file.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -176,8 +177,8 @@ Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const s
     }
     if (!match) {
       // An isolation point's runs are refused by a collect that did not add the point.
-      const bool isolation = closest.find("batch.count = 1 ") != std::string::npos ||
-                             closest.find("batch.concurrency = 1 ") != std::string::npos;
+      const bool isolation = model::is_isolation({recorded.config.get_int(std::string(model::kProofsKey)),
+                                                  recorded.config.get_int(std::string(model::kJobsKey))});
       refuse("its configuration is not one the spec asks for: " + closest +
              (isolation ? " (a c=1 j=1 run: if the sweep ran with --isolation, collect with --isolation too)" : ""));
       continue;

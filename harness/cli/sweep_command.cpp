@@ -27,6 +27,7 @@
 #include "harness/results/run_directory.hpp"
 #include "harness/results/run_loader.hpp"
 #include "harness/system/text_hash.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -198,7 +199,7 @@ int run_sweep(const SweepOptions& opts) {
     spec = read_sweep_spec(opts.spec);
     if (opts.isolation)
       for (const auto& o : opts.overrides)
-        if (o.starts_with("batch.count=") || o.starts_with("batch.concurrency="))
+        if (model::sets_concurrency(o))
           throw config::ConfigError(fmt::format("--set {} with --isolation: the isolation point must keep c=1 j=1; "
                                                 "set batch.count and batch.concurrency in the spec's points instead",
                                                 o));

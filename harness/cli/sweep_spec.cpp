@@ -11,6 +11,7 @@
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
 #include "harness/system/input_file.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::cli {
 namespace {
@@ -47,14 +48,15 @@ std::vector<std::string> string_list(const fs::path& file, const toml::table& t,
 
 std::string point_label(const std::vector<std::pair<std::string, std::string>>& settings) {
   static const std::map<std::string, std::string> kShort = {
-      {"batch.count", "c"},
-      {"batch.concurrency", "j"},
+      {std::string(model::kProofsKey), std::string(model::kProofsShort)},
+      {std::string(model::kJobsKey), std::string(model::kJobsShort)},
       {"workload.partitions", "P"},
       {"synthesis.partition_workers", "pw"},
       {"gpus.gpu_workers_per_device", "gw"},
       {"gpus.gpu_threads", "gt"}};
   // The short keys first, in the order people say them ("c=20 j=15"), then the others as given.
-  static const std::vector<std::string> kOrder = {"batch.count", "batch.concurrency", "workload.partitions",
+  static const std::vector<std::string> kOrder = {std::string(model::kProofsKey), std::string(model::kJobsKey),
+                                                  "workload.partitions",
                                                   "synthesis.partition_workers", "gpus.gpu_workers_per_device",
                                                   "gpus.gpu_threads"};
   auto ordered = settings;
@@ -194,10 +196,10 @@ bool add_isolation_point(SweepSpec& spec) {
                   [](const SweepPoint& p) { return analysis::is_isolation_point(p.label); }))
     return false;
   SweepPoint iso;
-  iso.settings = {{"batch.count", "1"}, {"batch.concurrency", "1"}};
+  iso.settings = model::isolation_settings();
   iso.label = point_label(iso.settings);
   spec.points.insert(spec.points.begin(), std::move(iso));
-  for (const char* k : {"batch.count", "batch.concurrency"})
+  for (const auto& [k, v] : iso.settings)
     if (std::find(spec.varied_keys.begin(), spec.varied_keys.end(), k) == spec.varied_keys.end())
       spec.varied_keys.push_back(k);
   return true;

@@ -18,6 +18,7 @@
 #include "harness/results/recorded_settings.hpp"
 #include "harness/results/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
+#include "model/experiment.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -168,7 +169,7 @@ analysis::MetricsOptions metrics_options(const fs::path& dir, analysis::RunData&
                                            "(its resolved configuration)",
                                            config.string()));
     }
-    run.label = fmt::format("c={} j={}", run.config["batch.count"], run.config["batch.concurrency"]);
+    run.label = model::concurrency_label(run.config);
     // 0 = inferred from the timeline, as the schema's "0 = pw" is resolved before a run writes the file.
     if (const auto p = recorded_int(run.config, "workload.partitions", 0, 64, config))
       mo.partitions_per_proof = static_cast<std::size_t>(*p);
