@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "harness/cli/arms.hpp"
 #include "harness/config/config_loader.hpp"
@@ -57,6 +58,18 @@ TEST(Toggles, TheHeaderShowsEveryToggleWithResolvedValues) {
   EXPECT_NE(line.find("I2 8 threads"), std::string::npos) << line;
   EXPECT_NE(line.find("I3 off"), std::string::npos) << line;
   EXPECT_NE(line.find("finalize split"), std::string::npos) << line;
+}
+
+// What behaviours read: every toggle's value, by key, from the configuration; an undeclared key or a
+// non-boolean read as a flag is a programming error, not a silent default.
+TEST(ToggleValues, HoldEveryToggleFromTheConfigAndRefuseUndeclaredKeys) {
+  const ToggleValues defaults;
+  EXPECT_FALSE(defaults.flag("interventions.serialize_dealloc"));
+  const ToggleValues on(load_config(pipeline_schema(), {}, {"interventions.serialize_dealloc=true"}));
+  EXPECT_TRUE(on.flag("interventions.serialize_dealloc"));
+  for (const Toggle& t : toggles()) EXPECT_NO_THROW((void)on.value(t.key.key)) << t.key.key;
+  EXPECT_THROW((void)on.flag("interventions.no_such_toggle"), std::logic_error);
+  EXPECT_THROW((void)on.flag("memory.allocator"), std::logic_error);  // an enum, not a flag
 }
 
 }  // namespace

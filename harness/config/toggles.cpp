@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 #include "harness/config/config_loader.hpp"
 #include "model/events.hpp"
@@ -105,6 +106,23 @@ std::string shown(const Value& v, const std::string& unit) {
 const std::vector<Toggle>& toggles() {
   static const std::vector<Toggle> list = build();
   return list;
+}
+
+ToggleValues::ToggleValues(const Config& cfg) {
+  for (const Toggle& t : toggles()) values_.emplace(t.key.key, cfg.at(t.key.key).value);
+}
+
+const Value& ToggleValues::value(std::string_view key) const {
+  if (const auto it = values_.find(key); it != values_.end()) return it->second;
+  for (const Toggle& t : toggles())
+    if (t.key.key == key) return t.key.default_value;
+  throw std::logic_error(fmt::format("'{}' is not a declared toggle (harness/config/toggles.cpp)", key));
+}
+
+bool ToggleValues::flag(std::string_view key) const {
+  const bool* b = std::get_if<bool>(&value(key));
+  if (b == nullptr) throw std::logic_error(fmt::format("toggle '{}' is not a boolean", key));
+  return *b;
 }
 
 std::string describe_toggles(const Config& cfg, const std::map<std::string, Value>& resolved) {

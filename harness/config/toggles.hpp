@@ -1,13 +1,16 @@
 // The A/B toggles: every switch an arm flips to compare a scheduling or memory strategy, declared once.
 // The schema takes their keys from this list (pipeline_schema.cpp), the run header prints their values
-// from it (describe_toggles), the default arms are built from it (harness/cli/arms.cpp) and configs/README
-// documents them through the schema. A new intervention is one entry here plus its behaviour in the
-// engine (run_plan.cpp reads the key; the pipeline acts on it).
+// from it (describe_toggles), the default arms and the "every intervention" arm are built from it
+// (harness/cli/arms.cpp), configs/README documents them through the schema, and every run carries all
+// their values (ToggleValues, in RunPlan::toggles). A new intervention is one entry in toggles.cpp
+// plus its behaviour, which reads its own value from ToggleValues by key (docs/ARCHITECTURE.md,
+// "Adding an intervention", walks through one).
 #pragma once
 
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/config/config_schema.hpp"
@@ -28,6 +31,21 @@ struct Toggle {
 
 // Every toggle, in the order the run header and the default arms show them.
 const std::vector<Toggle>& toggles();
+
+// Every toggle's value in one configuration, read through the list: the engine hands it to the parts
+// that act on toggles, so an intervention needs no field or hand-typed read of its own.
+class ToggleValues {
+ public:
+  ToggleValues() = default;  // every toggle at its default
+  explicit ToggleValues(const Config& cfg);
+  // The value of the toggle `key`; std::logic_error when `key` is not a declared toggle (or, for
+  // flag(), not a boolean one): a programming error that any run with the toggle's code shows.
+  const Value& value(std::string_view key) const;
+  bool flag(std::string_view key) const;
+
+ private:
+  std::map<std::string, Value, std::less<>> values_;
+};
 
 // "I1 off, I2 4 threads, ...": each toggle's value in `cfg` (or in `resolved`, for values the plan chose
 // automatically), labelled; booleans as on/off.

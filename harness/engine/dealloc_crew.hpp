@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "harness/config/toggles.hpp"
 #include "harness/counters/perf_counters.hpp"
 #include "harness/engine/stage_counters.hpp"
 #include "harness/engine/thread_placer.hpp"
@@ -25,11 +26,12 @@ class DeallocCrew {
   // linger_ms: each thread stays busy this long after freeing, inside the I1 mutex (see the
   // engine.dealloc_linger_ms key).
   // counters: each dealloc thread opens its own Tier 1/2 group from it (nullptr: none).
+  // toggles: the run's A/B toggle values, for interventions on the dealloc threads (nullptr: defaults).
   DeallocCrew(Recorder& recorder, bool serialize, double linger_ms = 0,
               const counters::PreparedCounters* counters = nullptr, const InterruptsTlbReader* tlb = nullptr,
-              ThreadPlacer* placer = nullptr)
+              ThreadPlacer* placer = nullptr, const config::ToggleValues* toggles = nullptr)
       : recorder_(recorder), serialize_(serialize), linger_ms_(linger_ms), counters_(counters), tlb_(tlb),
-        placer_(placer) {}
+        placer_(placer), toggles_(toggles != nullptr ? *toggles : config::ToggleValues()) {}
   ~DeallocCrew() { wait_idle(); }
   DeallocCrew(const DeallocCrew&) = delete;
   DeallocCrew& operator=(const DeallocCrew&) = delete;
@@ -52,6 +54,7 @@ class DeallocCrew {
   const counters::PreparedCounters* counters_;
   const InterruptsTlbReader* tlb_;
   ThreadPlacer* placer_;
+  config::ToggleValues toggles_;
   std::mutex side_mutex_[2];  // I1
   std::mutex live_mutex_;
   std::condition_variable idle_cv_;

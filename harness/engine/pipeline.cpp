@@ -190,7 +190,7 @@ struct Pipeline::Impl {
         finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
         finalize_places(r.plan.max_finalizing > 0 ? r.plan.max_finalizing
                                                   : static_cast<unsigned>(r.plan.proofs * r.plan.partitions + 1)),
-        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb, r.placer),
+        crew(r.recorder, r.plan.serialize_dealloc, r.plan.dealloc_linger_ms, r.counters, r.tlb, r.placer, &r.plan.toggles),
         synthesis_pool_counters(*r.synthesis_pool_counters),
         groth16_pool_counters(*r.groth16_pool_counters),
         proof_remaining(r.plan.proofs, r.plan.partitions),

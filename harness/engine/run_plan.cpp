@@ -248,6 +248,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   }
   p.gpu_time_factor = cfg.get_double("gpu.time_factor");
 
+  p.toggles = config::ToggleValues(cfg);
   p.serialize_dealloc = cfg.get_bool("interventions.serialize_dealloc");
   p.membw_throttle = cfg.get_bool("interventions.membw_throttle");
   p.throttle_flag =

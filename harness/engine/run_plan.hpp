@@ -12,6 +12,7 @@
 
 #include "harness/balance/balance_solver.hpp"
 #include "harness/config/config_loader.hpp"
+#include "harness/config/toggles.hpp"
 #include "harness/topology/pin_plan.hpp"
 #include "harness/topology/topology.hpp"
 #include "workloads/memory/memory_options.hpp"
@@ -120,6 +121,7 @@ struct RunPlan {
   // fit's unit costs and stage times when there is one, else a share of synthesis alone).
   double synthesis_extra = 0;
   std::vector<ResolvedValue> resolved;  // values chosen automatically
+  config::ToggleValues toggles;  // every A/B toggle's value: what behaviours read by key (config/toggles.hpp)
   std::string toggle_summary;           // every A/B toggle's value, for the run header (config/toggles.hpp)
 };
 
