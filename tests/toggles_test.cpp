@@ -2,7 +2,10 @@
 // run header all read that list.
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <stdexcept>
 
@@ -10,6 +13,7 @@
 #include "harness/config/config_loader.hpp"
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/config/toggles.hpp"
+#include "harness/engine/dealloc_crew.hpp"
 
 namespace zkc::config {
 namespace {
@@ -70,6 +74,41 @@ TEST(ToggleValues, HoldEveryToggleFromTheConfigAndRefuseUndeclaredKeys) {
   for (const Toggle& t : toggles()) EXPECT_NO_THROW((void)on.value(t.key.key)) << t.key.key;
   EXPECT_THROW((void)on.flag("interventions.no_such_toggle"), std::logic_error);
   EXPECT_THROW((void)on.flag("memory.allocator"), std::logic_error);  // an enum, not a flag
+}
+
+// interventions.pin_dealloc (the worked example of docs/ARCHITECTURE.md): with it on, a dealloc thread
+// runs bound to the highest CPU the process may use; off, it keeps the process's whole mask.
+TEST(ToggleValues, PinDeallocBindsEachDeallocThreadToTheLastAllowedCpu) {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(sched_getaffinity(0, sizeof mask, &mask), 0);
+  int last = -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &mask)) last = cpu;
+  for (const bool on : {false, true}) {
+    const ToggleValues toggles(
+        load_config(pipeline_schema(), {}, {std::string("interventions.pin_dealloc=") + (on ? "true" : "false")}));
+    harness::Recorder recorder;
+    std::atomic<int> cpus_allowed{0}, only{-1};
+    {
+      harness::DeallocCrew crew(recorder, false, 0, nullptr, nullptr, nullptr, &toggles);
+      crew.spawn(harness::DeallocSide::kCpp, 0, 0, [&] {
+        cpu_set_t now;
+        CPU_ZERO(&now);
+        if (sched_getaffinity(0, sizeof now, &now) == 0) cpus_allowed = CPU_COUNT(&now);
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+          if (CPU_ISSET(cpu, &now)) only = cpu;
+        return std::string();
+      });
+      crew.wait_idle();
+    }
+    if (on) {
+      EXPECT_EQ(cpus_allowed.load(), 1);
+      EXPECT_EQ(only.load(), last);
+    } else {
+      EXPECT_EQ(cpus_allowed.load(), CPU_COUNT(&mask));
+    }
+  }
 }
 
 }  // namespace

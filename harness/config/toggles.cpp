@@ -85,6 +85,10 @@ std::vector<Toggle> build() {
                 .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
                        "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never "
                        "(MADV_NOHUGEPAGE)."}});
+  t.push_back({"pin dealloc",
+               {.key = "interventions.pin_dealloc", .type = VT::kBool, .default_value = false,
+                .doc = "Every dealloc thread bound to one CPU, the highest it may run on: the munmap calls and the "
+                       "TLB shootdowns they send start from one core instead of wherever the threads land."}});
   t.push_back({"pinning",
                {.key = "pinning.policy", .type = VT::kEnum, .default_value = std::string("none"),
                 .choices = {"none", "compact", "scatter", "split"},

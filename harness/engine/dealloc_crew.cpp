@@ -3,11 +3,37 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <sched.h>
+
+#include <cerrno>
+#include <stdexcept>
 #include <thread>
+
+#include "harness/system/errno_text.hpp"
 
 namespace zkc::harness {
 
 const char* side_name(DeallocSide side) { return side == DeallocSide::kCpp ? "cpp" : "rust"; }
+
+namespace {
+
+// interventions.pin_dealloc: the calling thread onto the highest CPU its affinity allows.
+void pin_to_last_allowed_cpu() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    throw std::runtime_error("pin_dealloc: sched_getaffinity: " + errno_text(errno));
+  int last = -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &set)) last = cpu;
+  if (last < 0) return;
+  CPU_ZERO(&set);
+  CPU_SET(last, &set);
+  if (sched_setaffinity(0, sizeof set, &set) != 0)
+    throw std::runtime_error(fmt::format("pin_dealloc: sched_setaffinity to CPU {}: {}", last, errno_text(errno)));
+}
+
+}  // namespace
 
 void DeallocCrew::spawn(DeallocSide side, int proof, int partition, FreeFn free_fn, std::function<void()> after_fn) {
   {
@@ -41,6 +67,7 @@ void DeallocCrew::run_one(DeallocSide side, int proof, int partition, const Free
                           const std::function<void()>& after_fn) {
   const std::string worker = model::lane_worker(model::Lane::kDealloc, side_name(side));
   try {
+    if (toggles_.flag("interventions.pin_dealloc")) pin_to_last_allowed_cpu();
     const ThreadCounters mine(counters_, tlb_);
     std::unique_lock<std::mutex> serial;
     if (serialize_) serial = std::unique_lock(side_mutex_[static_cast<int>(side)]);
