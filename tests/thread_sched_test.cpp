@@ -27,7 +27,7 @@ TEST(ThreadSched, ReadsTheFiveColumnsInDeclaredOrder) {
   const auto r = read_thread_sched(d);
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, (SchedReading{6119036, 1683811, 7, 12, 345}));
-  EXPECT_STREQ(kSchedColumns[1].name, "sched_run_queue_ns");
+  EXPECT_EQ(kSchedColumns[1].name, "sched_run_queue_ns");
   fs::remove_all(d);
 }
 

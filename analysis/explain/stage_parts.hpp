@@ -14,12 +14,13 @@
 
 #include "model/run_data.hpp"
 #include "model/stages.hpp"
+#include "model/counter_columns.hpp"
 
 namespace zkc::analysis {
 
-// The columns of stages.csv the parts are computed from (harness/counters/thread_sched's names).
-inline constexpr std::string_view kOnCpuColumn = "sched_on_cpu_ns";
-inline constexpr std::string_view kRunQueueColumn = "sched_run_queue_ns";
+// The columns of stages.csv the parts are computed from.
+inline constexpr std::string_view kOnCpuColumn = model::counter::kSchedOnCpuNs;
+inline constexpr std::string_view kRunQueueColumn = model::counter::kSchedRunQueueNs;
 
 // Counter evidence shown beside the parts: declared once, read by the tables and attribution.csv.
 struct EvidenceSpec {
@@ -31,15 +32,15 @@ struct EvidenceSpec {
 // Evidence below this on both sides is not said to have moved (0.1 -> 0.3 migrations per row is chance).
 inline constexpr double kEvidenceFloor = 1.0;
 inline constexpr EvidenceSpec kEvidence[] = {
-    {"tlb_flush_remote_shootdown", "TLB shootdown IPIs received /s on-CPU", true},
-    {"tlb_ipis_machine", "machine TLB IPIs /row", false},
-    {"page_faults", "page faults /row", false},
-    {"involuntary_switches", "preemptions /row", false, true},
-    {"cpu_migrations", "CPU migrations /row", false, true},
-    {"l3_misses", "L3 misses /row", false},
-    {"dtlb_misses", "dTLB misses /row", false},
-    {"cycles", "cycles /row", false},
-    {"instructions", "instructions /row", false},
+    {model::counter::kTlbFlushRemoteShootdown, "TLB shootdown IPIs received /s on-CPU", true},
+    {model::counter::kTlbIpisMachine, "machine TLB IPIs /row", false},
+    {model::counter::kPageFaults, "page faults /row", false},
+    {model::counter::kInvoluntarySwitches, "preemptions /row", false, true},
+    {model::counter::kCpuMigrations, "CPU migrations /row", false, true},
+    {model::counter::kL3Misses, "L3 misses /row", false},
+    {model::counter::kDtlbMisses, "dTLB misses /row", false},
+    {model::counter::kCycles, "cycles /row", false},
+    {model::counter::kInstructions, "instructions /row", false},
 };
 
 // One row's duration split: on_cpu + run_queue + wait + rest = dur (all ms, each >= 0).

@@ -14,6 +14,7 @@
 
 #include "harness/counters/perf_syscalls.hpp"
 #include "harness/system/proc_readers.hpp"
+#include "model/counter_columns.hpp"
 
 namespace zkc::harness::counters {
 namespace {
@@ -190,9 +191,9 @@ std::vector<CounterSpec> default_catalog(const HardwareEventNames& names, const 
     s.description = std::move(description);
     out.push_back(std::move(s));
   };
-  software("page_faults", PERF_COUNT_SW_PAGE_FAULTS, "page faults taken by the thread");
+  software(std::string(model::counter::kPageFaults), PERF_COUNT_SW_PAGE_FAULTS, "page faults taken by the thread");
   software("context_switches", PERF_COUNT_SW_CONTEXT_SWITCHES, "context switches of the thread");
-  software("cpu_migrations", PERF_COUNT_SW_CPU_MIGRATIONS, "moves of the thread to another CPU");
+  software(std::string(model::counter::kCpuMigrations), PERF_COUNT_SW_CPU_MIGRATIONS, "moves of the thread to another CPU");
   // On-CPU time: a stage's wall time minus this is what it waited (run queue, locks, I/O), so CPU
   // sharing on a small machine can be told apart from slower work.
   software("task_clock_ns", PERF_COUNT_SW_TASK_CLOCK, "time the thread ran on a CPU (ns)");
@@ -215,12 +216,12 @@ std::vector<CounterSpec> default_catalog(const HardwareEventNames& names, const 
     s.description = std::move(description);
     out.push_back(std::move(s));
   };
-  hardware("cycles", names.cycles, "CPU cycles of the thread");
-  hardware("instructions", names.instructions, "instructions retired by the thread");
-  hardware("dtlb_misses", names.dtlb_misses, "data TLB load misses of the thread");
+  hardware(std::string(model::counter::kCycles), names.cycles, "CPU cycles of the thread");
+  hardware(std::string(model::counter::kInstructions), names.instructions, "instructions retired by the thread");
+  hardware(std::string(model::counter::kDtlbMisses), names.dtlb_misses, "data TLB load misses of the thread");
   if (auto l3 = discover_amd_l3(sys_root)) {
     CounterSpec s;
-    s.name = "l3_misses";
+    s.name = model::counter::kL3Misses;
     s.tier = 2;
     s.kind = Kind::kUncoreL3;
     s.config = l3->l3_miss_config;
@@ -229,7 +230,7 @@ std::vector<CounterSpec> default_catalog(const HardwareEventNames& names, const 
     s.description = "L3 misses, all cores (amd_l3 uncore, event 0x04 umask 0x01, summed over L3 domains)";
     out.push_back(std::move(s));
   } else {
-    hardware("l3_misses", names.l3_misses, "last-level cache load misses of the thread");
+    hardware(std::string(model::counter::kL3Misses), names.l3_misses, "last-level cache load misses of the thread");
   }
   return out;
 }

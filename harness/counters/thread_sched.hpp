@@ -5,7 +5,10 @@
 // the run-queue wait is what CPU starvation costs a stage (zkcontend explain splits inflation by it).
 #pragma once
 
+#include "model/counter_columns.hpp"
+
 #include <array>
+#include <string_view>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -15,15 +18,15 @@ namespace zkc::harness::counters {
 
 // The columns, declared once; stages.csv and the attribution read this list.
 struct SchedColumn {
-  const char* name;
-  const char* unit;
+  std::string_view name;
+  std::string_view unit;
 };
 inline constexpr std::array<SchedColumn, 5> kSchedColumns = {{
-    {"sched_on_cpu_ns", "ns"},
-    {"sched_run_queue_ns", "ns"},
-    {"sched_timeslices", "count"},
-    {"voluntary_switches", "count"},
-    {"involuntary_switches", "count"},
+    {model::counter::kSchedOnCpuNs, "ns"},
+    {model::counter::kSchedRunQueueNs, "ns"},
+    {model::counter::kSchedTimeslices, "count"},
+    {model::counter::kVoluntarySwitches, "count"},
+    {model::counter::kInvoluntarySwitches, "count"},
 }};
 
 using SchedReading = std::array<std::uint64_t, kSchedColumns.size()>;

@@ -17,6 +17,7 @@
 #include "harness/counters/perf_counters.hpp"
 #include "harness/recorder/recorder.hpp"
 #include "kernels/pool/thread_pool.hpp"
+#include "model/counter_columns.hpp"
 
 namespace zkc::harness {
 
@@ -28,7 +29,7 @@ class InterruptsTlbReader {
  public:
   explicit InterruptsTlbReader(std::filesystem::path path = "/proc/interrupts") : path_(std::move(path)) {}
   std::optional<std::uint64_t> read() const;
-  static constexpr const char* kColumn = "tlb_ipis_machine";
+  static constexpr std::string_view kColumn = model::counter::kTlbIpisMachine;
 
  private:
   std::filesystem::path path_;
