@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Exit 0 when every file named on the command line parses as XML (report.html is XHTML), else print
-the parser's error and exit 1. Used by tests/analysis_report_test.cpp as a second, independent check."""
+the parser's error and exit 1. Used by tests/analysis_report_html_test.cpp as a second, independent check."""
 import sys
 import xml.dom.minidom
 

@@ -179,6 +179,137 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+using Events = std::span<const TimelineEvent* const>;
+
+std::string by_partition(const TimelineEvent& e) { return partition_key(e); }
+
+auto by_name(Event kind) {
+  return [kind](const TimelineEvent& e) { return is(e, kind); };
+}
+
+// Batch span and proof count: the steady rate, the fill and the batch's length. Returns how many
+// PROOF_END events there were, or nullopt when the log has no PROOF_* events at all.
+std::optional<std::size_t> measure_batch_span(Events events, RunMetrics& m) {
+  std::optional<double> first_proof_start, first_proof_end, last_proof_end;
+  std::size_t proof_ends = 0;
+  for (const TimelineEvent* e : events) {
+    if (is(*e, Event::kProofStart) && !first_proof_start) first_proof_start = e->offset_ms;
+    if (is(*e, Event::kProofEnd)) {
+      if (!first_proof_end) first_proof_end = e->offset_ms;
+      last_proof_end = e->offset_ms;
+      ++proof_ends;
+    }
+  }
+  if (proof_ends >= 2)
+    m.steady_s_per_proof = (*last_proof_end - *first_proof_end) / 1000.0 / static_cast<double>(proof_ends - 1);
+  if (first_proof_start && first_proof_end) m.fill_ms = std::max(0.0, *first_proof_end - *first_proof_start);
+  const double span_start = first_proof_start.value_or(events.front()->offset_ms);
+  const double span_end = last_proof_end.value_or(events.back()->offset_ms);
+  m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
+  if (first_proof_start || last_proof_end) return proof_ends;
+  return std::nullopt;
+}
+
+// GPU: per-partition durations, proofs' sums, busy union and its holes, the lock's share. Returns
+// every partition's gpu_ms.
+std::vector<double> measure_gpu(Events events, const MetricsOptions& options, RunMetrics& m) {
+  const Paired gpu = pair_family(events, Family::kGpu, by_partition);
+  std::map<std::string, double> gpu_ms_by_proof;
+  std::vector<double> gpu_ms;
+  for (const TimelineEvent* e : events) {
+    if (!is(*e, Event::kGpuEnd)) continue;
+    ++m.partitions_completed;
+    if (const auto ms = detail_number(e->detail, "gpu_ms")) {
+      gpu_ms.push_back(*ms);
+      gpu_ms_by_proof[e->job_id] += *ms;
+    }
+  }
+  m.avg_gpu_per_partition_s = mean(gpu_ms) / 1000.0;
+  std::vector<double> prove_ms;
+  for (const auto& [job, ms] : gpu_ms_by_proof) prove_ms.push_back(ms);
+  m.avg_prove_s = mean(prove_ms) / 1000.0;
+
+  const double horizon = events.back()->offset_ms;
+  const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
+  m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
+  const Paired lock = pair_family(events, Family::kLockHeld, by_partition);
+  if (m.batch_elapsed_ms > 0) {
+    m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
+    m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
+  }
+  return gpu_ms;
+}
+
+// Proofs completed, and s/proof over the batch.
+void count_proofs(Events events, const MetricsOptions& options, std::optional<std::size_t> proof_ends,
+                  RunMetrics& m) {
+  if (proof_ends) {
+    m.proofs_completed = *proof_ends;
+  } else if (options.partitions_per_proof > 0) {
+    // The real prover logs no PROOF_* events: a proof is done when all its partitions passed GPU_END.
+    std::map<std::string, std::set<std::string>> ended;  // job -> partitions
+    for (const TimelineEvent* e : events)
+      if (is(*e, Event::kGpuEnd)) ended[e->job_id].emplace(detail_value(e->detail, "partition").value_or(""));
+    for (const auto& [job, parts] : ended) m.proofs_completed += parts.size() >= options.partitions_per_proof ? 1 : 0;
+  }
+  if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
+}
+
+// The stages' duration distributions, the throttle's share of b_g2 and its yields, and the part of
+// the GPU time after the lock is released (`gpu_ms`: every partition's).
+void describe_stages(Events events, const std::vector<double>& gpu_ms, RunMetrics& m) {
+  m.synthesis_ms = describe(pair_family(events, Family::kSynthesis, by_partition).durations_ms);
+  m.queue_wait_ms = describe(pair_family(events, Family::kQueueWait, by_partition).durations_ms);
+  std::vector<double> lock_wait;
+  for (const TimelineEvent* e : events)
+    if (is(*e, Event::kLockAcquired))
+      if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
+  m.lock_wait_ms = describe(lock_wait);
+  m.prep_msm_ms = describe(pair_family(events, Family::kPrepMsm, by_partition).durations_ms);
+  const Paired b_g2 = pair_family(events, Family::kBG2Msm, by_partition);
+  m.b_g2_msm_ms = describe(b_g2.durations_ms);
+  m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
+  const Paired post_lock = pair_events(events, by_name(Event::kLockReleased), by_name(Event::kGpuEnd), by_partition, "");
+  m.post_lock_ms = describe(post_lock.durations_ms);
+  double gpu_sum = 0, post_sum = 0;
+  for (const double v : gpu_ms) gpu_sum += v;
+  for (const double v : post_lock.durations_ms) post_sum += v;
+  if (gpu_sum > 0) m.post_lock_share = post_sum / gpu_sum;
+  for (auto [key, out] : {std::pair{"ntt_msm_h_ms", &m.ntt_msm_h_ms}, std::pair{"batch_add_ms", &m.batch_add_ms},
+                          std::pair{"tail_msm_ms", &m.tail_msm_ms}, std::pair{"gpu_total_ms", &m.gpu_total_ms}}) {
+    std::vector<double> values;
+    for (const TimelineEvent* e : events)
+      if (is(*e, Event::kGpuTiming))
+        if (const auto v = detail_number(e->detail, key)) values.push_back(*v);
+    *out = describe(values);
+  }
+  for (const TimelineEvent* e : events)
+    if (is(*e, Event::kSynthEnd))
+      if (const auto y = detail_number(e->detail, "yields"); y && *y > 0) m.throttle_yields += static_cast<std::size_t>(*y);
+}
+
+// Dealloc: durations, and concurrency overall and per side.
+void measure_dealloc(Events events, RunMetrics& m) {
+  const auto dealloc_key = [](const TimelineEvent& e) {
+    return partition_key(e, detail_value(e.detail, "side").value_or("?"));
+  };
+  const Paired dealloc = pair_family(events, Family::kDealloc, dealloc_key);
+  const EventFamily& dealloc_family = event_family(Family::kDealloc);
+  m.dealloc_ms = describe(dealloc.durations_ms);
+  m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
+  for (const std::string_view side : {"cpp", "rust"}) {
+    const auto of_side = [side](Event kind) {
+      return [side, kind](const TimelineEvent& e) {
+        return is(e, kind) && detail_value(e.detail, "side") == side;
+      };
+    };
+    const std::size_t n = max_concurrent(pair_events(events, of_side(dealloc_family.start), of_side(dealloc_family.end),
+                                                     dealloc_key, dealloc_family.dur_key)
+                                             .intervals);
+    (side == "cpp" ? m.max_concurrent_dealloc_cpp : m.max_concurrent_dealloc_rust) = n;
+  }
+}
+
 }  // namespace
 
 double percentile(std::vector<double> values, double q) {
@@ -210,115 +341,11 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
 
   RunMetrics m;
   if (events.empty()) return m;
-  const auto by_name = [](Event kind) { return [kind](const TimelineEvent& e) { return is(e, kind); }; };
-  const auto by_partition = [](const TimelineEvent& e) { return partition_key(e); };
-
-  // Batch span and proof count.
-  std::optional<double> first_proof_start, first_proof_end, last_proof_end;
-  std::size_t proof_ends = 0;
-  for (const TimelineEvent* e : events) {
-    if (is(*e, Event::kProofStart) && !first_proof_start) first_proof_start = e->offset_ms;
-    if (is(*e, Event::kProofEnd)) {
-      if (!first_proof_end) first_proof_end = e->offset_ms;
-      last_proof_end = e->offset_ms;
-      ++proof_ends;
-    }
-  }
-  if (proof_ends >= 2)
-    m.steady_s_per_proof = (*last_proof_end - *first_proof_end) / 1000.0 / static_cast<double>(proof_ends - 1);
-  if (first_proof_start && first_proof_end) m.fill_ms = std::max(0.0, *first_proof_end - *first_proof_start);
-  const bool has_proof_events = first_proof_start || last_proof_end;
-  const double span_start = first_proof_start.value_or(events.front()->offset_ms);
-  const double span_end = last_proof_end.value_or(events.back()->offset_ms);
-  m.batch_elapsed_ms = std::max(0.0, span_end - span_start);
-
-  // GPU: per-partition durations, proofs' sums, busy union and its holes.
-  const Paired gpu = pair_family(events, Family::kGpu, by_partition);
-  std::map<std::string, double> gpu_ms_by_proof;
-  std::vector<double> gpu_ms;
-  for (const TimelineEvent* e : events) {
-    if (!is(*e, Event::kGpuEnd)) continue;
-    ++m.partitions_completed;
-    if (const auto ms = detail_number(e->detail, "gpu_ms")) {
-      gpu_ms.push_back(*ms);
-      gpu_ms_by_proof[e->job_id] += *ms;
-    }
-  }
-  m.avg_gpu_per_partition_s = mean(gpu_ms) / 1000.0;
-  std::vector<double> prove_ms;
-  for (const auto& [job, ms] : gpu_ms_by_proof) prove_ms.push_back(ms);
-  m.avg_prove_s = mean(prove_ms) / 1000.0;
-
-  const double horizon = events.back()->offset_ms;
-  const std::vector<Interval> gpu_busy = merge(gpu.intervals, horizon);
-  m.idle_gaps = idle_gaps(gpu_busy, options.idle_gap_min_ms);
-  const Paired lock = pair_family(events, Family::kLockHeld, by_partition);
-  if (m.batch_elapsed_ms > 0) {
-    m.gpu_util = total_length(gpu_busy) / m.batch_elapsed_ms;
-    m.lock_util = total_length(merge(lock.intervals, horizon)) / m.batch_elapsed_ms;
-  }
-
-  if (has_proof_events) {
-    m.proofs_completed = proof_ends;
-  } else if (options.partitions_per_proof > 0) {
-    // The real prover logs no PROOF_* events: a proof is done when all its partitions passed GPU_END.
-    std::map<std::string, std::set<std::string>> ended;  // job -> partitions
-    for (const TimelineEvent* e : events)
-      if (is(*e, Event::kGpuEnd)) ended[e->job_id].emplace(detail_value(e->detail, "partition").value_or(""));
-    for (const auto& [job, parts] : ended) m.proofs_completed += parts.size() >= options.partitions_per_proof ? 1 : 0;
-  }
-  if (m.proofs_completed > 0) m.s_per_proof = m.batch_elapsed_ms / 1000.0 / static_cast<double>(m.proofs_completed);
-
-  // Distributions.
-  m.synthesis_ms = describe(pair_family(events, Family::kSynthesis, by_partition).durations_ms);
-  m.queue_wait_ms = describe(pair_family(events, Family::kQueueWait, by_partition).durations_ms);
-  std::vector<double> lock_wait;
-  for (const TimelineEvent* e : events)
-    if (is(*e, Event::kLockAcquired))
-      if (const auto w = detail_number(e->detail, "wait_ms")) lock_wait.push_back(*w);
-  m.lock_wait_ms = describe(lock_wait);
-  m.prep_msm_ms = describe(pair_family(events, Family::kPrepMsm, by_partition).durations_ms);
-  const Paired b_g2 = pair_family(events, Family::kBG2Msm, by_partition);
-  m.b_g2_msm_ms = describe(b_g2.durations_ms);
-  m.throttle_up_share = throttle_up_share(events, b_g2.intervals);
-  const Paired post_lock = pair_events(events, by_name(Event::kLockReleased), by_name(Event::kGpuEnd), by_partition, "");
-  m.post_lock_ms = describe(post_lock.durations_ms);
-  double gpu_sum = 0, post_sum = 0;
-  for (const double v : gpu_ms) gpu_sum += v;
-  for (const double v : post_lock.durations_ms) post_sum += v;
-  if (gpu_sum > 0) m.post_lock_share = post_sum / gpu_sum;
-  for (auto [key, out] : {std::pair{"ntt_msm_h_ms", &m.ntt_msm_h_ms}, std::pair{"batch_add_ms", &m.batch_add_ms},
-                          std::pair{"tail_msm_ms", &m.tail_msm_ms}, std::pair{"gpu_total_ms", &m.gpu_total_ms}}) {
-    std::vector<double> values;
-    for (const TimelineEvent* e : events)
-      if (is(*e, Event::kGpuTiming))
-        if (const auto v = detail_number(e->detail, key)) values.push_back(*v);
-    *out = describe(values);
-  }
-
-  // Dealloc: durations, and concurrency overall and per side.
-  const auto dealloc_key = [](const TimelineEvent& e) {
-    return partition_key(e, detail_value(e.detail, "side").value_or("?"));
-  };
-  const Paired dealloc = pair_family(events, Family::kDealloc, dealloc_key);
-  const EventFamily& dealloc_family = event_family(Family::kDealloc);
-  m.dealloc_ms = describe(dealloc.durations_ms);
-  m.max_concurrent_dealloc = max_concurrent(dealloc.intervals);
-  for (const std::string_view side : {"cpp", "rust"}) {
-    const auto of_side = [side](Event kind) {
-      return [side, kind](const TimelineEvent& e) {
-        return is(e, kind) && detail_value(e.detail, "side") == side;
-      };
-    };
-    const std::size_t n = max_concurrent(pair_events(events, of_side(dealloc_family.start), of_side(dealloc_family.end),
-                                                     dealloc_key, dealloc_family.dur_key)
-                                             .intervals);
-    (side == "cpp" ? m.max_concurrent_dealloc_cpp : m.max_concurrent_dealloc_rust) = n;
-  }
-
-  for (const TimelineEvent* e : events)
-    if (is(*e, Event::kSynthEnd))
-      if (const auto y = detail_number(e->detail, "yields"); y && *y > 0) m.throttle_yields += static_cast<std::size_t>(*y);
+  const std::optional<std::size_t> proof_ends = measure_batch_span(events, m);
+  const std::vector<double> gpu_ms = measure_gpu(events, options, m);
+  count_proofs(events, options, proof_ends, m);
+  describe_stages(events, gpu_ms, m);
+  measure_dealloc(events, m);
   return m;
 }
 

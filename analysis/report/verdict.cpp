@@ -88,21 +88,9 @@ std::string answers_sentence(const std::vector<const PrimaryDecision*>& ds, cons
   return out;
 }
 
-}  // namespace
-
-std::string median_run(const std::vector<Measurement>& data, const std::string& point, const std::string& arm) {
-  std::vector<const Measurement*> runs;
-  for (const auto& m : data)
-    if (m.point == point && m.arm == arm && m.metric == primary_metric() && std::isfinite(m.value)) runs.push_back(&m);
-  if (runs.empty()) return "";
-  std::sort(runs.begin(), runs.end(), [](const Measurement* a, const Measurement* b) {
-    return a->value != b->value ? a->value < b->value : a->repeat < b->repeat;
-  });
-  return runs[(runs.size() - 1) / 2]->run;
-}
-
-Verdict compute_verdict(const ReportInput& in) {
-  Verdict v;
+// The measurements the verdict shows (primary, compared and mechanism metrics), and of those the
+// compared ones.
+void summarize_shown(const ReportInput& in, Verdict& v) {
   const std::uint32_t wanted = kGroupPrimary | kGroupCompared | kGroupMechanism;
   std::vector<Measurement> compared, shown;
   for (const auto& m : in.measurements) {
@@ -115,13 +103,11 @@ Verdict compute_verdict(const ReportInput& in) {
   v.summaries = summarize(shown);
   v.primary = decide_primary(in.measurements, in.baseline_arm, in.design);
   v.comparisons = compare_to_baseline(compared, in.baseline_arm, in.detect_pct);
+}
 
-  // Warnings: what the A/B recorded, then each distinct run note (counters unavailable and why), notes
-  // of the form "<counter>: <why>" with the same why joined into one.
-  v.warnings = in.warnings;
-  if (in.interrupted)
-    v.warnings.push_back("the A/B was interrupted (Ctrl-C or SIGTERM) before its design ended it: the answers are "
-                         "those of the rounds that completed");
+// Each distinct run note (counters unavailable and why); notes of the form "<counter>: <why>" with
+// the same why are joined into one.
+void add_run_note_warnings(const ReportInput& in, Verdict& v) {
   std::vector<std::pair<std::vector<std::string>, std::string>> by_reason;  // (names, why)
   for (const auto& r : in.runs)
     for (const auto& n : r.notes) {
@@ -139,34 +125,64 @@ Verdict compute_verdict(const ReportInput& in) {
     const std::string who = fmt::format("{}", fmt::join(names, ", "));
     v.warnings.push_back(who.empty() ? why : who + ": " + why);
   }
-  // Outlier runs, with their likely cause from their noise readings: shown, never dropped.
-  {
-    OutlierOptions oo;
-    oo.metric = primary_metric();
-    v.outliers = find_outliers(in.measurements, oo);
-    constexpr std::size_t kShown = 10;
-    for (std::size_t i = 0; i < v.outliers.size() && i < kShown; ++i) {
-      const Outlier& o = v.outliers[i];
-      v.warnings.push_back(fmt::format(
-          "outlier run {}{}: s/proof {} against its arm's median {} ({:+.1f}%); likely cause: {}; kept in the "
-          "statistics",
-          o.run.empty() ? o.arm : o.run, o.point.empty() ? "" : " (" + point_title(o.point) + ")",
-          duration_text(1000 * o.value), duration_text(1000 * o.median), 100 * (o.value - o.median) / o.median,
-          o.cause));
-    }
-    if (v.outliers.size() > kShown)
-      v.warnings.push_back(fmt::format("{} more outlier runs (ab.csv has every run's noise_* readings)",
-                                       v.outliers.size() - kShown));
+}
+
+// Outlier runs, with their likely cause from their noise readings: shown, never dropped.
+void add_outlier_warnings(const ReportInput& in, Verdict& v) {
+  OutlierOptions oo;
+  oo.metric = primary_metric();
+  v.outliers = find_outliers(in.measurements, oo);
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < v.outliers.size() && i < kShown; ++i) {
+    const Outlier& o = v.outliers[i];
+    v.warnings.push_back(fmt::format(
+        "outlier run {}{}: s/proof {} against its arm's median {} ({:+.1f}%); likely cause: {}; kept in the "
+        "statistics",
+        o.run.empty() ? o.arm : o.run, o.point.empty() ? "" : " (" + point_title(o.point) + ")",
+        duration_text(1000 * o.value), duration_text(1000 * o.median), 100 * (o.value - o.median) / o.median, o.cause));
   }
+  if (v.outliers.size() > kShown)
+    v.warnings.push_back(
+        fmt::format("{} more outlier runs (ab.csv has every run's noise_* readings)", v.outliers.size() - kShown));
+}
+
+// What the A/B recorded, whether it was interrupted, the run notes, the outliers, mixed hosts.
+void add_warnings(const ReportInput& in, Verdict& v) {
+  v.warnings = in.warnings;
+  if (in.interrupted)
+    v.warnings.push_back("the A/B was interrupted (Ctrl-C or SIGTERM) before its design ended it: the answers are "
+                         "those of the rounds that completed");
+  add_run_note_warnings(in, v);
+  add_outlier_warnings(in, v);
   v.hosts = host_split(in.measurements, in.baseline_arm);
   if (!v.hosts.notes.empty()) v.warnings.push_back(mixed_hosts_note(v.hosts));
-  if (v.empty()) return v;
+}
 
-  const auto points = points_of(v.summaries);
+// The headline of one point: the fastest arm (`arms` is by s/proof, fastest first), then every
+// arm's answer.
+std::string point_headline(const ReportInput& in, const Verdict& v, const std::string& where,
+                           const std::vector<const ArmSummary*>& arms,
+                           const std::vector<const PrimaryDecision*>& decisions) {
+  const DecisionRule& rule = in.design.rule;
+  const ArmSummary& top = *arms.front();
+  std::string line = where + fmt::format("fastest {} at {} per proof", top.arm, duration_text(1000 * top.median));
+  if (const PrimaryDecision* d = find_decision(v.primary, top.point, top.arm)) {
+    line += fmt::format(" ({} against {}: {})", answer_text(*d, rule), in.baseline_arm,
+                        change_interval_text(d->decision));
+  } else if (top.arm == in.baseline_arm) {
+    line += " (the baseline itself)";
+  }
+  line += ".";
+  const std::string answers = answers_sentence(decisions, rule);
+  line += answers.empty() ? " No other arm to compare." : " " + answers;
+  return line;
+}
+
+// Ranking by s/proof, per point, with each arm's answer, and each point's headline. Returns the
+// size of the primary family (the arms judged together, controls aside).
+std::size_t add_ranking(const ReportInput& in, const std::vector<std::string>& points, Verdict& v) {
   const bool many_points = points.size() > 1;
   const DecisionRule& rule = in.design.rule;
-
-  // Ranking by s/proof, per point, with each arm's answer.
   v.ranking.header = {"rank", "arm", "s/proof [95% CI]", "rounds", "vs " + in.baseline_arm + " [anytime 95%]", "answer",
                       "decided at"};
   if (many_points) v.ranking.header.insert(v.ranking.header.begin(), "configuration");
@@ -197,22 +213,15 @@ Verdict compute_verdict(const ReportInput& in) {
       if (many_points) row.insert(row.begin(), point_title(p));
       v.ranking.rows.push_back(std::move(row));
     }
-    // The headline: the fastest arm, then every arm's answer.
-    if (arms.empty()) continue;
-    const std::string where = many_points ? point_title(p) + ": " : "";
-    const ArmSummary& top = *arms.front();
-    std::string line = where + fmt::format("fastest {} at {} per proof", top.arm, duration_text(1000 * top.median));
-    if (const PrimaryDecision* d = find_decision(v.primary, p, top.arm)) {
-      line += fmt::format(" ({} against {}: {})", answer_text(*d, rule), in.baseline_arm,
-                          change_interval_text(d->decision));
-    } else if (top.arm == in.baseline_arm) {
-      line += " (the baseline itself)";
-    }
-    line += ".";
-    const std::string answers = answers_sentence(decisions, rule);
-    line += answers.empty() ? " No other arm to compare." : " " + answers;
-    v.headline.push_back(std::move(line));
+    if (!arms.empty())
+      v.headline.push_back(point_headline(in, v, many_points ? point_title(p) + ": " : "", arms, decisions));
   }
+  return family;
+}
+
+// The design's headline line (with the pairing's variance gain) and the ranking's footnote.
+void add_design(const ReportInput& in, std::size_t family, Verdict& v) {
+  const DecisionRule& rule = in.design.rule;
   std::string design = design_sentence(in.design, family);
   std::vector<double> gains;
   for (const auto& d : v.primary)
@@ -229,8 +238,11 @@ Verdict compute_verdict(const ReportInput& in) {
       "at the same per-arm level outside the family). faster/slower: the interval excludes 0; equivalent: it lies "
       "within +-{:g}%. An arm is decided at the first round either holds.",
       100 * rule.alpha, rule.margin_pct));
+}
 
-  // Controls: did the rule classify each as expected?
+// Controls: did the rule classify each as expected?
+void add_controls(const ReportInput& in, bool many_points, Verdict& v) {
+  const DecisionRule& rule = in.design.rule;
   v.controls.header = {"control", "what", "expected", "answer", "measured effect on s/proof", "correct"};
   for (const auto& d : v.primary) {
     if (!d.control) continue;
@@ -238,20 +250,22 @@ Verdict compute_verdict(const ReportInput& in) {
                                std::string(to_string(d.control->expect)), answer_text(d, rule),
                                change_interval_text(d.decision), d.correct() ? "yes" : "no"});
   }
-  if (!v.controls.rows.empty()) {
-    std::size_t correct = 0;
-    for (const auto& d : v.primary) correct += d.correct() ? 1 : 0;
-    v.headline.push_back(fmt::format("Controls: {} of {} classified as expected{}.", correct, v.controls.rows.size(),
-                                     correct == v.controls.rows.size()
-                                         ? " (this machine decides changes of that size in this budget)"
-                                         : " (this machine cannot be trusted to decide changes of that size in this "
-                                           "budget: see the controls table)"));
-    v.controls.footnotes.push_back(
-        "The positive control's effect is measured, not assumed: extra synthesis work moves s/proof by what the "
-        "pipeline lets through.");
-  }
+  if (v.controls.rows.empty()) return;
+  std::size_t correct = 0;
+  for (const auto& d : v.primary) correct += d.correct() ? 1 : 0;
+  v.headline.push_back(fmt::format("Controls: {} of {} classified as expected{}.", correct, v.controls.rows.size(),
+                                   correct == v.controls.rows.size()
+                                       ? " (this machine decides changes of that size in this budget)"
+                                       : " (this machine cannot be trusted to decide changes of that size in this "
+                                         "budget: see the controls table)"));
+  v.controls.footnotes.push_back(
+      "The positive control's effect is measured, not assumed: extra synthesis work moves s/proof by what the "
+      "pipeline lets through.");
+}
 
-  // Mechanism evidence: medians per arm, durations with their change vs the baseline.
+// Mechanism evidence: medians per arm, durations with their change vs the baseline.
+void add_mechanism(const ReportInput& in, const std::vector<std::string>& points, Verdict& v) {
+  const bool many_points = points.size() > 1;
   const std::vector<std::string> mech = metrics_in(kGroupMechanism);
   v.mechanism.header = {"arm"};
   if (many_points) v.mechanism.header.insert(v.mechanism.header.begin(), "configuration");
@@ -277,8 +291,11 @@ Verdict compute_verdict(const ReportInput& in) {
   v.mechanism.footnotes.push_back(
       "Medians over repeats; durations with their change against the baseline. n/a: not measured on this machine "
       "or not applicable to the arm (see the warnings).");
+}
 
-  // The family: every compared metric x arm.
+// The family: every compared metric x arm.
+void add_family(const ReportInput& in, const std::vector<std::string>& points, Verdict& v) {
+  const bool many_points = points.size() > 1;
   v.family.header = {"metric", "arm", "n", "median [95% CI]", "vs " + in.baseline_arm + " [95% CI]", "p (Holm)",
                      fmt::format("repeats for {:g}%", in.detect_pct)};
   if (many_points) v.family.header.insert(v.family.header.begin(), "configuration");
@@ -305,6 +322,32 @@ Verdict compute_verdict(const ReportInput& in) {
                   "<= 0.05 (exact rank-sum test of the runs). 'n too small for 5%': no outcome of this many runs could "
                   "reach it.",
                   v.comparisons.size()));
+}
+
+}  // namespace
+
+std::string median_run(const std::vector<Measurement>& data, const std::string& point, const std::string& arm) {
+  std::vector<const Measurement*> runs;
+  for (const auto& m : data)
+    if (m.point == point && m.arm == arm && m.metric == primary_metric() && std::isfinite(m.value)) runs.push_back(&m);
+  if (runs.empty()) return "";
+  std::sort(runs.begin(), runs.end(), [](const Measurement* a, const Measurement* b) {
+    return a->value != b->value ? a->value < b->value : a->repeat < b->repeat;
+  });
+  return runs[(runs.size() - 1) / 2]->run;
+}
+
+Verdict compute_verdict(const ReportInput& in) {
+  Verdict v;
+  summarize_shown(in, v);
+  add_warnings(in, v);
+  if (v.empty()) return v;
+  const std::vector<std::string> points = points_of(v.summaries);
+  const std::size_t family = add_ranking(in, points, v);
+  add_design(in, family, v);
+  add_controls(in, points.size() > 1, v);
+  add_mechanism(in, points, v);
+  add_family(in, points, v);
   return v;
 }
 

@@ -99,6 +99,50 @@ std::string unreadable_results(const fs::path& folder) {
   }
 }
 
+// The folders under runs_dir, sorted (hidden ones and plain files aside).
+std::vector<std::string> run_folder_names(const fs::path& runs_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (fs::is_directory(runs_dir, ec)) {
+    for (const auto& e : fs::directory_iterator(runs_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.starts_with(".") && e.is_directory()) names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The request (of the run's arm) whose configuration `recorded` is; `configs` are the requests'
+// configurations, in order. nullopt and *why when the arm is unknown or no configuration matches.
+std::optional<std::size_t> matching_request(const Recorded& recorded, const std::string& slug, const SweepSpec& spec,
+                                            const std::vector<SweepRequest>& requests,
+                                            const std::vector<config::Config>& configs, std::string* why) {
+  std::optional<std::size_t> match;
+  std::string closest;
+  bool arm_known = false;
+  for (std::size_t i = 0; i < requests.size() && i < configs.size() && !match; ++i) {
+    if (arm_slug(requests[i].arm.name) != slug) continue;
+    arm_known = true;
+    std::string detail;
+    if (first_difference(recorded, configs[i], &detail).empty()) match = i;
+    else if (closest.empty()) closest = fmt::format("{} (point '{}', arm '{}')", detail,
+                                                    spec.points[requests[i].point].label, requests[i].arm.name);
+  }
+  if (!arm_known) {
+    *why = fmt::format("arm '{}' is not one of the spec's arms", slug);
+    return std::nullopt;
+  }
+  if (!match) {
+    // An isolation point's runs are refused by a collect that did not add the point.
+    const bool isolation = model::is_isolation({recorded.config.get_int(std::string(model::kProofsKey)),
+                                                recorded.config.get_int(std::string(model::kJobsKey))});
+    *why = "its configuration is not one the spec asks for: " + closest +
+           (isolation ? " (a c=1 j=1 run: if the sweep ran with --isolation, collect with --isolation too)" : "");
+  }
+  return match;
+}
+
 }  // namespace
 
 Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const std::vector<std::string>& cli_overrides,
@@ -116,18 +160,8 @@ Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const s
     return it->second;
   };
 
-  std::vector<std::string> names;
-  std::error_code ec;
-  if (fs::is_directory(runs_dir, ec)) {
-    for (const auto& e : fs::directory_iterator(runs_dir, ec)) {
-      const std::string name = e.path().filename().string();
-      if (!name.starts_with(".") && e.is_directory()) names.push_back(name);
-    }
-  }
-  std::sort(names.begin(), names.end());
-
   std::map<std::pair<std::size_t, int>, std::string> taken;
-  for (const auto& name : names) {
+  for (const auto& name : run_folder_names(runs_dir)) {
     const fs::path folder = runs_dir / name;
     const auto refuse = [&](std::string why) { out.refused.emplace_back(name, std::move(why)); };
     if (!harness::is_run_folder(folder)) {
@@ -159,28 +193,10 @@ Collection collect_runs(const fs::path& runs_dir, const SweepSpec& spec, const s
       refuse("config.toml: " + text.substr(0, text.find('\n')));
       continue;
     }
-    const auto& configs = requested(host->online_cpus);
-    std::optional<std::size_t> match;
-    std::string closest;
-    bool arm_known = false;
-    for (std::size_t i = 0; i < requests.size() && i < configs.size() && !match; ++i) {
-      if (arm_slug(requests[i].arm.name) != parsed->slug) continue;
-      arm_known = true;
-      std::string detail;
-      if (first_difference(recorded, configs[i], &detail).empty()) match = i;
-      else if (closest.empty()) closest = fmt::format("{} (point '{}', arm '{}')", detail,
-                                                      spec.points[requests[i].point].label, requests[i].arm.name);
-    }
-    if (!arm_known) {
-      refuse(fmt::format("arm '{}' is not one of the spec's arms", parsed->slug));
-      continue;
-    }
+    const std::optional<std::size_t> match =
+        matching_request(recorded, parsed->slug, spec, requests, requested(host->online_cpus), &why);
     if (!match) {
-      // An isolation point's runs are refused by a collect that did not add the point.
-      const bool isolation = model::is_isolation({recorded.config.get_int(std::string(model::kProofsKey)),
-                                                  recorded.config.get_int(std::string(model::kJobsKey))});
-      refuse("its configuration is not one the spec asks for: " + closest +
-             (isolation ? " (a c=1 j=1 run: if the sweep ran with --isolation, collect with --isolation too)" : ""));
+      refuse(why);
       continue;
     }
     if (parsed->repeat >= spec.repeats) {

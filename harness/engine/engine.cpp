@@ -55,6 +55,80 @@ std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& p
   return gpus;
 }
 
+// The real prover keeps its SRS page-locked for DMA: with the cuda backend, so does this one. A
+// registration that fails leaves the SRS pageable and says why in *note.
+std::vector<cuda::HostRegistration> pin_srs(const RunPlan& plan, const workloads::PinnedSrs& srs, std::string* note) {
+  std::vector<cuda::HostRegistration> pins;
+  if (plan.backend != GpuBackendKind::kCuda) return pins;
+  try {
+    for (const auto bytes : {std::as_bytes(srs.h()), std::as_bytes(srs.l()), std::as_bytes(srs.a()),
+                             std::as_bytes(srs.b_g1()), std::as_bytes(srs.b_g2())}) {
+      pins.emplace_back(bytes.data(), bytes.size());
+    }
+  } catch (const std::exception& e) {
+    pins.clear();
+    *note += (note->empty() ? "" : "; ") + std::string("cudaHostRegister of the SRS: ") + e.what();
+  }
+  return pins;
+}
+
+void keep_smaps_peak(const std::optional<SmapsRollup>& r, EngineResult& out) {
+  if (r && (!out.smaps_peak || r->anon_huge_pages > out.smaps_peak->anon_huge_pages)) out.smaps_peak = r;
+}
+
+// Waits for the batch, reporting progress every ~250 ms and reading the THP footprint on the way.
+PipelineTotals wait_for_batch(std::future<PipelineTotals>& done, const Pipeline& pipeline, const Recorder& recorder,
+                              const EngineCallbacks& cb, EngineResult& out) {
+  // smaps_rollup walks every page table under the mmap lock: once a second, not every tick.
+  auto next_smaps = Clock::now() + std::chrono::seconds(1);
+  while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+    if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
+    if (out.smaps_after_setup && Clock::now() >= next_smaps) {
+      next_smaps += std::chrono::seconds(1);
+      keep_smaps_peak(read_smaps_rollup(), out);
+    }
+  }
+  return done.get();
+}
+
+// Each pool's counter totals over the batch, and per counter the smallest share of it on the PMU.
+void record_pool_counters(const std::pair<counters::CounterSnapshot, counters::CounterSnapshot>& before,
+                          const PoolCounters& synthesis, const PoolCounters& groth16, EngineResult& out) {
+  const auto synthesis_after = synthesis.snapshot();
+  const auto groth16_after = groth16.snapshot();
+  out.synthesis_pool_counters = stage_deltas(before.first, synthesis_after).deltas;
+  out.groth16_pool_counters = stage_deltas(before.second, groth16_after).deltas;
+  const auto a = counters::delta(before.first, synthesis_after);
+  const auto b = counters::delta(before.second, groth16_after);
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    out.running_fraction.push_back(a[i].valid && b[i].valid
+                                       ? std::optional(std::min(a[i].running_fraction, b[i].running_fraction))
+                                       : std::nullopt);
+  }
+}
+
+// The counter columns' names, the sampled rows, and what the sampler could not read.
+void record_counter_rows(const RunPlan& plan, const counters::PreparedCounters* prepared,
+                         const counters::CounterSampler& sampler, EngineResult& out) {
+  if (prepared != nullptr) {
+    for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
+    for (const auto& c : counters::kSchedColumns) out.counter_names.emplace_back(c.name);
+    out.counter_names.emplace_back(InterruptsTlbReader::kColumn);
+  }
+  out.counter_rows = sampler.rows();
+  out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
+  if (std::string why; plan.counters && !counters::read_thread_sched("/proc/thread-self", &why)) {
+    out.counter_status += (out.counter_status.empty() ? "" : "; ") + why + ": the sched_* and *_switches columns are empty";
+  }
+}
+
+void record_placement(const topology::PlacementRecorder& placement, const ThreadPlacer& placer, EngineResult& out) {
+  out.placement = placement.rows();
+  out.placement_by_pool = placement.by_pool();
+  out.placement_errors = placement.errors();
+  out.bindings = placer.bindings();
+}
+
 }  // namespace
 
 EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
@@ -97,20 +171,8 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   std::string thp_note = workloads::advise_pce_pages(pce, plan.memory.thp);
   step("building the pinned SRS");
   const workloads::PinnedSrs srs = workloads::PinnedSrs::build(plan.shape, plan.seed, &synthesis_pool);
-  // The real prover keeps its SRS page-locked for DMA: with the cuda backend, so does this one.
-  std::vector<cuda::HostRegistration> srs_pins;
   std::string srs_pin_note = srs.pin_note();
-  if (plan.backend == GpuBackendKind::kCuda) {
-    try {
-      for (const auto bytes : {std::as_bytes(srs.h()), std::as_bytes(srs.l()), std::as_bytes(srs.a()),
-                               std::as_bytes(srs.b_g1()), std::as_bytes(srs.b_g2())}) {
-        srs_pins.emplace_back(bytes.data(), bytes.size());
-      }
-    } catch (const std::exception& e) {
-      srs_pins.clear();
-      srs_pin_note += (srs_pin_note.empty() ? "" : "; ") + std::string("cudaHostRegister of the SRS: ") + e.what();
-    }
-  }
+  const std::vector<cuda::HostRegistration> srs_pins = pin_srs(plan, srs, &srs_pin_note);
   auto gpus = make_gpus(plan, srs);
   if (plan.memory.arena) step(fmt::format("mapping {} arena slots", plan.memory.arena_slots));
   PartitionMemory memory(plan.memory);
@@ -143,57 +205,23 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
     }
   });
   auto done = std::async(std::launch::async, [&] { return pipeline.run(); });
-  // smaps_rollup walks every page table under the mmap lock: once a second, not every tick.
-  auto next_smaps = Clock::now() + std::chrono::seconds(1);
-  while (done.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
-    if (cb.on_tick) cb.on_tick(pipeline.progress(), recorder.now_ms() / 1000.0);
-    if (out.smaps_after_setup && Clock::now() >= next_smaps) {
-      next_smaps += std::chrono::seconds(1);
-      const auto r = read_smaps_rollup();
-      if (r && (!out.smaps_peak || r->anon_huge_pages > out.smaps_peak->anon_huge_pages)) out.smaps_peak = r;
-    }
-  }
-  out.totals = done.get();
+  out.totals = wait_for_batch(done, pipeline, recorder, cb, out);
   out.noise = noise_between(noise_start, take_noise_snapshot());
   sampler.stop();
   placement_sampler.request_stop();
   placement_sampler.join();
   placement.sample_all();
-  out.placement = placement.rows();
-  out.placement_by_pool = placement.by_pool();
-  out.placement_errors = placement.errors();
-  out.bindings = placer.bindings();
+  record_placement(placement, placer, out);
   out.numa_note = pipeline.numa_note();
   if (thp_note.empty()) thp_note = pipeline.thp_note();
   out.thp_note = thp_note;
   out.memory = memory.stats();
   if (out.smaps_after_setup) {
     out.smaps_end = read_smaps_rollup("/proc", &out.smaps_note);
-    if (out.smaps_end && (!out.smaps_peak || out.smaps_end->anon_huge_pages > out.smaps_peak->anon_huge_pages)) {
-      out.smaps_peak = out.smaps_end;
-    }
+    keep_smaps_peak(out.smaps_end, out);
   }
-  const auto synthesis_after = synthesis_counters.snapshot();
-  const auto groth16_after = groth16_counters.snapshot();
-  out.synthesis_pool_counters = stage_deltas(pools_before.first, synthesis_after).deltas;
-  out.groth16_pool_counters = stage_deltas(pools_before.second, groth16_after).deltas;
-  const auto a = counters::delta(pools_before.first, synthesis_after);
-  const auto b = counters::delta(pools_before.second, groth16_after);
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    out.running_fraction.push_back(a[i].valid && b[i].valid
-                                       ? std::optional(std::min(a[i].running_fraction, b[i].running_fraction))
-                                       : std::nullopt);
-  }
-  if (prepared) {
-    for (const auto& spec : prepared->specs()) out.counter_names.push_back(spec.name);
-    for (const auto& c : counters::kSchedColumns) out.counter_names.emplace_back(c.name);
-    out.counter_names.emplace_back(InterruptsTlbReader::kColumn);
-  }
-  out.counter_rows = sampler.rows();
-  out.counter_status = plan.counters ? sampler.status() : "counters.enabled = false";
-  if (std::string why; plan.counters && !counters::read_thread_sched("/proc/thread-self", &why)) {
-    out.counter_status += (out.counter_status.empty() ? "" : "; ") + why + ": the sched_* and *_switches columns are empty";
-  }
+  record_pool_counters(pools_before, synthesis_counters, groth16_counters, out);
+  record_counter_rows(plan, prepared_ptr, sampler, out);
   out.events = recorder.events();
   out.spans = recorder.spans();
   share_machine_counts(out.spans);

@@ -170,15 +170,8 @@ SimDeviceInputs sim_device_inputs(const Config& cfg) {
   return {full_shape(cfg), cfg.get_double("gpu.vram_gib"), cfg.get_double("workload.tail_fraction")};
 }
 
-// The plan at a given scale (everything but the automatic scale itself).
-RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
-  RunPlan p;
-  p.scale = scale;
-  try {
-    p.shape = workloads::scale_shape(full_shape(cfg), scale);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(fmt::format("workload.full.* / workload.scale: {}", e.what()));
-  }
+// Batch, synthesis and GPU-worker sizes; 0 in a count resolves from the machine.
+void plan_batch(const Config& cfg, const MachineFacts& m, RunPlan& p) {
   p.proofs = static_cast<unsigned>(cfg.get_int("batch.count"));
   p.concurrency = static_cast<unsigned>(cfg.get_int("batch.concurrency"));
   p.partition_workers = static_cast<unsigned>(cfg.get_int("synthesis.partition_workers"));
@@ -200,7 +193,11 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.devices = static_cast<unsigned>(cfg.get_int("gpus.devices"));
   p.gpu_workers_per_device = static_cast<unsigned>(cfg.get_int("gpus.gpu_workers_per_device"));
   p.gpu_threads = all_cpus_if_zero(cfg, "gpus.gpu_threads", m, p);
+}
 
+// The GPU backend (sim or cuda, checked against the machine) and the simulated device's kernel times
+// and memory at p.scale.
+void plan_gpu(const Config& cfg, const MachineFacts& m, RunPlan& p) {
   const std::string& backend = cfg.get_string("gpu.backend");
   if (backend == "cuda" && !m.cuda_device_present) {
     throw ConfigError(fmt::format("gpu.backend = \"cuda\": {}; accepted here: \"sim\" or \"auto\"", m.cuda_note));
@@ -220,15 +217,18 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   }
   p.cuda_trim = cfg.get_bool("gpu.cuda_trim");
 
-  const double gpu_scale = scale * cfg.get_double("gpu.time_factor");
+  const double gpu_scale = p.scale * cfg.get_double("gpu.time_factor");
   p.ntt_msm_h_ms = cfg.get_double("gpu.ntt_msm_h_ms") * gpu_scale;
   p.batch_add_ms = cfg.get_double("gpu.batch_add_ms") * gpu_scale;
   p.tail_msm_ms = cfg.get_double("gpu.tail_msm_ms") * gpu_scale;
   // Device memory scales with the FFT domain, the largest allocation (a/b/c on the device): the
   // domain is rounded up to a power of two, so a plain `scale` factor could leave less room for it
   // than the real device has.
-  p.vram_bytes = sim_vram_bytes(sim_device_inputs(cfg), scale);
+  p.vram_bytes = sim_vram_bytes(sim_device_inputs(cfg), p.scale);
+}
 
+// The balance targets and what anchors them.
+void plan_balance(const Config& cfg, RunPlan& p) {
   p.balance_seed = cfg.get_string("workload.balance") == "seed";
   p.balance_targets = BalanceTargets{cfg.get_double("balance.rho"),
                                      cfg.get_double("balance.prep_over_gpu_total"),
@@ -247,7 +247,10 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
                                   p.balance_targets.gpu_total_ms));
   }
   p.gpu_time_factor = cfg.get_double("gpu.time_factor");
+}
 
+// The interventions, the engine's modes and the counters.
+void plan_engine_modes(const Config& cfg, RunPlan& p) {
   p.toggles = config::ToggleValues(cfg);
   p.serialize_dealloc = cfg.get_bool("interventions.serialize_dealloc");
   p.membw_throttle = cfg.get_bool("interventions.membw_throttle");
@@ -264,8 +267,10 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   p.idle_gap_min_ms = cfg.get_double("report.idle_gap_min_ms");
   p.counters = cfg.get_bool("counters.enabled");
   p.counter_interval_ms = static_cast<unsigned>(cfg.get_int("counters.interval_ms"));
+}
 
-  plan_memory(cfg, p);
+// The synthetic workload's generators (PCE, witness) and the positive control's extra work.
+void plan_workload(const Config& cfg, RunPlan& p) {
   p.seed = static_cast<std::uint64_t>(cfg.get_int("workload.seed"));
   p.pce = workloads::PceParams{cfg.get_double("workload.local_fraction"),
                                static_cast<std::uint32_t>(cfg.get_int("workload.local_window")),
@@ -280,6 +285,23 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
         "workload.one_fraction ({}) + workload.tail_fraction ({}) = {}: the sum must be <= 1 (the rest are zeros)",
         p.witness.one_fraction, p.witness.tail_fraction, p.witness.one_fraction + p.witness.tail_fraction));
   }
+}
+
+// The plan at a given scale (everything but the automatic scale itself).
+RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
+  RunPlan p;
+  p.scale = scale;
+  try {
+    p.shape = workloads::scale_shape(full_shape(cfg), scale);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("workload.full.* / workload.scale: {}", e.what()));
+  }
+  plan_batch(cfg, m, p);
+  plan_gpu(cfg, m, p);
+  plan_balance(cfg, p);
+  plan_engine_modes(cfg, p);
+  plan_memory(cfg, p);
+  plan_workload(cfg, p);
   return p;
 }
 
