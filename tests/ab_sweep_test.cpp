@@ -19,7 +19,7 @@
 
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "tests/support/run_binary.hpp"
 #include "tests/support/small_tmpfs.hpp"

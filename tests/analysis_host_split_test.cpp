@@ -7,7 +7,7 @@
 
 #include "analysis/report/host_split.hpp"
 #include "analysis/report/report_html.hpp"
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 #include "analysis/report/report_md.hpp"
 
 namespace {

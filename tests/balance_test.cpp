@@ -11,13 +11,13 @@
 
 #include "harness/balance/balance_fit.hpp"
 #include "harness/balance/balance_report.hpp"
-#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/balance_solver.hpp"
 #include "harness/balance/pilot_refine.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/embedded_profile.hpp"
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/run_plan.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 #include "tests/support/temp_dir.hpp"
 

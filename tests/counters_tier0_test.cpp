@@ -26,7 +26,7 @@
 #include "harness/counters/counter_sampler.hpp"
 #include "harness/counters/proc_interrupts.hpp"
 #include "harness/counters/process_counters.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness::counters {
 namespace {

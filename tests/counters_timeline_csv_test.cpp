@@ -13,7 +13,7 @@
 #include "harness/counters/counter_sampler.hpp"
 #include "harness/results/counters_timeline_csv.hpp"
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zkc::harness::counters {

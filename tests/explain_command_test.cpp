@@ -14,7 +14,7 @@
 
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {

@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -21,7 +21,7 @@
 
 #include "harness/results/csv.hpp"
 #include "harness/results/placement_csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/system/errno_text.hpp"
 #include "harness/topology/placement_recorder.hpp"
 

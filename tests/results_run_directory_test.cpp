@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "harness/results/run_directory.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/small_tmpfs.hpp"
 #include "tests/support/temp_dir.hpp"
 

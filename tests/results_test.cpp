@@ -29,7 +29,7 @@
 #include "harness/results/stage_counters_csv.hpp"
 #include "harness/results/stages_csv.hpp"
 #include "harness/results/summary_writer.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "harness/system/proc_readers.hpp"
 

@@ -22,7 +22,7 @@
 
 #include "model/timeline_event.hpp"
 #include "harness/counters/counter_catalog.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -20,7 +20,7 @@
 #include "harness/cli/sweep_spec.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 #include "tests/support/temp_dir.hpp"
 

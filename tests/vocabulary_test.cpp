@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "analysis/explain/stage_parts.hpp"
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 
 namespace zkc::analysis {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "analysis/explain/attribution.hpp"
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 
 namespace zkc::analysis {
 

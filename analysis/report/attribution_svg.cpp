@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/format.hpp"
-#include "analysis/report/svg.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/format.hpp"
+#include "analysis/present/svg.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "analysis/report/time_axis.hpp"
 
 namespace zkc::analysis {

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "analysis/report/palette.hpp"
-#include "analysis/report/svg.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/svg.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "analysis/report/time_axis.hpp"
 
 namespace zkc::analysis {

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "model/metric_catalog.hpp"
-#include "analysis/report/format.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/format.hpp"
+#include "analysis/present/sweep_points.hpp"
 
 namespace zkc::analysis {
 namespace {

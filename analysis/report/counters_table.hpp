@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "model/run_data.hpp"
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
 
 namespace zkc::analysis {

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "analysis/report/format.hpp"
+#include "analysis/present/format.hpp"
 
 namespace zkc::analysis {
 namespace {

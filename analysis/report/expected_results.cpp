@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/sweep_points.hpp"
 
 namespace zkc::analysis {
 namespace {

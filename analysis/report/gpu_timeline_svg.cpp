@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "analysis/report/event_spans.hpp"
-#include "analysis/report/format.hpp"
-#include "analysis/report/svg.hpp"
+#include "analysis/present/format.hpp"
+#include "analysis/present/svg.hpp"
 #include "analysis/report/time_axis.hpp"
 
 namespace zkc::analysis {

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "analysis/stats/arm_stats.hpp"
 
 namespace zkc::analysis {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 #include "analysis/stats/measurement.hpp"
 
 namespace zkc::analysis {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analysis/report/report_sections.hpp"
-#include "analysis/report/svg.hpp"
+#include "analysis/present/svg.hpp"
 
 namespace zkc::analysis {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 
 namespace zkc::analysis {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 
 namespace zkc::analysis {
 

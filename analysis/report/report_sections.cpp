@@ -13,11 +13,11 @@
 #include "analysis/report/charts_svg.hpp"
 #include "analysis/report/counters_table.hpp"
 #include "analysis/report/expected_results.hpp"
-#include "analysis/report/format.hpp"
+#include "analysis/present/format.hpp"
 #include "analysis/report/drawn_window.hpp"
 #include "analysis/report/gpu_timeline_svg.hpp"
 #include "analysis/report/stage_inflation.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/report/waterfall_svg.hpp"
 

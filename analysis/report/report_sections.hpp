@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "analysis/report/report_input.hpp"
-#include "analysis/report/table.hpp"
+#include "analysis/present/report_input.hpp"
+#include "analysis/present/table.hpp"
 
 namespace zkc::analysis {
 

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "model/metric_catalog.hpp"
-#include "analysis/report/format.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/format.hpp"
+#include "analysis/present/sweep_points.hpp"
 
 namespace zkc::analysis {
 namespace {

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
 
 namespace zkc::analysis {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/svg.hpp"
+#include "analysis/present/svg.hpp"
 
 namespace zkc::analysis {
 

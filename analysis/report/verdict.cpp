@@ -7,8 +7,8 @@
 #include <cmath>
 
 #include "model/metric_catalog.hpp"
-#include "analysis/report/format.hpp"
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/format.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "analysis/stats/outliers.hpp"
 
 namespace zkc::analysis {

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "analysis/report/host_split.hpp"
-#include "analysis/report/report_input.hpp"
-#include "analysis/report/table.hpp"
+#include "analysis/present/report_input.hpp"
+#include "analysis/present/table.hpp"
 #include "analysis/stats/arm_stats.hpp"
 #include "analysis/stats/outliers.hpp"
 #include "analysis/stats/primary_endpoint.hpp"

@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "analysis/report/format.hpp"
+#include "analysis/present/format.hpp"
 #include "analysis/report/lanes.hpp"
 #include "analysis/report/palette.hpp"
-#include "analysis/report/svg.hpp"
+#include "analysis/present/svg.hpp"
 #include "analysis/report/time_axis.hpp"
 #include "model/stages.hpp"
 

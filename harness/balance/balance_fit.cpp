@@ -12,7 +12,7 @@
 
 #include "harness/balance/pilot_refine.hpp"
 #include "harness/balance/unit_cost_fit.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/system/host_info.hpp"
 #include "harness/system/text_hash.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/balance_solver.hpp"
 #include "harness/engine/run_plan.hpp"
 
 namespace zkc::harness {

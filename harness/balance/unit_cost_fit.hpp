@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/balance_solver.hpp"
 #include "harness/engine/run_plan.hpp"
 
 namespace zkc::harness {

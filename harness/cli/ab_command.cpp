@@ -15,7 +15,7 @@
 #include "analysis/explain/attribution.hpp"
 #include "analysis/explain/attribution_tables.hpp"
 #include "model/metric_catalog.hpp"
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"
 #include "analysis/stats/primary_endpoint.hpp"
@@ -31,7 +31,7 @@
 #include "harness/engine/memory_estimate.hpp"
 #include "harness/results/csv.hpp"
 #include "harness/results/run_directory.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "model/experiment.hpp"
 
 namespace zkc::cli {

@@ -14,7 +14,7 @@
 #include "harness/results/recorded_settings.hpp"
 #include "harness/results/run_directory.hpp"
 #include "harness/results/summary_writer.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "harness/system/input_file.hpp"
 

@@ -11,7 +11,7 @@
 #include "harness/cli/app.hpp"
 #include "harness/cli/calibration.hpp"
 #include "harness/engine/engine.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "kernels/cuda/device_info.hpp"
 
 namespace zkc::cli {

@@ -17,7 +17,7 @@
 #include "harness/cli/finite_range.hpp"
 #include "harness/cli/report_writer.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "model/experiment.hpp"
 
 namespace zkc::cli {

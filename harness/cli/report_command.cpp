@@ -6,7 +6,7 @@
 
 #include "harness/cli/app.hpp"
 #include "harness/cli/report_writer.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::cli {
 

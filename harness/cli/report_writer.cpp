@@ -15,7 +15,7 @@
 #include "harness/cli/sweep_csv.hpp"
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/cli/arms.hpp"
 
 namespace zkc::cli {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 #include "model/run_data.hpp"
 #include "analysis/stats/measurement.hpp"
 

@@ -13,7 +13,7 @@
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/results/run_host.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "model/experiment.hpp"
 
 namespace zkc::cli {

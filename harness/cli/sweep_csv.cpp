@@ -8,7 +8,7 @@
 
 #include "harness/results/csv.hpp"
 #include "harness/results/run_loader.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::cli {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <map>
 
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/sweep_points.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/config_writer.hpp"
 #include "harness/system/input_file.hpp"

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness::counters {
 namespace {

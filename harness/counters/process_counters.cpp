@@ -11,7 +11,7 @@
 #include <string>
 #include <system_error>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness::counters {
 namespace {

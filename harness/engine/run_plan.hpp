@@ -10,7 +10,7 @@
 #include <vector>
 #include <string>
 
-#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/balance_solver.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/toggles.hpp"
 #include "harness/topology/pin_plan.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness {
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness {
 

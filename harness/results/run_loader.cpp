@@ -16,7 +16,7 @@
 #include "analysis/ingest/prover_log.hpp"
 #include "harness/results/csv.hpp"
 #include "harness/results/recorded_settings.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "model/experiment.hpp"
 

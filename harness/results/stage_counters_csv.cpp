@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness {
 

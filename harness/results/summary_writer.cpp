@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "harness/results/csv.hpp"
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "model/metric_catalog.hpp"
 
 namespace zkc::harness {

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 namespace zkc::harness::topology {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
-#include "analysis/report/report_input.hpp"
+#include "analysis/present/report_input.hpp"
 #include "analysis/stats/arm_stats.hpp"
 
 namespace zkc::analysis::report_fixtures {

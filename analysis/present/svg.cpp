@@ -1,4 +1,4 @@
-#include "analysis/report/svg.hpp"
+#include "analysis/present/svg.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
-#include "analysis/report/table.hpp"
+#include "analysis/present/table.hpp"
 
 #include <algorithm>
 
-#include "analysis/report/svg.hpp"
+#include "analysis/present/svg.hpp"
 
 namespace zkc::analysis {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "analysis/report/format.hpp"
+#include "analysis/present/format.hpp"
 
 #include <cmath>
 

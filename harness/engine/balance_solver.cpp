@@ -1,4 +1,4 @@
-#include "harness/balance/balance_solver.hpp"
+#include "harness/engine/balance_solver.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "analysis/report/sweep_points.hpp"
+#include "analysis/present/sweep_points.hpp"
 
 #include <algorithm>
 #include <charconv>
