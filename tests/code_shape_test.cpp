@@ -31,9 +31,6 @@ struct Allowed {
   std::string_view file, name;
 };
 constexpr Allowed kAllowed[] = {
-    {"harness/cli/ab_command.cpp", "run_ab"},
-    {"harness/cli/sweep_command.cpp", "run_sweep"},
-    {"harness/cli/sweep_spec.cpp", "read_sweep_spec"},
     {"analysis/ingest/prover_log.cpp", "run_data_from_log"},
 };
 

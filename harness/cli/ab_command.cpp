@@ -92,45 +92,6 @@ std::vector<std::string> balance_warnings(const harness::RunPlan& plan) {
                       fmt::join(numbers, "; "))};
 }
 
-nlohmann::json ab_json(const std::vector<ArmRun>& arms, const std::string& baseline, OrderMode mode,
-                       std::uint64_t seed, const std::vector<std::vector<std::string>>& rounds,
-                       const std::vector<std::string>& warmup, const std::pair<std::string, std::string>& after,
-                       const std::vector<std::string>& warnings,
-                       const std::vector<std::pair<std::string, std::string>>& isolation,
-                       const analysis::PrimaryDesign& design, bool interrupted,
-                       const std::vector<analysis::PrimaryDecision>& decisions) {
-  nlohmann::json j;
-  j["baseline"] = baseline;
-  j["design"] = design_json(design);
-  j["interrupted"] = interrupted;
-  // Each arm's answer as the verdict gives it (the report recomputes it from ab.csv by the same rule).
-  nlohmann::json answers = nlohmann::json::array();
-  const auto finite_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-  for (const auto& d : decisions)
-    answers.push_back({{"arm", d.arm},
-                       {"answer", std::string(analysis::to_string(d.decision.answer))},
-                       {"change_pct", d.decision.change_pct},
-                       {"ci_pct", {finite_or_null(d.decision.ci_pct.lo), finite_or_null(d.decision.ci_pct.hi)}},
-                       {"rounds", d.decision.n},
-                       {"decided_at", d.decision.decided_at},
-                       {"family", d.family},
-                       {"control", d.control.has_value()},
-                       {"pairing_gain", d.pairing_gain}});
-  j["answers"] = answers;
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& a : arms) list.push_back({{"name", a.arm.name}, {"overrides", a.arm.overrides}});
-  j["arms"] = list;
-  j["order"] = {{"mode", std::string(to_string(mode))}, {"seed", seed}, {"rounds", rounds}};
-  j["warmup"] = warmup;
-  j["after"] = after.first.empty() ? nlohmann::json(nullptr)
-                                   : nlohmann::json{{"arm", after.first}, {"how", after.second}};
-  j["warnings"] = warnings;
-  nlohmann::json iso = nlohmann::json::array();
-  for (const auto& [arm, run] : isolation) iso.push_back({{"arm", arm}, {"run", run}});
-  if (!isolation.empty()) j["isolation"] = iso;
-  return j;
-}
-
 // The measured runs so far, in the long format of ab.csv, and the file's text.
 struct AbRecord {
   std::vector<analysis::Measurement> measurements;
@@ -203,6 +164,356 @@ void check_interrupted_folder(const fs::path& dir) {
                                         dir.filename().string(), dir.string()));
 }
 
+// The arms of this A/B, prepared (and so validated), its design, and the arm Expected Results compares.
+struct AbArms {
+  AbDesign design;
+  std::vector<ArmRun> arms;
+  std::pair<std::string, std::string> after;
+};
+
+// The arms asked for and, with --controls, the control arms after them.
+std::vector<Arm> selected_arms(const AbOptions& opts, const AbDesign& design, unsigned cpus) {
+  std::vector<Arm> known = default_arms(cpus);
+  if (!opts.arms_file.empty()) known = merge_arms(known, read_arms_file(opts.arms_file));
+  std::vector<Arm> selected = select_arms(known, opts.arms);
+  for (const Arm& control : control_arms(selected.front(), design)) {
+    if (std::any_of(selected.begin(), selected.end(), [&](const Arm& a) { return a.name == control.name; }))
+      throw config::ConfigError(fmt::format("--controls adds an arm named '{}': an arm of this A/B has that name",
+                                            control.name));
+    selected.push_back(control);
+  }
+  return selected;
+}
+
+ArmRun prepare_arm(const Arm& arm, const AbOptions& opts, const harness::MachineFacts& machine) {
+  ConfigInput input = config_input(opts.profile);
+  input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
+  try {
+    ArmRun prepared{arm, prepare_run(input, machine), std::nullopt};
+    if (opts.isolation) {
+      // Appended after everything else, so they win over -c/-j and --set.
+      for (std::string& o : model::isolation_overrides()) input.overrides.push_back(std::move(o));
+      prepared.isolation = prepare_run(input, machine);
+    }
+    return prepared;
+  } catch (const config::ConfigError& e) {
+    throw config::ConfigError(fmt::format("arm '{}': {}", arm.name, e.what()));
+  }
+}
+
+// Everything checked before anything runs; throws config::ConfigError.
+AbArms prepare_ab(const AbOptions& opts, const harness::MachineFacts& machine, const fs::path& root,
+                  const std::string& id) {
+  AbArms ab;
+  ab.design = make_ab_design(opts.design);
+  for (const Arm& arm : selected_arms(opts, ab.design, machine.online_cpus))
+    ab.arms.push_back(prepare_arm(arm, opts, machine));
+  ab.after = after_arm(ab.arms, opts.after, machine.online_cpus);
+  check_interrupted_folder(root / id);
+  check_new_folder(root, id, "--id");
+  return ab;
+}
+
+// Whether an arm's memory estimate is too high to start (unless --force); prints which.
+bool refuse_over_memory(const std::vector<ArmRun>& arms, const harness::MachineFacts& machine, bool force) {
+  for (const auto& a : arms) {
+    if (over_memory_limit(a.run.plan, machine) && !force) {
+      fmt::print(stderr, "zkcontend ab: arm '{}': refusing to run: the estimated peak memory exceeds {:.0f}% of "
+                         "available memory:\n{}Lower workload.scale or batch.concurrency, or pass --force\n",
+                 a.arm.name, harness::kMemoryLimitFraction * 100,
+                 harness::format_estimate(harness::estimate_memory(a.run.plan), machine.mem_available_bytes));
+      return true;
+    }
+  }
+  return false;
+}
+
+// One fit for every arm, before the first run: the arms differ only in their toggles.
+bool fit_arms(std::vector<ArmRun>& arms, bool quiet) {
+  std::vector<PreparedRun*> runs;
+  for (auto& a : arms) {
+    runs.push_back(&a.run);
+    if (a.isolation) runs.push_back(&*a.isolation);
+  }
+  return fit_groups({runs}, quiet, "ab");
+}
+
+// One A/B from its claimed folder on: the warm-up, the rounds until the design stops, the results.
+// Returns nullopt where the A/B goes on, an exit code where it ends.
+class AbSession {
+ public:
+  AbSession(const AbOptions& opts, AbArms ab, fs::path root, fs::path dir,
+            std::chrono::steady_clock::time_point started)
+      : opts_(opts), arms_(std::move(ab.arms)), design_(std::move(ab.design)), after_(std::move(ab.after)),
+        root_(std::move(root)), dir_(std::move(dir)), started_(started), baseline_(arms_.front().arm.name),
+        family_(arms_.size() - 1 - design_.primary.controls.size()),
+        mode_(parse_order_mode(opts.order).value_or(OrderMode::kBalanced)),
+        seed_(opts.order_seed >= 0 ? static_cast<std::uint64_t>(opts.order_seed) : fresh_order_seed()),
+        warnings_(balance_warnings(arms_.front().run.plan)),
+        // The balanced order's cycle: a fixed design's rounds, or a sequential one's full rotation.
+        cycle_(design_.sequential() ? static_cast<int>(arms_.size()) : design_.fixed_rounds) {}
+
+  void print_header() const {
+    const harness::RunPlan& base = arms_.front().run.plan;
+    fmt::print("zkcontend {} ab: {} arms, {} -> {}\n  base: {}\n", ZKC_VERSION, arms_.size(),
+               design_.sequential() ? "rounds until decided" : fmt::format("{} rounds", design_.fixed_rounds),
+               dir_.string(), describe_plan(base));
+    fmt::print("{}", machine_notes(base));
+    fmt::print("{}", harness::format_balance(base, harness::balance_numbers(base), harness::balance_triggers(base)));
+    for (const auto& a : arms_) {
+      fmt::print("  arm {:<10} {}\n", a.arm.name, a.arm.overrides.empty() ? "(no overrides)" : fmt::format("{}", fmt::join(a.arm.overrides, " ")));
+    }
+    fmt::print("{}", design_line(design_, family_));
+    for (const auto& c : design_.primary.controls)
+      fmt::print("  control {:<11} {}: expected {}\n", c.arm, c.what, analysis::to_string(c.expect));
+    fmt::print("  order {} (seed {}; --order-seed {} repeats it), {} warm-up run{} discarded; Expected Results after: {}\n",
+               to_string(mode_), seed_, seed_, opts_.warmup, opts_.warmup == 1 ? "" : "s",
+               after_.first.empty() ? fmt::format("none (no arm holds {}; --after ARM)", all_interventions_arm(1).name)
+                                    : after_.first);
+    if (opts_.isolation)
+      fmt::print("  isolation every arm at c=1 j=1 after each round, into isolation/ (outside the statistics)\n");
+  }
+
+  int run(const InterruptWatch& interrupt) {
+    if (const auto rc = warm_up(interrupt)) return *rc;
+    for (int rep = 0; !stopped_; ++rep) {
+      const std::optional<std::vector<bool>> active = round_arms(rep);
+      if (!active) break;
+      if (const auto rc = run_round(rep, *active, interrupt)) return *rc;
+      // Once per round: which arms the next round still runs, and the status line.
+      decisions_ = analysis::decide_primary(record_.measurements, baseline_, design_.primary);
+      if (design_.sequential() && !stopped_) fmt::print("{}", round_status(decisions_, design_, rep, elapsed_s()));
+    }
+    return finish(interrupt);
+  }
+
+ private:
+  double elapsed_s() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(); }
+
+  // A run failed: the completed runs are kept (ab.csv), or the folder goes when there are none.
+  int fail(const std::string& what, const std::exception& e) {
+    fmt::print(stderr, "zkcontend ab: {} failed: {}\n", what, e.what());
+    if (done_ == 0) {
+      // Nothing completed: the folder claimed above holds no measured run, so it goes.
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+      fmt::print(stderr, "No run completed; nothing was kept under {}.\n", root_.string());
+      return kExitFailure;
+    }
+    try {
+      harness::write_text_file(dir_ / "ab.csv", record_.csv);
+      fmt::print(stderr, "The {} completed runs are kept in {} (ab.csv).\n", done_, dir_.string());
+    } catch (const std::exception& w) {
+      fmt::print(stderr, "The {} completed runs are kept in {}; ab.csv could not be written: {}\n", done_,
+                 dir_.string(), w.what());
+    }
+    return kExitFailure;
+  }
+
+  // The first arm of the first round, into warmup/ (not runs/: no report or statistic reads it), so
+  // the first measured run does not pay for cold caches, page tables and CPU frequency.
+  std::optional<int> warm_up(const InterruptWatch& interrupt) {
+    const std::vector<std::size_t> first_round = round_order(arms_.size(), mode_, seed_, 0, cycle_);
+    for (int w = 0; w < opts_.warmup && !interrupt.requested(); ++w) {
+      const ArmRun& arm = arms_[first_round.front()];
+      const std::string run_id = fmt::format("{}-w{}", arm_slug(arm.arm.name), w);
+      ProgressLine progress(!opts_.quiet);
+      progress.step(fmt::format("warm-up {} ({}, discarded)", w + 1, arm.arm.name));
+      try {
+        const RunOutcome outcome = execute_run(arm.run, dir_ / "warmup", run_id, &progress);
+        fmt::print("  warm-up    {:<10} w{}  s/proof {:.3f} (discarded)\n", arm.arm.name, w, outcome.metrics.s_per_proof);
+      } catch (const std::exception& e) {
+        return fail(fmt::format("warm-up run {} of arm '{}'", w, arm.arm.name), e);
+      }
+      warmup_runs_.push_back("warmup/" + run_id);
+    }
+    return std::nullopt;
+  }
+
+  // Which arms round `rep` runs; nullopt, with the reason in stop_reason_, when the design stops.
+  std::optional<std::vector<bool>> round_arms(int rep) {
+    if (!design_.sequential()) {
+      if (rep == design_.fixed_rounds) {
+        stop_reason_ = fmt::format("fixed design: {} rounds", design_.fixed_rounds);
+        return std::nullopt;
+      }
+      return std::vector<bool>(arms_.size(), true);
+    }
+    std::vector<bool> active = undecided_arms(arms_, decisions_);
+    const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true));
+    const double per_run = record_.runs == 0 ? 0 : record_.run_seconds / static_cast<double>(record_.runs);
+    if (std::count(active.begin(), active.end(), true) == 1) {
+      stop_reason_ = "every arm decided";
+      return std::nullopt;
+    }
+    if (rep == design_.max_rounds) {
+      stop_reason_ = fmt::format("--max-rounds {} reached", design_.max_rounds);
+      return std::nullopt;
+    }
+    if (rep > 0 && elapsed_s() + runs_next * per_run * (opts_.isolation ? 2 : 1) > design_.budget_s) {
+      stop_reason_ = fmt::format("budget spent: {:.0f} s of {:.0f} s, and the next round would need ~{:.0f} s",
+                                 elapsed_s(), design_.budget_s, runs_next * per_run);
+      return std::nullopt;
+    }
+    return active;
+  }
+
+  // The round's measured runs, then its isolation runs in the same arm order, so drift over the A/B
+  // reaches both alike. Stops early on a signal.
+  std::optional<int> run_round(int rep, const std::vector<bool>& active, const InterruptWatch& interrupt) {
+    rounds_.emplace_back();
+    std::vector<std::pair<std::size_t, bool>> round;  // (arm, isolation)
+    const std::vector<std::size_t> order = round_order(arms_.size(), mode_, seed_, rep, cycle_);
+    for (const std::size_t a : order)
+      if (active[a]) round.emplace_back(a, false);
+    for (const std::size_t a : order)
+      if (active[a] && arms_[a].isolation) round.emplace_back(a, true);
+    for (const auto& [a, isolation] : round) {
+      if (interrupt.requested()) {
+        stopped_ = true;
+        stop_reason_ = "interrupted";
+        break;
+      }
+      if (const auto rc = run_one(arms_[a], isolation, rep)) return rc;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<int> run_one(const ArmRun& arm, bool isolation, int rep) {
+    const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
+    ProgressLine progress(!opts_.quiet);
+    progress.step(isolation ? fmt::format("isolation {} round {}", arm.arm.name, rep + 1)
+                            : fmt::format("[round {}, run {}] {}", rep + 1, done_ + 1, arm.arm.name));
+    RunOutcome outcome;
+    const double run_started = elapsed_s();
+    try {
+      outcome = execute_run(isolation ? *arm.isolation : arm.run, dir_ / (isolation ? "isolation" : "runs"), run_id,
+                            &progress);
+    } catch (const std::exception& e) {
+      return fail(fmt::format("{}arm '{}' round {}", isolation ? "isolation run of " : "", arm.arm.name, rep + 1), e);
+    }
+    const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
+    if (isolation) {  // explain's reference, outside ab.csv and the statistics
+      isolation_runs_.emplace_back(arm.arm.name, "isolation/" + folder);
+      fmt::print("  isolation  {:<10} r{}  s/proof {:.3f}\n", arm.arm.name, rep, outcome.metrics.s_per_proof);
+      return std::nullopt;
+    }
+    ++done_;
+    rounds_.back().push_back(arm.arm.name);
+    record_.add(arm.arm.name, rep, outcome, folder, elapsed_s() - run_started);
+    fmt::print("  [{}] {:<10} r{}  s/proof {:.3f}\n", done_, arm.arm.name, rep, outcome.metrics.s_per_proof);
+    return std::nullopt;
+  }
+
+  int finish(const InterruptWatch& interrupt) {
+    if (done_ == 0) {  // stopped before the first run finished
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+      fmt::print(stderr, "zkcontend ab: interrupted before any run completed; nothing was kept\n");
+      return interrupt.exit_code();
+    }
+    design_.primary.rounds = rounds_.size();
+    design_.primary.elapsed_s = elapsed_s();
+    design_.primary.stopped = stop_reason_;
+    analysis::ReportInput report;
+    try {
+      report = write_results();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "zkcontend ab: the results or reports could not be written: {}\n", e.what());
+      return kExitFailure;
+    }
+    print_verdict(report);
+    if (stopped_) {
+      fmt::print(stderr, "zkcontend ab: interrupted after {} runs; the completed runs are kept and marked interrupted\n",
+                 done_);
+      return interrupt.exit_code();
+    }
+    return kExitOk;
+  }
+
+  // ab.json: the design, the answers, the arms, the order and every run outside ab.csv.
+  nlohmann::json ab_json() const {
+    nlohmann::json j;
+    j["baseline"] = baseline_;
+    j["design"] = design_json(design_.primary);
+    j["interrupted"] = stopped_;
+    // Each arm's answer as the verdict gives it (the report recomputes it from ab.csv by the same rule).
+    nlohmann::json answers = nlohmann::json::array();
+    const auto finite_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+    for (const auto& d : decisions_)
+      answers.push_back({{"arm", d.arm},
+                         {"answer", std::string(analysis::to_string(d.decision.answer))},
+                         {"change_pct", d.decision.change_pct},
+                         {"ci_pct", {finite_or_null(d.decision.ci_pct.lo), finite_or_null(d.decision.ci_pct.hi)}},
+                         {"rounds", d.decision.n},
+                         {"decided_at", d.decision.decided_at},
+                         {"family", d.family},
+                         {"control", d.control.has_value()},
+                         {"pairing_gain", d.pairing_gain}});
+    j["answers"] = answers;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& a : arms_) list.push_back({{"name", a.arm.name}, {"overrides", a.arm.overrides}});
+    j["arms"] = list;
+    j["order"] = {{"mode", std::string(to_string(mode_))}, {"seed", seed_}, {"rounds", rounds_}};
+    j["warmup"] = warmup_runs_;
+    j["after"] = after_.first.empty() ? nlohmann::json(nullptr)
+                                      : nlohmann::json{{"arm", after_.first}, {"how", after_.second}};
+    j["warnings"] = warnings_;
+    nlohmann::json iso = nlohmann::json::array();
+    for (const auto& [arm, folder] : isolation_runs_) iso.push_back({{"arm", arm}, {"run", folder}});
+    if (!isolation_runs_.empty()) j["isolation"] = iso;
+    return j;
+  }
+
+  // ab.csv, ab.json and the reports; returns what the reports read back.
+  analysis::ReportInput write_results() const {
+    harness::write_text_file(dir_ / "ab.csv", record_.csv);
+    harness::write_text_file(dir_ / "ab.json", ab_json().dump(2) + "\n");
+    return write_reports(dir_, fmt::format("A/B {}", dir_.filename().string()));
+  }
+
+  // The same numbers as the report's: computed from what was just written and read back.
+  void print_verdict(const analysis::ReportInput& report) const {
+    const analysis::Verdict verdict = analysis::compute_verdict(report);
+    fmt::print("\nSecondary metrics (their own family, never widening the primary's)\n{}",
+               analysis::text_table(verdict.family));
+    fmt::print("\nMechanism evidence per arm\n{}", analysis::text_table(verdict.mechanism));
+    if (!report.isolation.empty()) {
+      const auto causes = analysis::causes_by_arm(analysis::attribute(analysis::explain_groups(report)), baseline_);
+      if (!causes.empty())
+        fmt::print("What each arm changed, by cause (`zkcontend explain {}` for every stage)\n{}", dir_.string(),
+                   analysis::text_table(analysis::causes_table(causes, baseline_)));
+    }
+    fmt::print("\nVerdict\n");
+    for (const auto& line : verdict.headline) fmt::print("  {}\n", line);
+    fmt::print("\n{}", analysis::text_table(verdict.ranking));
+    if (!verdict.controls.rows.empty()) fmt::print("Controls\n{}", analysis::text_table(verdict.controls));
+    for (const auto& w : verdict.warnings) fmt::print("warning: {}\n", w);
+    fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", dir_.string());
+  }
+
+  const AbOptions& opts_;
+  std::vector<ArmRun> arms_;
+  AbDesign design_;
+  std::pair<std::string, std::string> after_;
+  fs::path root_, dir_;
+  std::chrono::steady_clock::time_point started_;
+  std::string baseline_;
+  std::size_t family_;
+  OrderMode mode_;
+  std::uint64_t seed_;
+  std::vector<std::string> warnings_;
+  int cycle_;
+  AbRecord record_;
+  std::size_t done_ = 0;  // measured runs completed
+  bool stopped_ = false;  // by a signal
+  std::string stop_reason_;
+  std::vector<std::vector<std::string>> rounds_;  // each round's measured arms, in run order
+  std::vector<std::string> warmup_runs_;
+  std::vector<std::pair<std::string, std::string>> isolation_runs_;  // (arm, "isolation/<folder>")
+  std::vector<analysis::PrimaryDecision> decisions_;  // the rule on every round so far, updated after each
+};
+
 }  // namespace
 
 void add_ab_options(CLI::App& cmd, AbOptions& opts) {
@@ -257,64 +568,18 @@ void add_ab_options(CLI::App& cmd, AbOptions& opts) {
 
 int run_ab(const AbOptions& opts) {
   const auto started = std::chrono::steady_clock::now();
-  const auto elapsed_s = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   const harness::MachineFacts machine = machine_facts();
   const fs::path root(opts.results_dir);
   const std::string id = opts.id.empty() ? harness::make_run_id("ab") : opts.id;
-  std::vector<ArmRun> arms;
-  std::pair<std::string, std::string> after;
-  AbDesign design;
+  AbArms ab;
   try {
-    design = make_ab_design(opts.design);
-    std::vector<Arm> known = default_arms(machine.online_cpus);
-    if (!opts.arms_file.empty()) known = merge_arms(known, read_arms_file(opts.arms_file));
-    std::vector<Arm> selected = select_arms(known, opts.arms);
-    for (const Arm& control : control_arms(selected.front(), design)) {
-      if (std::any_of(selected.begin(), selected.end(), [&](const Arm& a) { return a.name == control.name; }))
-        throw config::ConfigError(fmt::format("--controls adds an arm named '{}': an arm of this A/B has that name",
-                                              control.name));
-      selected.push_back(control);
-    }
-    for (auto& arm : selected) {
-      ConfigInput input = config_input(opts.profile);
-      input.overrides.insert(input.overrides.end(), arm.overrides.begin(), arm.overrides.end());
-      try {
-        arms.push_back({arm, prepare_run(input, machine), std::nullopt});
-        if (opts.isolation) {
-          // Appended after everything else, so they win over -c/-j and --set.
-          for (std::string& o : model::isolation_overrides()) input.overrides.push_back(std::move(o));
-          arms.back().isolation = prepare_run(input, machine);
-        }
-      } catch (const config::ConfigError& e) {
-        throw config::ConfigError(fmt::format("arm '{}': {}", arm.name, e.what()));
-      }
-    }
-    after = after_arm(arms, opts.after, machine.online_cpus);
-    check_interrupted_folder(root / id);
-    check_new_folder(root, id, "--id");
+    ab = prepare_ab(opts, machine, root, id);
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend ab: invalid configuration:\n{}\n", e.what());
     return kExitUsage;
   }
-  for (const auto& a : arms) {
-    if (over_memory_limit(a.run.plan, machine) && !opts.force) {
-      fmt::print(stderr, "zkcontend ab: arm '{}': refusing to run: the estimated peak memory exceeds {:.0f}% of "
-                         "available memory:\n{}Lower workload.scale or batch.concurrency, or pass --force\n",
-                 a.arm.name, harness::kMemoryLimitFraction * 100,
-                 harness::format_estimate(harness::estimate_memory(a.run.plan), machine.mem_available_bytes));
-      return kExitUsage;
-    }
-  }
-
-  {
-    // One fit for every arm, before the first run: the arms differ only in their toggles.
-    std::vector<PreparedRun*> runs;
-    for (auto& a : arms) {
-      runs.push_back(&a.run);
-      if (a.isolation) runs.push_back(&*a.isolation);
-    }
-    if (!fit_groups({runs}, opts.quiet, "ab")) return kExitFailure;
-  }
+  if (refuse_over_memory(ab.arms, machine, opts.force)) return kExitUsage;
+  if (!fit_arms(ab.arms, opts.quiet)) return kExitFailure;
   // The A/B's folder is taken now, atomically: two A/Bs started in the same second (one default id)
   // get <id> and <id>-2 instead of mixing their runs and overwriting one ab.csv.
   fs::path dir;
@@ -324,189 +589,10 @@ int run_ab(const AbOptions& opts) {
     fmt::print(stderr, "zkcontend ab: {}\n", e.what());
     return e.code().value() == EEXIST ? kExitUsage : kExitFailure;
   }
-  const std::string baseline = arms.front().arm.name;
-  const std::size_t family = arms.size() - 1 - design.primary.controls.size();
-  const OrderMode mode = parse_order_mode(opts.order).value_or(OrderMode::kBalanced);
-  const std::uint64_t seed = opts.order_seed >= 0 ? static_cast<std::uint64_t>(opts.order_seed) : fresh_order_seed();
-  const std::vector<std::string> warnings = balance_warnings(arms.front().run.plan);
-  fmt::print("zkcontend {} ab: {} arms, {} -> {}\n  base: {}\n", ZKC_VERSION, arms.size(),
-             design.sequential() ? "rounds until decided" : fmt::format("{} rounds", design.fixed_rounds),
-             dir.string(), describe_plan(arms.front().run.plan));
-  fmt::print("{}", machine_notes(arms.front().run.plan));
-  fmt::print("{}", harness::format_balance(arms.front().run.plan, harness::balance_numbers(arms.front().run.plan),
-                                          harness::balance_triggers(arms.front().run.plan)));
-  for (const auto& a : arms) {
-    fmt::print("  arm {:<10} {}\n", a.arm.name, a.arm.overrides.empty() ? "(no overrides)" : fmt::format("{}", fmt::join(a.arm.overrides, " ")));
-  }
-  fmt::print("{}", design_line(design, family));
-  for (const auto& c : design.primary.controls)
-    fmt::print("  control {:<11} {}: expected {}\n", c.arm, c.what, analysis::to_string(c.expect));
-  fmt::print("  order {} (seed {}; --order-seed {} repeats it), {} warm-up run{} discarded; Expected Results after: {}\n",
-             to_string(mode), seed, seed, opts.warmup, opts.warmup == 1 ? "" : "s",
-             after.first.empty() ? fmt::format("none (no arm holds {}; --after ARM)", all_interventions_arm(1).name)
-                                 : after.first);
-
-  if (opts.isolation)
-    fmt::print("  isolation every arm at c=1 j=1 after each round, into isolation/ (outside the statistics)\n");
+  AbSession session(opts, std::move(ab), root, dir, started);
+  session.print_header();
   const InterruptWatch interrupt;
-  AbRecord record;
-  std::size_t done = 0;
-  bool stopped = false;
-  std::vector<std::vector<std::string>> rounds;
-  std::vector<std::string> warmup_runs;
-  std::vector<std::pair<std::string, std::string>> isolation_runs;  // (arm, "isolation/<folder>")
-  const auto fail = [&](const std::string& what, const std::exception& e) {
-    fmt::print(stderr, "zkcontend ab: {} failed: {}\n", what, e.what());
-    if (done == 0) {
-      // Nothing completed: the folder claimed above holds no measured run, so it goes.
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-      fmt::print(stderr, "No run completed; nothing was kept under {}.\n", root.string());
-      return kExitFailure;
-    }
-    try {
-      harness::write_text_file(dir / "ab.csv", record.csv);
-      fmt::print(stderr, "The {} completed runs are kept in {} (ab.csv).\n", done, dir.string());
-    } catch (const std::exception& w) {
-      fmt::print(stderr, "The {} completed runs are kept in {}; ab.csv could not be written: {}\n", done,
-                 dir.string(), w.what());
-    }
-    return kExitFailure;
-  };
-  // The balanced order's cycle: a fixed design's rounds, or a sequential one's full rotation.
-  const int cycle = design.sequential() ? static_cast<int>(arms.size()) : design.fixed_rounds;
-  // Warm-up: the first arm of the first round, into warmup/ (not runs/: no report or statistic reads
-  // it), so the first measured run does not pay for cold caches, page tables and CPU frequency.
-  const std::vector<std::size_t> first_round = round_order(arms.size(), mode, seed, 0, cycle);
-  for (int w = 0; w < opts.warmup && !interrupt.requested(); ++w) {
-    const ArmRun& arm = arms[first_round.front()];
-    const std::string run_id = fmt::format("{}-w{}", arm_slug(arm.arm.name), w);
-    ProgressLine progress(!opts.quiet);
-    progress.step(fmt::format("warm-up {} ({}, discarded)", w + 1, arm.arm.name));
-    try {
-      const RunOutcome outcome = execute_run(arm.run, dir / "warmup", run_id, &progress);
-      fmt::print("  warm-up    {:<10} w{}  s/proof {:.3f} (discarded)\n", arm.arm.name, w, outcome.metrics.s_per_proof);
-    } catch (const std::exception& e) {
-      return fail(fmt::format("warm-up run {} of arm '{}'", w, arm.arm.name), e);
-    }
-    warmup_runs.push_back("warmup/" + run_id);
-  }
-  std::string stop_reason;
-  std::vector<analysis::PrimaryDecision> decisions;  // the rule on every round so far, updated after each
-  for (int rep = 0; !stopped; ++rep) {
-    // Which arms this round runs, or why there is no round.
-    std::vector<bool> active(arms.size(), true);
-    if (!design.sequential()) {
-      if (rep == design.fixed_rounds) {
-        stop_reason = fmt::format("fixed design: {} rounds", design.fixed_rounds);
-        break;
-      }
-    } else {
-      active = undecided_arms(arms, decisions);
-      const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true));
-      const double per_run = record.runs == 0 ? 0 : record.run_seconds / static_cast<double>(record.runs);
-      if (std::count(active.begin(), active.end(), true) == 1) {
-        stop_reason = "every arm decided";
-        break;
-      }
-      if (rep == design.max_rounds) {
-        stop_reason = fmt::format("--max-rounds {} reached", design.max_rounds);
-        break;
-      }
-      if (rep > 0 && elapsed_s() + runs_next * per_run * (opts.isolation ? 2 : 1) > design.budget_s) {
-        stop_reason = fmt::format("budget spent: {:.0f} s of {:.0f} s, and the next round would need ~{:.0f} s",
-                                  elapsed_s(), design.budget_s, runs_next * per_run);
-        break;
-      }
-    }
-    rounds.emplace_back();
-    // The round's measured runs, then its isolation runs in the same arm order, so drift over the
-    // A/B reaches both alike.
-    std::vector<std::pair<std::size_t, bool>> round;  // (arm, isolation)
-    const std::vector<std::size_t> order = round_order(arms.size(), mode, seed, rep, cycle);
-    for (const std::size_t a : order)
-      if (active[a]) round.emplace_back(a, false);
-    for (const std::size_t a : order)
-      if (active[a] && arms[a].isolation) round.emplace_back(a, true);
-    for (const auto& [a, isolation] : round) {
-      if (interrupt.requested()) {
-        stopped = true;
-        stop_reason = "interrupted";
-        break;
-      }
-      const ArmRun& arm = arms[a];
-      const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
-      ProgressLine progress(!opts.quiet);
-      progress.step(isolation ? fmt::format("isolation {} round {}", arm.arm.name, rep + 1)
-                              : fmt::format("[round {}, run {}] {}", rep + 1, done + 1, arm.arm.name));
-      RunOutcome outcome;
-      const double run_started = elapsed_s();
-      try {
-        outcome = execute_run(isolation ? *arm.isolation : arm.run, dir / (isolation ? "isolation" : "runs"), run_id,
-                              &progress);
-      } catch (const std::exception& e) {
-        return fail(fmt::format("{}arm '{}' round {}", isolation ? "isolation run of " : "", arm.arm.name, rep + 1),
-                    e);
-      }
-      const std::string folder = outcome.dir.filename().string();  // run_id, unless taken meanwhile
-      if (isolation) {  // explain's reference, outside ab.csv and the statistics
-        isolation_runs.emplace_back(arm.arm.name, "isolation/" + folder);
-        fmt::print("  isolation  {:<10} r{}  s/proof {:.3f}\n", arm.arm.name, rep, outcome.metrics.s_per_proof);
-        continue;
-      }
-      ++done;
-      rounds.back().push_back(arm.arm.name);
-      record.add(arm.arm.name, rep, outcome, folder, elapsed_s() - run_started);
-      fmt::print("  [{}] {:<10} r{}  s/proof {:.3f}\n", done, arm.arm.name, rep, outcome.metrics.s_per_proof);
-    }
-    // Once per round: which arms the next round still runs, and the status line.
-    decisions = analysis::decide_primary(record.measurements, baseline, design.primary);
-    if (design.sequential() && !stopped) fmt::print("{}", round_status(decisions, design, rep, elapsed_s()));
-  }
-  if (done == 0) {  // stopped before the first run finished
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    fmt::print(stderr, "zkcontend ab: interrupted before any run completed; nothing was kept\n");
-    return interrupt.exit_code();
-  }
-  design.primary.rounds = rounds.size();
-  design.primary.elapsed_s = elapsed_s();
-  design.primary.stopped = stop_reason;
-  analysis::ReportInput report;
-  try {
-    harness::write_text_file(dir / "ab.csv", record.csv);
-    harness::write_text_file(dir / "ab.json", ab_json(arms, baseline, mode, seed, rounds, warmup_runs, after, warnings,
-                                                      isolation_runs, design.primary, stopped, decisions)
-                                                  .dump(2) +
-                                                  "\n");
-    report = write_reports(dir, fmt::format("A/B {}", dir.filename().string()));
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "zkcontend ab: the results or reports could not be written: {}\n", e.what());
-    return kExitFailure;
-  }
-  // The same numbers as the report's: computed from what was just written and read back.
-  const analysis::Verdict verdict = analysis::compute_verdict(report);
-  fmt::print("\nSecondary metrics (their own family, never widening the primary's)\n{}",
-             analysis::text_table(verdict.family));
-  fmt::print("\nMechanism evidence per arm\n{}", analysis::text_table(verdict.mechanism));
-  if (!report.isolation.empty()) {
-    const auto causes = analysis::causes_by_arm(analysis::attribute(analysis::explain_groups(report)), baseline);
-    if (!causes.empty())
-      fmt::print("What each arm changed, by cause (`zkcontend explain {}` for every stage)\n{}", dir.string(),
-                 analysis::text_table(analysis::causes_table(causes, baseline)));
-  }
-  fmt::print("\nVerdict\n");
-  for (const auto& line : verdict.headline) fmt::print("  {}\n", line);
-  fmt::print("\n{}", analysis::text_table(verdict.ranking));
-  if (!verdict.controls.rows.empty()) fmt::print("Controls\n{}", analysis::text_table(verdict.controls));
-  for (const auto& w : verdict.warnings) fmt::print("warning: {}\n", w);
-  fmt::print("results: {} (ab.csv, ab.json, report.html, report.md)\n", dir.string());
-  if (stopped) {
-    fmt::print(stderr, "zkcontend ab: interrupted after {} runs; the completed runs are kept and marked interrupted\n",
-               done);
-    return interrupt.exit_code();
-  }
-  return kExitOk;
+  return session.run(interrupt);
 }
 
 }  // namespace zkc::cli

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "harness/balance/balance_fit.hpp"
@@ -187,102 +188,223 @@ void add_sweep_options(CLI::App& cmd, SweepOptions& opts) {
                "stage's inflation against");
 }
 
+namespace {
+
+// The spec read and checked, its run id, and the configurations it asks for.
+struct SweepSetup {
+  SweepSpec spec;
+  std::string id;
+  std::vector<SweepRequest> requests;
+};
+
+// Throws config::ConfigError.
+SweepSetup read_setup(const SweepOptions& opts, const harness::MachineFacts& machine) {
+  SweepSetup s;
+  s.spec = read_sweep_spec(opts.spec);
+  if (opts.isolation)
+    for (const auto& o : opts.overrides)
+      if (model::sets_concurrency(o))
+        throw config::ConfigError(fmt::format("--set {} with --isolation: the isolation point must keep c=1 j=1; "
+                                              "set batch.count and batch.concurrency in the spec's points instead",
+                                              o));
+  if (opts.isolation && add_isolation_point(s.spec))
+    fmt::print("zkcontend sweep: --isolation: added the point {} for every arm\n", s.spec.points.front().label);
+  s.id = opts.id.empty() ? "sweep-" + arm_slug(s.spec.name) : opts.id;
+  check_run_id(s.id);
+  const std::vector<Arm> arms = sweep_arms(s.spec, machine.online_cpus);
+  const std::size_t total = s.spec.points.size() * arms.size() * static_cast<std::size_t>(s.spec.repeats);
+  if (total > kMaxSweepRuns) {
+    throw config::ConfigError(fmt::format("{}: {} points x {} arms x {} repeats = {} runs; at most {} runs per "
+                                          "sweep: split it into several specs",
+                                          opts.spec, s.spec.points.size(), arms.size(), s.spec.repeats, total,
+                                          kMaxSweepRuns));
+  }
+  s.requests = sweep_requests(s.spec, arms, opts.overrides);
+  return s;
+}
+
+std::size_t arms_per_point(const SweepSetup& s) {
+  return s.requests.size() / std::max<std::size_t>(1, s.spec.points.size());
+}
+
+std::size_t total_runs(const SweepSetup& s) {
+  return s.requests.size() * static_cast<std::size_t>(s.spec.repeats);
+}
+
+// The runs of this shard. Every configuration is prepared (and so validated) before the first run
+// starts, in every shard alike. Throws config::ConfigError.
+std::vector<PlannedRun> plan_runs(const SweepSetup& s, const Shard& shard, const harness::MachineFacts& machine) {
+  const std::vector<int> shard_of_request = shard_of(s.requests, shard.count);
+  if (s.requests.size() > 50) {  // a large grid takes a while to prepare: say so
+    fmt::print(stderr, "zkcontend sweep: preparing {} points x {} arms = {} configurations ({} runs)...\n",
+               s.spec.points.size(), arms_per_point(s), s.requests.size(), total_runs(s));
+  }
+  std::vector<PlannedRun> planned;
+  for (std::size_t i = 0; i < s.requests.size(); ++i) {
+    const SweepRequest& q = s.requests[i];
+    PreparedRun run;
+    try {
+      run = prepare_run(q.input, machine);
+    } catch (const config::ConfigError& e) {
+      throw config::ConfigError(
+          fmt::format("point '{}', arm '{}': {}", s.spec.points[q.point].label, q.arm.name, e.what()));
+    }
+    if (shard_of_request[i] != shard.index) continue;
+    for (int rep = 0; rep < s.spec.repeats; ++rep) {
+      const std::string folder = fmt::format("{}-{}-r{}", run_identity(run.config, rep), arm_slug(q.arm.name), rep);
+      planned.push_back({&s.spec.points[q.point], q.arm.name, rep, run, folder});
+    }
+  }
+  return planned;
+}
+
+// Whether a run's memory estimate is too high to start (unless --force); prints which.
+bool refuse_over_memory(const std::vector<PlannedRun>& planned, const harness::MachineFacts& machine, bool force) {
+  for (const auto& r : planned) {
+    if (over_memory_limit(r.run.plan, machine) && !force) {
+      fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}': refusing to run: the estimated peak memory "
+                         "exceeds {:.0f}% of available memory:\n{}Lower workload.scale, or pass --force\n",
+                 r.point->label, r.arm, harness::kMemoryLimitFraction * 100,
+                 harness::format_estimate(harness::estimate_memory(r.run.plan), machine.mem_available_bytes));
+      return true;
+    }
+  }
+  return false;
+}
+
+void print_header(const SweepSetup& s, const std::vector<PlannedRun>& planned, const std::optional<Shard>& shard,
+                  std::size_t already, const fs::path& dir) {
+  if (shard) {
+    fmt::print("zkcontend {} sweep '{}' shard {}/{}: {} of {} configurations x {} repeats = {} of {} runs, {} already "
+               "done -> {}\n",
+               ZKC_VERSION, s.spec.name, shard->index, shard->count,
+               planned.size() / static_cast<std::size_t>(s.spec.repeats), s.requests.size(), s.spec.repeats,
+               planned.size(), total_runs(s), already, dir.string());
+  } else {
+    fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
+               ZKC_VERSION, s.spec.name, s.spec.points.size(), arms_per_point(s), s.spec.repeats, planned.size(),
+               already, dir.string());
+  }
+  if (!planned.empty()) fmt::print("{}", machine_notes(planned.front().run.plan));
+}
+
+// One fit per set of points whose first arm fits alike (points that differ only in c and j share
+// one), applied to every arm of those points: isolation and load then run the same miniature.
+bool fit_planned(std::vector<PlannedRun>& planned, bool quiet) {
+  std::map<std::string, std::vector<PreparedRun*>> groups;
+  std::map<const SweepPoint*, std::string> key_of_point;
+  for (auto& r : planned) {
+    if (!r.run.plan.balance_seed) continue;
+    auto [it, fresh] = key_of_point.try_emplace(r.point, "");
+    if (fresh) it->second = harness::fit_key(r.run.plan);
+    groups[it->second].push_back(&r.run);
+  }
+  std::vector<std::vector<PreparedRun*>> fits;
+  for (auto& [key, runs] : groups) fits.push_back(runs);
+  return fit_groups(fits, quiet, "sweep");
+}
+
+struct RunTally {
+  std::size_t done = 0;  // with the runs done before this command
+  bool stopped = false;  // by a signal
+  bool failed = false;
+};
+
+// Runs the planned runs not done yet, in order, until one fails or a signal comes.
+RunTally run_planned(const fs::path& dir, const std::vector<PlannedRun>& planned, std::size_t already, bool quiet,
+                     const InterruptWatch& interrupt) {
+  RunTally t{already};
+  for (const auto& r : planned) {
+    if (harness::is_run_folder(dir / "runs" / r.folder)) continue;
+    if (interrupt.requested()) {
+      t.stopped = true;
+      break;
+    }
+    ProgressLine progress(!quiet);
+    progress.step(fmt::format("[{}/{}] {} {} r{}", t.done + 1, planned.size(), r.point->label, r.arm, r.repeat));
+    try {
+      const RunOutcome outcome = execute_run(r.run, dir / "runs", r.folder, &progress);
+      ++t.done;
+      fmt::print("  [{}/{}] {:<24} {:<10} r{}  s/proof {:.3f}\n", t.done, planned.size(), r.point->label, r.arm,
+                 r.repeat, outcome.metrics.s_per_proof);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}', repeat {} failed: {}\n", r.point->label, r.arm,
+                 r.repeat, e.what());
+      t.failed = true;
+      break;
+    }
+  }
+  return t;
+}
+
+// A shard's end: other shards may be writing into the same folder, so the tables are --collect's,
+// once all are done.
+void print_shard_end(const SweepOptions& opts, const Shard& shard, const fs::path& root, const std::string& id,
+                     const fs::path& dir, const RunTally& t, std::size_t planned) {
+  fmt::print("shard {}/{}: {} of {} runs done in {}\n", shard.index, shard.count, t.done, planned,
+             (dir / "runs").string());
+  if (t.failed || t.stopped) return;
+  std::string flags;
+  for (const auto& o : opts.overrides) flags += " --set " + shell_quote(o);
+  if (opts.isolation) flags += " --isolation";
+  fmt::print("when every shard has finished: zkcontend sweep --spec {} --results {} --id {}{} --collect\n",
+             shell_quote(opts.spec), shell_quote(root.string()), shell_quote(id), flags);
+}
+
+int report_failure(const fs::path& dir, std::size_t done, bool sharded) {
+  if (done == 0) {
+    // The folders the failed run may have made, if empty: remove() keeps a non-empty one (in a folder
+    // shared by shards, the other shards' runs).
+    std::error_code ec;
+    fs::remove(dir / "runs", ec);
+    fs::remove(dir, ec);
+    if (sharded)
+      fmt::print(stderr, "No run of this shard has completed; it kept nothing under {}.\n", dir.string());
+    else
+      fmt::print(stderr, "No run of this sweep has completed; nothing was kept under {}.\n", dir.string());
+  } else {
+    fmt::print(stderr, "The {} completed runs are kept in {}; run the same command again to resume.\n", done,
+               dir.string());
+  }
+  return kExitFailure;
+}
+
+}  // namespace
+
 int run_sweep(const SweepOptions& opts) {
   const harness::MachineFacts machine = machine_facts();
   const fs::path root(opts.results_dir.empty() ? "results" : opts.results_dir);
-  SweepSpec spec;
-  std::vector<SweepRequest> requests;
-  std::vector<PlannedRun> planned;
-  std::string id;
-  Shard shard;
+  SweepSetup setup;
   try {
-    spec = read_sweep_spec(opts.spec);
-    if (opts.isolation)
-      for (const auto& o : opts.overrides)
-        if (model::sets_concurrency(o))
-          throw config::ConfigError(fmt::format("--set {} with --isolation: the isolation point must keep c=1 j=1; "
-                                                "set batch.count and batch.concurrency in the spec's points instead",
-                                                o));
-    if (opts.isolation && add_isolation_point(spec))
-      fmt::print("zkcontend sweep: --isolation: added the point {} for every arm\n", spec.points.front().label);
-    id = opts.id.empty() ? "sweep-" + arm_slug(spec.name) : opts.id;
-    check_run_id(id);
-    const std::vector<Arm> arms = sweep_arms(spec, machine.online_cpus);
-    const std::size_t total = spec.points.size() * arms.size() * static_cast<std::size_t>(spec.repeats);
-    if (total > kMaxSweepRuns) {
-      throw config::ConfigError(fmt::format("{}: {} points x {} arms x {} repeats = {} runs; at most {} runs per "
-                                            "sweep: split it into several specs",
-                                            opts.spec, spec.points.size(), arms.size(), spec.repeats, total,
-                                            kMaxSweepRuns));
-    }
-    requests = sweep_requests(spec, arms, opts.overrides);
+    setup = read_setup(opts, machine);
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend sweep: invalid sweep:\n{}\n", e.what());
     return kExitUsage;
   }
-  if (opts.slurm > 0) return print_slurm(opts, spec, id, requests);
-  const fs::path dir = root / id;
+  const SweepSpec& spec = setup.spec;  // the planned runs point into it: it stays put from here on
+  if (opts.slurm > 0) return print_slurm(opts, spec, setup.id, setup.requests);
+  const fs::path dir = root / setup.id;
   if (opts.collect) {
     fmt::print("zkcontend {} sweep '{}' collect: {} points x {} arms x {} repeats = {} runs <- {}\n", ZKC_VERSION,
-               spec.name, spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()),
-               spec.repeats, requests.size() * static_cast<std::size_t>(spec.repeats), dir.string());
-    return collect_and_report(dir, spec, requests, opts.overrides, !opts.partial, opts.dry_run);
+               spec.name, spec.points.size(), arms_per_point(setup), spec.repeats, total_runs(setup), dir.string());
+    return collect_and_report(dir, spec, setup.requests, opts.overrides, !opts.partial, opts.dry_run);
   }
+  Shard shard;
+  std::vector<PlannedRun> planned;
   try {
     if (opts.shard) shard = parse_shard(*opts.shard);
-    const std::vector<int> shard_of_request = shard_of(requests, shard.count);
-    // Every run is prepared (and so validated) before the first one starts, in every shard alike; a
-    // large grid says so.
-    if (requests.size() > 50) {
-      fmt::print(stderr, "zkcontend sweep: preparing {} points x {} arms = {} configurations ({} runs)...\n",
-                 spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()), requests.size(),
-                 requests.size() * static_cast<std::size_t>(spec.repeats));
-    }
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      const SweepRequest& q = requests[i];
-      PreparedRun run;
-      try {
-        run = prepare_run(q.input, machine);
-      } catch (const config::ConfigError& e) {
-        throw config::ConfigError(
-            fmt::format("point '{}', arm '{}': {}", spec.points[q.point].label, q.arm.name, e.what()));
-      }
-      if (shard_of_request[i] != shard.index) continue;
-      for (int rep = 0; rep < spec.repeats; ++rep) {
-        const std::string folder = fmt::format("{}-{}-r{}", run_identity(run.config, rep), arm_slug(q.arm.name), rep);
-        planned.push_back({&spec.points[q.point], q.arm.name, rep, run, folder});
-      }
-    }
+    planned = plan_runs(setup, shard, machine);
     check_results_root(root);
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "zkcontend sweep: invalid sweep:\n{}\n", e.what());
     return kExitUsage;
   }
-  for (const auto& r : planned) {
-    if (over_memory_limit(r.run.plan, machine) && !opts.force) {
-      fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}': refusing to run: the estimated peak memory "
-                         "exceeds {:.0f}% of available memory:\n{}Lower workload.scale, or pass --force\n",
-                 r.point->label, r.arm, harness::kMemoryLimitFraction * 100,
-                 harness::format_estimate(harness::estimate_memory(r.run.plan), machine.mem_available_bytes));
-      return kExitUsage;
-    }
-  }
+  if (refuse_over_memory(planned, machine, opts.force)) return kExitUsage;
 
   const bool sharded = opts.shard.has_value();
   std::size_t already = 0;
   for (const auto& r : planned) already += harness::is_run_folder(dir / "runs" / r.folder) ? 1 : 0;
-  if (sharded) {
-    fmt::print("zkcontend {} sweep '{}' shard {}/{}: {} of {} configurations x {} repeats = {} of {} runs, {} already "
-               "done -> {}\n",
-               ZKC_VERSION, spec.name, shard.index, shard.count, planned.size() / static_cast<std::size_t>(spec.repeats),
-               requests.size(), spec.repeats, planned.size(), requests.size() * static_cast<std::size_t>(spec.repeats),
-               already, dir.string());
-  } else {
-    fmt::print("zkcontend {} sweep '{}': {} points x {} arms x {} repeats = {} runs, {} already done -> {}\n",
-               ZKC_VERSION, spec.name, spec.points.size(), requests.size() / std::max<std::size_t>(1, spec.points.size()),
-               spec.repeats, planned.size(), already, dir.string());
-  }
-  if (!planned.empty()) fmt::print("{}", machine_notes(planned.front().run.plan));
+  print_header(setup, planned, sharded ? std::optional<Shard>(shard) : std::nullopt, already, dir);
   if (opts.dry_run) {
     for (const auto& r : planned) {
       fmt::print("  {:<5} {:<24} {:<10} r{}  runs/{}\n",
@@ -292,84 +414,22 @@ int run_sweep(const SweepOptions& opts) {
     return kExitOk;
   }
   remove_stale_temp_dirs(dir / "runs", planned, sharded);
-  {
-    // One fit per set of points whose first arm fits alike (points that differ only in c and j share
-    // one), applied to every arm of those points: isolation and load then run the same miniature.
-    std::map<std::string, std::vector<PreparedRun*>> groups;
-    std::map<const SweepPoint*, std::string> key_of_point;
-    for (auto& r : planned) {
-      if (!r.run.plan.balance_seed) continue;
-      auto [it, fresh] = key_of_point.try_emplace(r.point, "");
-      if (fresh) it->second = harness::fit_key(r.run.plan);
-      groups[it->second].push_back(&r.run);
-    }
-    std::vector<std::vector<PreparedRun*>> fits;
-    for (auto& [key, runs] : groups) fits.push_back(runs);
-    if (!fit_groups(fits, opts.quiet, "sweep")) return kExitFailure;
-  }
+  if (!fit_planned(planned, opts.quiet)) return kExitFailure;
 
   const InterruptWatch interrupt;
-  std::size_t done = already;
-  bool stopped = false;
-  bool failed = false;
-  for (const auto& r : planned) {
-    if (harness::is_run_folder(dir / "runs" / r.folder)) continue;
-    if (interrupt.requested()) {
-      stopped = true;
-      break;
-    }
-    ProgressLine progress(!opts.quiet);
-    progress.step(fmt::format("[{}/{}] {} {} r{}", done + 1, planned.size(), r.point->label, r.arm, r.repeat));
-    try {
-      const RunOutcome outcome = execute_run(r.run, dir / "runs", r.folder, &progress);
-      ++done;
-      fmt::print("  [{}/{}] {:<24} {:<10} r{}  s/proof {:.3f}\n", done, planned.size(), r.point->label, r.arm,
-                 r.repeat, outcome.metrics.s_per_proof);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "zkcontend sweep: point '{}', arm '{}', repeat {} failed: {}\n", r.point->label, r.arm,
-                 r.repeat, e.what());
-      failed = true;
-      break;
-    }
-  }
+  const RunTally tally = run_planned(dir, planned, already, opts.quiet, interrupt);
   if (sharded) {
-    // Other shards may be writing into the same folder: the tables are --collect's, once all are done.
-    fmt::print("shard {}/{}: {} of {} runs done in {}\n", shard.index, shard.count, done, planned.size(),
-               (dir / "runs").string());
-    if (!failed && !stopped) {
-      fmt::print("when every shard has finished: zkcontend sweep --spec {} --results {} --id {}{} --collect\n",
-                 shell_quote(opts.spec), shell_quote(root.string()), shell_quote(id), [&] {
-                   std::string s;
-                   for (const auto& o : opts.overrides) s += " --set " + shell_quote(o);
-                   if (opts.isolation) s += " --isolation";
-                   return s;
-                 }());
-    }
-  } else if (done > 0) {
+    print_shard_end(opts, shard, root, setup.id, dir, tally, planned.size());
+  } else if (tally.done > 0) {
     // The runs that completed are tabled even after a failure or Ctrl-C.
-    const int rc = collect_and_report(dir, spec, requests, opts.overrides, /*require_all=*/false, /*dry_run=*/false);
-    if (rc != kExitOk && !failed && !stopped) return rc;
+    const int rc =
+        collect_and_report(dir, spec, setup.requests, opts.overrides, /*require_all=*/false, /*dry_run=*/false);
+    if (rc != kExitOk && !tally.failed && !tally.stopped) return rc;
   }
-  if (failed) {
-    if (done == 0) {
-      // The folders the failed run may have made, if empty: remove() keeps a non-empty one (in a folder
-      // shared by shards, the other shards' runs).
-      std::error_code ec;
-      fs::remove(dir / "runs", ec);
-      fs::remove(dir, ec);
-      if (sharded)
-        fmt::print(stderr, "No run of this shard has completed; it kept nothing under {}.\n", dir.string());
-      else
-        fmt::print(stderr, "No run of this sweep has completed; nothing was kept under {}.\n", dir.string());
-    } else {
-      fmt::print(stderr, "The {} completed runs are kept in {}; run the same command again to resume.\n", done,
-                 dir.string());
-    }
-    return kExitFailure;
-  }
-  if (stopped) {
+  if (tally.failed) return report_failure(dir, tally.done, sharded);
+  if (tally.stopped) {
     fmt::print(stderr, "zkcontend sweep: interrupted after {} of {} runs; run the same command again to resume\n",
-               done, planned.size());
+               tally.done, planned.size());
     return interrupt.exit_code();
   }
   return kExitOk;
