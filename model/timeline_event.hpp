@@ -28,13 +28,17 @@
 #include <string>
 #include <string_view>
 
+#include "model/shared_text.hpp"
+
 namespace zkc::model {
 
+// The text fields are SharedText: they read as text (std::string_view), and copies of an event, or
+// events that ingestion gave the same name or job id (a TextPool), share one buffer.
 struct TimelineEvent {
   double offset_ms = 0;
-  std::string event;
-  std::string job_id;
-  std::string detail;
+  SharedText event;
+  SharedText job_id;
+  SharedText detail;
 };
 
 // The header of a run's timeline.csv, one event per record (harness/results/timeline_csv writes it;

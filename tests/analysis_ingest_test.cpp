@@ -84,7 +84,7 @@ TEST(ProverLogParse, CrLfAndAFinalLineWithoutNewline) {
   EXPECT_EQ(log.events[1].detail, "partition=0,synth_ms=2");
   ASSERT_EQ(log.timings.size(), 1u);
   EXPECT_EQ(log.timings[0].line, 3u);
-  EXPECT_EQ(log.timings[0].values.at("prep_msm_ms"), 2.0);
+  EXPECT_EQ(log.timings[0].value("prep_msm_ms"), 2.0);
   EXPECT_TRUE(log.issues.empty());
 }
 
@@ -110,7 +110,7 @@ TEST(ProverLogParse, NumbersMustBeWholeAndFinite) {
   EXPECT_EQ(log.issues[2].message, "CUZK_TIMING token \"=5\" is not key=number; expected e.g. prep_msm_ms=1812.5");
   ASSERT_EQ(log.timings.size(), 1u);  // the good pair of the line is kept
   EXPECT_EQ(log.timings[0].values.size(), 1u);
-  EXPECT_EQ(log.timings[0].values.at("gpu_total_ms"), 1000.0);
+  EXPECT_EQ(log.timings[0].value("gpu_total_ms"), 1000.0);
 }
 
 // Offsets are ms since the run's start: negative or absurd ones are malformed lines (an offset of
@@ -182,7 +182,7 @@ TEST(ProverLogParse, ARunsTimelineCsvIsReadAsIs) {
 TEST(ProverLogParse, RepeatedTimingKeyKeepsTheFirstValue) {
   const ProverLog log = parse_prover_log("CUZK_TIMING: prep_msm_ms=1 prep_msm_ms=2\n");
   ASSERT_EQ(log.timings.size(), 1u);
-  EXPECT_EQ(log.timings[0].values.at("prep_msm_ms"), 1.0);
+  EXPECT_EQ(log.timings[0].value("prep_msm_ms"), 1.0);
   ASSERT_EQ(log.issues.size(), 1u);
   EXPECT_EQ(log.issues[0].kind, LogIssueKind::timing);
   EXPECT_EQ(log.issues[0].message,
@@ -287,8 +287,43 @@ TEST(TwoProofsLog, LineCountsAndEvents) {
   EXPECT_EQ(log.timings[1].line, 20u);
   EXPECT_EQ(log.timings[2].line, 29u);
   EXPECT_EQ(log.timings[3].line, 33u);
-  EXPECT_EQ(log.timings[2].values.at("prep_msm_ms"), 1700.5);
+  EXPECT_EQ(log.timings[2].value("prep_msm_ms"), 1700.5);
   EXPECT_EQ(log.timings[3].values.size(), 5u);
+}
+
+// Issue 29 row 17: a long log's events hold each event name, job id and detail once, however many
+// lines repeat it (details up to a bound of distinct ones: most carry a duration and never repeat).
+TEST(TwoProofsLog, EventsShareOneBufferPerNameJobAndRepeatedDetail) {
+  const ProverLog log = read_prover_log(kLogs / "two_proofs.log");
+  ASSERT_EQ(log.events.size(), 24u);
+  std::map<std::string, const TimelineEvent*> first_of_name, first_of_job, first_of_detail;
+  std::size_t shared_details = 0;
+  for (const TimelineEvent& e : log.events) {
+    const auto [name, new_name] = first_of_name.try_emplace(std::string(e.event), &e);
+    if (!new_name) {
+      EXPECT_TRUE(e.event.shares_buffer_with(name->second->event)) << e.event;
+    }
+    const auto [job, new_job] = first_of_job.try_emplace(std::string(e.job_id), &e);
+    if (!new_job) {
+      EXPECT_TRUE(e.job_id.shares_buffer_with(job->second->job_id)) << e.job_id;
+    }
+    const auto [detail, new_detail] = first_of_detail.try_emplace(std::string(e.detail), &e);
+    if (!new_detail) {
+      EXPECT_TRUE(e.detail.shares_buffer_with(detail->second->detail)) << e.detail;
+      ++shared_details;
+    }
+  }
+  EXPECT_EQ(first_of_name.size(), 7u);  // SYNTH_START .. GPU_END and CHAN_SEND
+  EXPECT_EQ(first_of_job.size(), 2u);
+  EXPECT_EQ(shared_details, 24u - 11u);  // 11 distinct details
+  // CUZK_TIMING keys too: every line's prep_msm_ms is one buffer.
+  ASSERT_EQ(log.timings.size(), 4u);
+  EXPECT_EQ(log.timings[0].values[0].first, "async_dealloc_ms");  // sorted by key
+  EXPECT_TRUE(log.timings[0].values[0].first.shares_buffer_with(log.timings[3].values[0].first));
+  // The run keeps the same buffers: the events are moved into it, never copied as text.
+  const SharedText job_a = log.events[0].job_id;
+  const RunData run = run_data_from_log(log, "two_proofs", 2);
+  EXPECT_TRUE(run.events[0].job_id.shares_buffer_with(job_a));
 }
 
 TEST(TwoProofsLog, MetricsWorkedOutByHand) {
@@ -479,7 +514,8 @@ TEST(MalformedLog, IssuesWithLineNumbersAndMessages) {
 
   ASSERT_EQ(log.timings.size(), 2u);
   EXPECT_EQ(log.timings[0].line, 10u);
-  EXPECT_EQ(log.timings[0].values, (std::map<std::string, double>{{"gpu_total_ms", 1750}, {"prep_msm_ms", 1800}}));
+  EXPECT_EQ(log.timings[0].values,
+            (std::vector<std::pair<SharedText, double>>{{"gpu_total_ms", 1750}, {"prep_msm_ms", 1800}}));
   EXPECT_EQ(log.timings[1].line, 14u);
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -425,6 +426,11 @@ TEST_F(FaultCampaign, Row17LongLogStreamsAndTheReportStaysUnderOneMegabyte) {
   EXPECT_LE(html.size(), 1u << 20);
   EXPECT_NE(html.find("Drawn: the first"), std::string::npos);
   EXPECT_NE(read_text_file(tmp_.path() / "long" / "report.md").find("of 18000 stage spans"), std::string::npos);
+  // timeline.csv is streamed to disk (several writes), and whole: the header and every event.
+  const std::string timeline = read_text_file(tmp_.path() / "long" / "timeline.csv");
+  EXPECT_GT(timeline.size(), zkc::harness::kTextFileChunk);
+  EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 36001);
+  EXPECT_TRUE(timeline.ends_with("\n"));
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ class Timeline {
     std::vector<Interval> out;
     for (const auto& e : events_) {
       if (!group_key.empty() && analysis::detail_value(e.detail, group_key) != std::string_view(group_value)) continue;
-      const std::string id = e.job_id + "/" + std::string(analysis::detail_value(e.detail, "partition").value_or(""));
+      const std::string id = std::string(e.job_id) + "/" + std::string(analysis::detail_value(e.detail, "partition").value_or(""));
       if (e.event == start) open[id].push_back(e.offset_ms);
       if (e.event == end) {
         EXPECT_FALSE(open[id].empty()) << end << " without " << start << " for " << id;

@@ -99,7 +99,7 @@ TEST_F(RunCommand, CiRunWritesEveryFileAndSummaryMatchesTheTimeline) {
   std::vector<std::pair<double, int>> dealloc_points;
   double yields = 0;
   for (const auto& e : events) {
-    const std::string part = e.job_id + "/" + std::string(zkc::analysis::detail_value(e.detail, "partition").value_or(""));
+    const std::string part = std::string(e.job_id) + "/" + std::string(zkc::analysis::detail_value(e.detail, "partition").value_or(""));
     if (e.event == "PROOF_START") first_start = std::min(first_start, e.offset_ms);
     if (e.event == "PROOF_END") {
       last_end = std::max(last_end, e.offset_ms);

@@ -69,8 +69,15 @@ std::string quoted(std::string_view s) {
 struct ParseState {
   ProverLog out;
   bool timeline_csv = false;  // the file is a run's timeline.csv: its first line is the header
-  std::unordered_map<std::uint64_t, std::size_t> seen;  // repeat key -> the line of its first event
+  // The 64-bit hash of a repeat key (event, job, detail) -> the line of its first event: 16 bytes of
+  // key and value per event, never the text.
+  std::unordered_map<std::uint64_t, std::size_t> seen;
+  std::string key;            // the repeat key being hashed (one buffer for all lines)
   std::string carry;          // a line cut by a read's end, completed by the next read
+  // One buffer per distinct event name, job id and detail: a long log has millions of events but a
+  // few dozen names, one job id per proof and few details without a duration. Details are many
+  // (most carry a duration), so their pool is bounded; job ids are one per proof.
+  TextPool names{256}, jobs{1 << 18}, details{4096}, timing_keys{256};
 };
 
 // Events that happen once per (job, partition) or per job carry the partition or are PROOF_*; the
@@ -79,8 +86,8 @@ struct ParseState {
 bool is_repeat(std::string_view event, std::string_view job, std::string_view detail, std::size_t line,
                ParseState& st) {
   if (!event.starts_with("PROOF_") && !detail_value(detail, "partition")) return false;
-  std::string key;
-  key.reserve(event.size() + job.size() + detail.size() + 2);
+  std::string& key = st.key;
+  key.clear();
   key.append(event).append(1, '\x1f').append(job).append(1, '\x1f').append(detail);
   const auto [it, fresh] = st.seen.try_emplace(std::hash<std::string>{}(key), line);
   if (fresh) return false;
@@ -134,7 +141,7 @@ void add_event(std::string_view offset_text, std::string_view event, std::string
     return;
   }
   if (is_repeat(event, job, detail, line, st)) return;
-  out.events.push_back({*offset, std::string(event), std::string(job), std::string(detail)});
+  out.events.push_back({*offset, st.names.get(event), st.jobs.get(job), st.details.get(detail)});
 }
 
 // One CSV record on one line (a quoted field of a timeline.csv, which never spans lines in a run's own
@@ -203,7 +210,8 @@ void parse_csv_record(std::string_view text, std::size_t line, ParseState& st) {
   add_event((*f)[0], (*f)[1], (*f)[2], (*f)[3], line, st);
 }
 
-void parse_timing(std::string_view rest, std::size_t line, ProverLog& out) {
+void parse_timing(std::string_view rest, std::size_t line, ParseState& st) {
+  ProverLog& out = st.out;
   const auto issue = [&](std::string message) {
     out.issues.push_back({line, LogIssueKind::timing, std::move(message)});
   };
@@ -225,9 +233,14 @@ void parse_timing(std::string_view rest, std::size_t line, ProverLog& out) {
       continue;
     }
     // A repeated key is a torn or concatenated line; keeping the first value keeps the line's own one.
-    if (!timing.values.emplace(std::string(token.substr(0, eq)), *value).second)
-      issue(fmt::format("CUZK_TIMING key {} appears more than once on the line; the first value is kept",
-                        quoted(token.substr(0, eq))));
+    const std::string_view key = token.substr(0, eq);
+    auto& values = timing.values;
+    const auto at = std::lower_bound(values.begin(), values.end(), key,
+                                     [](const auto& kv, std::string_view k) { return kv.first < k; });
+    if (at != values.end() && at->first == key)
+      issue(fmt::format("CUZK_TIMING key {} appears more than once on the line; the first value is kept", quoted(key)));
+    else
+      values.emplace(at, st.timing_keys.get(key), *value);
   }
   if (tokens == 0) issue("CUZK_TIMING line has no key=value pairs after the marker");
   if (!timing.values.empty()) out.timings.push_back(std::move(timing));
@@ -263,7 +276,7 @@ void parse_line(std::string_view line, ParseState& st) {
     parse_timeline(line.substr(tl + kTimelineMarker.size()), number, st);
   } else if (tm != std::string_view::npos) {
     ++out.timing_lines;
-    parse_timing(line.substr(tm + kTimingMarker.size()), number, out);
+    parse_timing(line.substr(tm + kTimingMarker.size()), number, st);
   } else {
     ++out.ignored_lines;
   }
@@ -297,6 +310,13 @@ void parse_chunk(std::string_view text, bool last, ParseState& st) {
 }
 
 }  // namespace
+
+std::optional<double> CuzkTiming::value(std::string_view key) const {
+  const auto at = std::lower_bound(values.begin(), values.end(), key,
+                                   [](const auto& kv, std::string_view k) { return kv.first < k; });
+  if (at == values.end() || at->first != key) return std::nullopt;
+  return at->second;
+}
 
 std::string repeated_events_note(const ProverLog& log) {
   return fmt::format("{} repeated event{} dropped (the same event, job and detail as an earlier line; first: {}): a "
@@ -346,52 +366,92 @@ PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& even
   return seen;
 }
 
-RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_per_proof) {
-  RunData run;
-  run.id = std::move(id);
-  run.events = std::move(log.events);  // held once: a large log is the largest thing in memory
-  MetricsOptions options;
-  options.partitions_per_proof = partitions_per_proof;
-  if (partitions_per_proof == 0) {
-    const PartitionsSeen seen = infer_partitions_per_proof(run.events);
-    options.partitions_per_proof = seen.per_proof;
-    run.notes.push_back(fmt::format(
-        "{} partitions per proof, inferred from the log (largest partition index + 1){}; --partitions overrides",
-        seen.per_proof,
-        seen.short_jobs == 0 ? std::string()
-                             : fmt::format("; {} of {} jobs show fewer (in flight when the log ends, or another "
-                                           "circuit)",
-                                           seen.short_jobs, seen.jobs)));
+namespace {
+
+// The partitions per proof the metrics count with: `given`, or inferred from the events (with a note).
+std::size_t partitions_for_metrics(const std::vector<TimelineEvent>& events, std::size_t given,
+                                   std::vector<std::string>& notes) {
+  if (given != 0) return given;
+  const PartitionsSeen seen = infer_partitions_per_proof(events);
+  notes.push_back(fmt::format(
+      "{} partitions per proof, inferred from the log (largest partition index + 1){}; --partitions overrides",
+      seen.per_proof,
+      seen.short_jobs == 0 ? std::string()
+                           : fmt::format("; {} of {} jobs show fewer (in flight when the log ends, or another "
+                                         "circuit)",
+                                         seen.short_jobs, seen.jobs)));
+  return seen.per_proof;
+}
+
+// The real prover's families of the shared table (the others are the harness's own events).
+const EventFamily* const kStageKinds[] = {&event_family(Family::kSynthesis), &event_family(Family::kQueueWait),
+                                          &event_family(Family::kGpu)};
+
+// Sorts rows by (start, end), equal ones kept in their order as std::stable_sort would, but through
+// 24-byte keys and one move per row: stable_sort's buffer would hold half the rows again.
+void sort_by_start(std::vector<StageRow>& rows) {
+  struct Key {
+    double start_ms, end_ms;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) keys.push_back({rows[i].start_ms, rows[i].end_ms, i});
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms != b.end_ms ? a.end_ms < b.end_ms
+                                                                                       : a.index < b.index;
+  });
+  // keys[k].index: the row that goes to position k. Each cycle of that permutation is walked once;
+  // a placed position is marked by pointing at itself.
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].index == i) continue;
+    StageRow held = std::move(rows[i]);
+    std::size_t j = i;
+    while (keys[j].index != i) {
+      const std::size_t from = keys[j].index;
+      rows[j] = std::move(rows[from]);
+      keys[j].index = j;
+      j = from;
+    }
+    rows[j] = std::move(held);
+    keys[j].index = j;
   }
-  run.metrics = compute_metrics(run.events, options);
+}
 
+// Starts and ends of kStageKinds that found no partner, by event name.
+struct Unmatched {
+  std::map<std::string_view, std::size_t> starts, ends;
+};
+
+// Stages: pair starts and ends per (job, partition) in time order, first start with first end, as
+// compute_metrics does, so the waterfall shows the intervals the metrics measured. Sorted by start.
+Unmatched pair_stage_rows(const std::vector<TimelineEvent>& events, std::vector<StageRow>& rows) {
   // Proof numbers in first-appearance order of the job ids, in file order (what a reader of the log
-  // sees first is proof 0).
-  std::map<std::string, int> proof_of;
-  for (const TimelineEvent& e : run.events) proof_of.emplace(e.job_id, static_cast<int>(proof_of.size()));
-
-  // Stages: pair starts and ends per (job, partition) in time order, first start with first end, as
-  // compute_metrics does, so the waterfall shows the intervals the metrics measured.
+  // sees first is proof 0). The keys point into the events' shared text.
+  std::map<std::string_view, int> proof_of;
+  std::size_t ends = 0;
   std::vector<const TimelineEvent*> sorted;
-  sorted.reserve(run.events.size());
-  for (const TimelineEvent& e : run.events) sorted.push_back(&e);
+  sorted.reserve(events.size());
+  for (const TimelineEvent& e : events) {
+    proof_of.emplace(e.job_id, static_cast<int>(proof_of.size()));
+    for (const EventFamily* kind : kStageKinds) ends += closes(*kind, e) ? 1 : 0;
+    sorted.push_back(&e);
+  }
+  rows.reserve(rows.size() + ends);  // one row per end at most: no doubling while rows are added
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const TimelineEvent* a, const TimelineEvent* b) { return a->offset_ms < b->offset_ms; });
-  // The real prover's families of the shared table (the others are the harness's own events).
-  const EventFamily* kKinds[] = {&event_family(Family::kSynthesis), &event_family(Family::kQueueWait),
-                                 &event_family(Family::kGpu)};
   struct Open {
     double start_ms;
     std::string worker;  // GPU_START's worker=W; synthesis and queue rows have fixed lanes
   };
   std::map<std::pair<std::size_t, std::string>, std::deque<Open>> open;  // (kind, job \x1f partition)
-  std::map<std::string_view, std::size_t> unmatched_starts, unmatched_ends;
+  Unmatched unmatched;
   for (const TimelineEvent* e : sorted) {
-    for (std::size_t k = 0; k < std::size(kKinds); ++k) {
-      const EventFamily& kind = *kKinds[k];
+    for (std::size_t k = 0; k < std::size(kStageKinds); ++k) {
+      const EventFamily& kind = *kStageKinds[k];
       const bool is_start = opens(kind, *e);
       if (!is_start && !closes(kind, *e)) continue;
-      std::string key = e->job_id;
+      std::string key(e->job_id);
       key += '\x1f';
       key += detail_value(e->detail, "partition").value_or("");
       const auto slot = open.try_emplace({k, std::move(key)}).first;
@@ -401,7 +461,7 @@ RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_
         break;
       }
       if (queue.empty()) {
-        ++unmatched_ends[name(kind.end)];
+        ++unmatched.ends[name(kind.end)];
         open.erase(slot);
         break;
       }
@@ -420,49 +480,52 @@ RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_
                             : !start.worker.empty() ? start.worker
                                                     : std::string(detail_value(e->detail, kind.lane_key).value_or("?"));
       row.worker = lane_worker(kind.lane, w);
-      run.stages.push_back(std::move(row));
+      rows.push_back(std::move(row));
       break;
     }
   }
   for (const auto& [key, starts] : open)
-    if (!starts.empty()) unmatched_starts[name(kKinds[key.first]->start)] += starts.size();
-  std::stable_sort(run.stages.begin(), run.stages.end(), [](const StageRow& a, const StageRow& b) {
-    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
-  });
+    if (!starts.empty()) unmatched.starts[name(kStageKinds[key.first]->start)] += starts.size();
+  sort_by_start(rows);
+  return unmatched;
+}
 
-  // CUZK_TIMING means, each over the lines that carry the key (a line missing a key does not count
-  // as a zero).
+// CUZK_TIMING means, each over the lines that carry the key (a line missing a key does not count
+// as a zero).
+void add_timing_means(const std::vector<CuzkTiming>& timings, std::vector<MetricRow>& extra) {
   std::map<std::string, std::pair<double, std::size_t>> sums;
-  for (const CuzkTiming& t : log.timings)
+  for (const CuzkTiming& t : timings)
     for (const auto& [key, value] : t.values) {
-      auto& [sum, n] = sums[key];
+      auto& [sum, n] = sums[std::string(key)];
       sum += value;
       ++n;
     }
-  const auto add_mean = [&run](const std::string& key, const std::pair<double, std::size_t>& s) {
+  const auto add_mean = [&extra](const std::string& key, const std::pair<double, std::size_t>& s) {
     const bool ms = key.size() > 3 && key.ends_with("_ms");
-    run.extra.push_back({"cuzk_" + key + "_mean", s.first / static_cast<double>(s.second), ms ? "ms" : ""});
+    extra.push_back({"cuzk_" + key + "_mean", s.first / static_cast<double>(s.second), ms ? "ms" : ""});
   };
   static constexpr std::string_view kKnown[] = {"prep_msm_ms", "b_g2_msm_ms", "gpu_total_ms", "async_dealloc_ms"};
   for (const std::string_view key : kKnown)
     if (const auto it = sums.find(std::string(key)); it != sums.end()) add_mean(it->first, it->second);
   for (const auto& [key, s] : sums)
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) add_mean(key, s);
-  run.extra.push_back({"cuzk_timing_lines", static_cast<double>(log.timings.size()), "count"});
+  extra.push_back({"cuzk_timing_lines", static_cast<double>(timings.size()), "count"});
+}
 
-  // Notes: what the report must say about the log's quality.
-  const auto issue_note = [&run, &log](LogIssueKind kind, std::string_view one, std::string_view many) {
+// Notes: what the report must say about the log's quality.
+void add_quality_notes(const ProverLog& log, const Unmatched& unmatched, std::vector<std::string>& notes) {
+  const auto issue_note = [&notes, &log](LogIssueKind kind, std::string_view one, std::string_view many) {
     std::size_t n = 0, first = 0;
     for (const LogIssue& i : log.issues)
       if (i.kind == kind && n++ == 0) first = i.line;
-    if (n == 1) run.notes.push_back(fmt::format("1 {} (line {})", one, first));
-    if (n > 1) run.notes.push_back(fmt::format("{} {} (first at line {})", n, many, first));
+    if (n == 1) notes.push_back(fmt::format("1 {} (line {})", one, first));
+    if (n > 1) notes.push_back(fmt::format("{} {} (first at line {})", n, many, first));
   };
   issue_note(LogIssueKind::timeline, "malformed TIMELINE line", "malformed TIMELINE lines");
   issue_note(LogIssueKind::timing, "malformed CUZK_TIMING entry", "malformed CUZK_TIMING entries");
-  if (log.repeated_events > 0) run.notes.push_back(repeated_events_note(log));
-  const auto count_note = [&run](const std::map<std::string_view, std::size_t>& counts, std::string_view one,
-                                 std::string_view many) {
+  if (log.repeated_events > 0) notes.push_back(repeated_events_note(log));
+  const auto count_note = [&notes](const std::map<std::string_view, std::size_t>& counts, std::string_view one,
+                                   std::string_view many) {
     if (counts.empty()) return;
     std::size_t total = 0;
     std::string list;
@@ -470,10 +533,26 @@ RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_
       total += n;
       list += fmt::format("{}{} {}", list.empty() ? "" : ", ", n, event);
     }
-    run.notes.push_back(fmt::format("{} {} ({}): not drawn in the waterfall", total, total == 1 ? one : many, list));
+    notes.push_back(fmt::format("{} {} ({}): not drawn in the waterfall", total, total == 1 ? one : many, list));
   };
-  count_note(unmatched_starts, "start event without a matching end", "start events without a matching end");
-  count_note(unmatched_ends, "end event without a matching start", "end events without a matching start");
+  count_note(unmatched.starts, "start event without a matching end", "start events without a matching end");
+  count_note(unmatched.ends, "end event without a matching start", "end events without a matching start");
+}
+
+}  // namespace
+
+RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_per_proof) {
+  RunData run;
+  run.id = std::move(id);
+  run.events = std::move(log.events);  // held once: a large log is the largest thing in memory
+  // The timings' means first: the lines go before the metrics and the stages are made.
+  add_timing_means(log.timings, run.extra);
+  std::vector<CuzkTiming>().swap(log.timings);
+  MetricsOptions options;
+  options.partitions_per_proof = partitions_for_metrics(run.events, partitions_per_proof, run.notes);
+  run.metrics = compute_metrics(run.events, options);
+  const Unmatched unmatched = pair_stage_rows(run.events, run.stages);
+  add_quality_notes(log, unmatched, run.notes);
   return run;
 }
 

@@ -21,8 +21,10 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/run_data.hpp"
@@ -31,9 +33,13 @@
 namespace zkc::analysis {
 
 // One CUZK_TIMING line: prep_msm_ms, b_g2_msm_ms, gpu_total_ms, async_dealloc_ms, or any other key.
+// `values` is sorted by key, each key once; a long log repeats the same few keys on every line, and
+// parsing gives every line's key the same buffer (SharedText), so a line costs its numbers, not its text.
 struct CuzkTiming {
   std::size_t line = 0;  // 1-based
-  std::map<std::string, double> values;
+  std::vector<std::pair<SharedText, double>> values;
+  // The value of `key`, or nullopt when the line does not carry it.
+  std::optional<double> value(std::string_view key) const;
 };
 
 enum class LogIssueKind {

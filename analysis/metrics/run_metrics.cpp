@@ -29,7 +29,7 @@ struct Interval {
 
 // Partition identity: (job_id, partition=N); `extra` separates e.g. the dealloc side.
 std::string partition_key(const TimelineEvent& e, std::string_view extra = {}) {
-  std::string key = e.job_id;
+  std::string key(e.job_id);
   key += '\x1f';
   key += detail_value(e.detail, "partition").value_or("");
   if (!extra.empty()) {
@@ -63,6 +63,9 @@ Paired pair_events(std::span<const TimelineEvent* const> events, IsStart is_star
       if (auto it = open.find(key_of(*e)); it != open.end() && !it->second.empty()) {
         start = it->second.front();
         it->second.pop_front();
+        // A closed pair's queue goes at once: a long run holds only what is in flight, not a deque
+        // (and its key) per partition.
+        if (it->second.empty()) open.erase(it);
       } else if (!std::isnan(dur)) {
         start = e->offset_ms - dur;
       }

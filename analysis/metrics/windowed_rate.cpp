@@ -60,7 +60,7 @@ std::vector<TimeWindow> dealloc_windows(std::span<const TimelineEvent> events) {
     const EventFamily& dealloc = event_family(Family::kDealloc);
     const bool start = opens(dealloc, e);
     if (!start && !closes(dealloc, e)) continue;
-    const std::string key = e.job_id + "/" + std::string(detail_value(e.detail, "side").value_or("")) + "/" +
+    const std::string key = std::string(e.job_id) + "/" + std::string(detail_value(e.detail, "side").value_or("")) + "/" +
                             std::string(detail_value(e.detail, "partition").value_or(""));
     if (start) {
       open[key].push_back(e.offset_ms);

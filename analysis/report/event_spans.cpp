@@ -40,7 +40,7 @@ std::vector<StageRow> stage_rows_from_events(std::span<const TimelineEvent> even
       const bool is_start = opens(f, *e), is_end = closes(f, *e);
       if (!is_start && !is_end) continue;
       // Lock and GPU events of one partition are separate families: the key carries the family.
-      const std::string key = std::string(name(f.start)) + '\x1f' + e->job_id + '\x1f' +
+      const std::string key = std::string(name(f.start)) + '\x1f' + std::string(e->job_id) + '\x1f' +
                               std::string(detail_value(e->detail, "partition").value_or("")) + '\x1f' +
                               std::string(detail_value(e->detail, "side").value_or(""));
       if (is_start) {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "analysis/ingest/prover_log.hpp"
 #include "harness/cli/app.hpp"
@@ -76,21 +78,26 @@ int run_analyze(const AnalyzeOptions& opts) {
   // The log is moved into the run (a large log is held once, not twice).
   analysis::RunData run = analysis::run_data_from_log(std::move(log), id, static_cast<std::size_t>(opts.partitions));
   run.label = record.log;
+  // What the terminal shows once the results are written: the run itself moves into the report.
+  const std::string table = harness::format_summary_table(run.metrics, run.extra);
+  const std::vector<std::string> notes = run.notes;
   try {
     harness::RunDirectory dir = harness::RunDirectory::create(root, id);
-    harness::write_timeline_csv(dir.path() / "timeline.csv", run.events);
+    harness::write_timeline_csv(dir.path() / "timeline.csv", run.events);  // streamed, never held whole
     harness::write_summary_csv(dir.path() / "summary.csv", run.metrics, run.extra);
     harness::write_summary_json(dir.path() / "summary.json", run.metrics, run.extra);
     // What `report` reads back instead of a config.toml: the partitions per proof counted with.
     harness::write_text_file(dir.path() / harness::kAnalyzeJson, harness::analyze_json(record));
-    write_reports_for(dir.path(), fmt::format("Prover log {}", log_path.filename().string()), {run}, {});
+    std::vector<analysis::RunData> runs;
+    runs.push_back(std::move(run));  // moved, not copied: a long log's events and stages are held once
+    write_reports_for(dir.path(), fmt::format("Prover log {}", log_path.filename().string()), std::move(runs), {});
     dir.commit();
   } catch (const std::exception& e) {
     fmt::print(stderr, "zkcontend analyze: could not write the results: {}\n", e.what());
     return kExitFailure;
   }
-  fmt::print("\n{}", harness::format_summary_table(run.metrics, run.extra));
-  for (const auto& note : run.notes) fmt::print("note: {}\n", note);
+  fmt::print("\n{}", table);
+  for (const auto& note : notes) fmt::print("note: {}\n", note);
   // Exactly what was written; `zkcontend report <folder>` adds trace.json, as for any results folder.
   fmt::print("results: {} (timeline.csv, summary.csv, summary.json, {}, report.html, report.md)\n",
              (root / id).string(), harness::kAnalyzeJson);

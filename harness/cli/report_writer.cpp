@@ -151,11 +151,11 @@ std::vector<analysis::Measurement> read_measurements(const fs::path& dir) {
   return {};
 }
 
-void write_reports_for(const fs::path& out, const std::string& title, const std::vector<analysis::RunData>& runs,
+void write_reports_for(const fs::path& out, const std::string& title, std::vector<analysis::RunData> runs,
                        const std::vector<analysis::Measurement>& measurements) {
   analysis::ReportInput input;
   input.title = title;
-  input.runs = runs;
+  input.runs = std::move(runs);
   input.measurements = measurements;
   harness::write_text_file(out / "report.html", analysis::report_html(input));
   harness::write_text_file(out / "report.md", analysis::report_md(input));

@@ -30,9 +30,10 @@ analysis::ReportInput read_report_input(const std::filesystem::path& dir, const 
 // without it (a sweep) the arm named "I1+I2+I3", if any, is the after arm.
 analysis::ReportInput write_reports(const std::filesystem::path& dir, const std::string& title);
 
-// The same for data already in memory (an ingested log): report.html/md and trace.json into `out`.
+// The same for data already in memory (an ingested log): report.html/md into `out`. `runs` is taken
+// by value: move a long log's run in rather than copy it.
 void write_reports_for(const std::filesystem::path& out, const std::string& title,
-                       const std::vector<analysis::RunData>& runs,
+                       std::vector<analysis::RunData> runs,
                        const std::vector<analysis::Measurement>& measurements);
 
 }  // namespace zkc::cli

@@ -8,7 +8,7 @@
 namespace zkc::harness {
 
 void Recorder::event(Clock::time_point at, model::Event ev, std::string job, std::string detail) {
-  model::TimelineEvent e{offset_ms(at), std::string(model::name(ev)), std::move(job), std::move(detail)};
+  model::TimelineEvent e{offset_ms(at), model::name(ev), job, detail};
   std::lock_guard lock(mutex_);
   events_.push_back(std::move(e));
 }

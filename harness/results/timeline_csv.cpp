@@ -11,13 +11,18 @@
 namespace zkc::harness {
 
 void write_timeline_csv(const std::filesystem::path& path, std::span<const analysis::TimelineEvent> events) {
-  std::string out(kTimelineCsvHeader);
-  out += '\n';
+  // Streamed: a long log's timeline is as large as the log, and is never held whole a second time.
+  TextFileWriter out(path);
+  std::string row(kTimelineCsvHeader);
+  row += '\n';
+  out.write(row);
   for (const auto& e : events) {
-    fmt::format_to(std::back_inserter(out), "{:.3f},{},{},{}\n", e.offset_ms, csv_field(e.event), csv_field(e.job_id),
+    row.clear();
+    fmt::format_to(std::back_inserter(row), "{:.3f},{},{},{}\n", e.offset_ms, csv_field(e.event), csv_field(e.job_id),
                    csv_field(e.detail));
+    out.write(row);
   }
-  write_text_file(path, out);
+  out.commit();
 }
 
 std::vector<analysis::TimelineEvent> read_timeline_csv(const std::filesystem::path& path) {

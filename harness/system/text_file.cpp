@@ -53,60 +53,74 @@ int write_all(int fd, std::string_view content) {
   return 0;
 }
 
-// A FIFO, a terminal, /dev/null: nothing to rename over, so written as they are.
-void write_in_place(const std::filesystem::path& path, std::string_view content) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-  if (fd.get() < 0) fail("cannot open", path, errno);
-  if (const int err = write_all(fd.get(), content); err != 0) fail("cannot write", path, err);
-  if (::close(fd.release()) != 0) fail("cannot finish writing", path, errno);
-}
-
-// Removes the temporary file unless it was renamed into place.
-class TempFile {
- public:
-  explicit TempFile(std::string path) : path_(std::move(path)) {}
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (!kept_ && ::unlink(path_.c_str()) != 0 && errno != ENOENT) {
-      std::fprintf(stderr, "warning: cannot remove %s: %s\n", path_.c_str(), errno_text(errno).c_str());
-    }
-  }
-  const std::string& path() const { return path_; }
-  void keep() { kept_ = true; }
-
- private:
-  std::string path_;
-  bool kept_ = false;
-};
-
 }  // namespace
 
-void write_text_file(const std::filesystem::path& path, std::string_view content) {
+TextFileWriter::TextFileWriter(std::filesystem::path path) : path_(std::move(path)) {
   struct stat st{};
   // Checked through links first: /dev/stdout is a link to a pipe or terminal, which has no folder to
-  // put a temporary in.
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    write_in_place(path, content);
+  // put a temporary in. A FIFO, a terminal, /dev/null: nothing to rename over, so written in place.
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd_ < 0) fail("cannot open", path_, errno);
     return;
   }
   // A link to a regular file is replaced by the new file, never written through: in a results folder
   // shared between users (the Slurm flow), a planted `report.md -> ~victim/file` must not overwrite
   // the victim's file. rename(2) over a link replaces the link itself.
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (dir / temp_file_name(path.filename().string())).string();
+  const std::filesystem::path dir = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+  std::string tmpl = (dir / temp_file_name(path_.filename().string())).string();
   Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
-  if (fd.get() < 0) fail("cannot create", path, errno);
-  TempFile temp(tmpl);
+  if (fd.get() < 0) fail("cannot create", path_, errno);
+  temp_ = std::move(tmpl);
+  fd_ = fd.release();
   // mkstemp creates 0600; results are for everyone on the machine to read, as before.
-  if (::fchmod(fd.get(), 0644) != 0) fail("cannot set the mode of", path, errno);
-  if (const int err = write_all(fd.get(), content); err != 0) fail("cannot write", path, err);
+  if (::fchmod(fd_, 0644) != 0) fail("cannot set the mode of", path_, errno);
+}
+
+TextFileWriter::~TextFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty() && ::unlink(temp_.c_str()) != 0 && errno != ENOENT)
+    std::fprintf(stderr, "warning: cannot remove %s: %s\n", temp_.c_str(), errno_text(errno).c_str());
+}
+
+void TextFileWriter::write(std::string_view piece) {
+  if (fd_ < 0) throw std::logic_error("TextFileWriter: write after commit to " + path_.string());
+  if (buffer_.size() + piece.size() < kTextFileChunk) {
+    buffer_.append(piece);
+    return;
+  }
+  flush();
+  if (piece.size() >= kTextFileChunk) {
+    if (const int err = write_all(fd_, piece); err != 0) fail("cannot write", path_, err);
+  } else {
+    buffer_.append(piece);
+  }
+}
+
+void TextFileWriter::flush() {
+  if (const int err = write_all(fd_, buffer_); err != 0) fail("cannot write", path_, err);
+  buffer_.clear();
+}
+
+void TextFileWriter::commit() {
+  if (fd_ < 0) throw std::logic_error("TextFileWriter: commit twice to " + path_.string());
+  flush();
+  std::string().swap(buffer_);
   // fsync before rename: on a full disk (delayed allocation) or NFS the error surfaces here, and after
   // a power loss the new name never points at blocks that were not written.
-  if (::fsync(fd.get()) != 0) fail("cannot write", path, errno);
-  if (::close(fd.release()) != 0) fail("cannot finish writing", path, errno);
-  if (::rename(temp.path().c_str(), path.c_str()) != 0) fail("cannot rename into place", path, errno);
-  temp.keep();
+  if (!temp_.empty() && ::fsync(fd_) != 0) fail("cannot write", path_, errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail("cannot finish writing", path_, errno);
+  if (temp_.empty()) return;
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("cannot rename into place", path_, errno);
+  temp_.clear();
+}
+
+void write_text_file(const std::filesystem::path& path, std::string_view content) {
+  TextFileWriter out(path);
+  out.write(content);
+  out.commit();
 }
 
 std::string temp_file_name(const std::string& name) { return fmt::format(".{}.{}.XXXXXX", name, ::getpid()); }

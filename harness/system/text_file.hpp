@@ -26,6 +26,32 @@ class WriteError : public std::system_error {
 // something other than a regular file (a FIFO, /dev/stdout) writes it in place. WriteError naming the
 // path on any failure.
 void write_text_file(const std::filesystem::path& path, std::string_view content);
+// The same promise for content made piece by piece (a long log's timeline.csv): the pieces go to the
+// hidden temporary as they come, in writes of about kTextFileChunk bytes, so the file is never held
+// whole in memory; commit() flushes, fsyncs and renames it into place. A writer destroyed without
+// commit() (the content's producer threw) removes its temporary: the previous file (or none) stays.
+// A `path` that is not a regular file is written in place, as write_text_file does. WriteError naming
+// the path on any failure.
+inline constexpr std::size_t kTextFileChunk = 1 << 20;
+class TextFileWriter {
+ public:
+  explicit TextFileWriter(std::filesystem::path path);
+  TextFileWriter(const TextFileWriter&) = delete;
+  TextFileWriter& operator=(const TextFileWriter&) = delete;
+  ~TextFileWriter();
+  void write(std::string_view piece);
+  void commit();
+  // The hidden temporary being written ("" when writing in place or once committed).
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  void flush();
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::string temp_;    // removed by the destructor unless committed
+  std::string buffer_;  // at most about kTextFileChunk bytes not yet written
+};
+
 // The mkstemp template of write_text_file's temporary for a file named `name`: `.<name>.<pid>.XXXXXX`.
 std::string temp_file_name(const std::string& name);
 // Removes the temporaries `.<name>.<pid>.XXXXXX` in `dir` whose process is gone (killed hard during a

@@ -5,7 +5,8 @@
 
 # The test executables it runs (tests/<name>.cpp); the CLI tests run that preset's own zkcontend.
 ZKC_SANITIZE_TESTS=(pipeline_test counters_tier0_test counters_timeline_csv_test counters_perf_test results_test
-                    results_run_directory_test cli_test run_command_test ab_sweep_test)
+                    results_run_directory_test text_file_stream_test model_shared_text_test cli_test run_command_test
+                    ab_sweep_test)
 
 # Tests that assert a property of the uninstrumented build only, with the reason:
 #   Pipeline.StageCounterDeltasAddUpToTheRunTotals: stage page-fault deltas must cover >= 90% of the
