@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/results/text_file.hpp"
+#include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "tests/support/small_tmpfs.hpp"
 #include "tests/support/temp_dir.hpp"
