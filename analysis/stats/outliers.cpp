@@ -27,7 +27,7 @@ std::string pct(double fraction) {
 // A noise reading that can explain an outlier: which way it moves s/proof, how far from the typical
 // run it must be to count (both an absolute and a relative distance), and how it reads.
 struct NoiseRule {
-  const char* metric;  // declared in analysis/metrics/metric_catalog (group noise)
+  const char* metric;  // declared in model/metric_catalog (group noise)
   bool slows;          // a higher value slows a run (false: a lower one does)
   double min_gap;      // |value - typical| at least this
   double min_ratio;    // and the larger at least this many times the smaller

@@ -13,7 +13,7 @@ struct Entry {
   Visible<double> NoiseReading::*reading;
 };
 
-// The one mapping of readings to their metric names (declared in analysis/metrics/metric_catalog).
+// The one mapping of readings to their metric names (declared in model/metric_catalog).
 constexpr Entry kEntries[] = {
     {"noise_steal_share", &NoiseReading::steal_share},
     {"noise_other_cpu_share", &NoiseReading::other_cpu_share},
