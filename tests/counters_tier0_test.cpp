@@ -27,6 +27,7 @@
 #include "harness/counters/proc_interrupts.hpp"
 #include "harness/counters/process_counters.hpp"
 #include "harness/system/text_file.hpp"
+#include "tests/support/error_of.hpp"
 
 namespace zkc::harness::counters {
 namespace {
@@ -40,17 +41,7 @@ std::string fixture_text(const char* name) { return read_text_file(fixture(name)
 
 using zkc::test_support::TempDir;
 
-// The message of the exception `f` throws as E (empty and a test failure when it throws nothing).
-template <typename E, typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception";
-  return {};
-}
+using zkc::test_support::error_of;
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -15,6 +15,7 @@
 #include "harness/results/csv.hpp"
 #include "harness/system/text_file.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/error_of.hpp"
 
 namespace zkc::harness::counters {
 namespace {
@@ -25,17 +26,7 @@ using zkc::test_support::TempDir;
 
 fs::path fixture(const char* name) { return fs::path(ZKC_SOURCE_DIR) / "tests/fixtures/interrupts" / name; }
 
-// The message of the exception `f` throws as E (empty and a test failure when it throws nothing).
-template <typename E, typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception";
-  return {};
-}
+using zkc::test_support::error_of;
 
 SamplerRow make_row(double t, std::vector<int> cpus, std::vector<std::uint64_t> tlb) {
   SamplerRow r;

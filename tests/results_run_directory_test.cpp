@@ -19,6 +19,7 @@
 #include "harness/system/text_file.hpp"
 #include "tests/support/small_tmpfs.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_files.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -27,17 +28,8 @@ namespace fs = std::filesystem;
 
 using zkc::test_support::TempDir;
 
-void write_file(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using zkc::test_support::read_file;
+using zkc::test_support::write_file;
 
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;

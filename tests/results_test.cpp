@@ -32,6 +32,7 @@
 #include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
 #include "harness/system/proc_readers.hpp"
+#include "tests/support/test_files.hpp"
 
 namespace zkc::harness {
 namespace {
@@ -40,17 +41,8 @@ namespace fs = std::filesystem;
 
 using zkc::test_support::TempDir;
 
-void write_file(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using zkc::test_support::read_file;
+using zkc::test_support::write_file;
 
 // ---- CSV ----
 

@@ -15,9 +15,11 @@
 
 namespace zkc::cli {
 
-std::vector<Arm> default_arms(unsigned cpus) {
-  // Built from the toggle list: the cumulative interventions stack in order, the others stand alone.
-  std::vector<Arm> arms = {{"baseline", {}}};
+namespace {
+
+// The cumulative interventions stacked in list order: I1, I1+I2, I1+I2+I3.
+std::vector<Arm> stacked_arms(unsigned cpus) {
+  std::vector<Arm> arms;
   Arm stacked;
   for (const config::Toggle& t : config::toggles()) {
     if (t.arms != config::Toggle::Arms::kCumulative) continue;
@@ -25,6 +27,15 @@ std::vector<Arm> default_arms(unsigned cpus) {
     stacked.overrides.push_back(t.key.key + "=" + t.on(cpus));
     arms.push_back(stacked);
   }
+  return arms;
+}
+
+}  // namespace
+
+std::vector<Arm> default_arms(unsigned cpus) {
+  // Built from the toggle list: the cumulative interventions stack in order, the others stand alone.
+  std::vector<Arm> arms = {{"baseline", {}}};
+  for (Arm& a : stacked_arms(cpus)) arms.push_back(std::move(a));
   for (const config::Toggle& t : config::toggles()) {
     if (t.arms == config::Toggle::Arms::kAlone) arms.push_back({t.arm, {t.key.key + "=" + t.on(cpus)}});
   }
@@ -32,13 +43,8 @@ std::vector<Arm> default_arms(unsigned cpus) {
 }
 
 Arm all_interventions_arm(unsigned cpus) {
-  Arm stacked;
-  for (const config::Toggle& t : config::toggles()) {
-    if (t.arms != config::Toggle::Arms::kCumulative) continue;
-    stacked.name += (stacked.name.empty() ? "" : "+") + t.label;
-    stacked.overrides.push_back(t.key.key + "=" + t.on(cpus));
-  }
-  return stacked;
+  std::vector<Arm> stacked = stacked_arms(cpus);
+  return stacked.empty() ? Arm{} : std::move(stacked.back());
 }
 
 std::vector<Arm> read_arms_file(const std::filesystem::path& path) {
