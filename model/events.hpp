@@ -36,6 +36,11 @@ enum class Event : std::uint8_t {
   kDeallocEnd,
   kProofStart,
   kProofEnd,
+  // The budget dispatcher (engine.dispatch = budget*): a partition handed to synthesis, with the pacer's
+  // state; its reservation granted; a part of it given back (at=prove_start | prove_finish).
+  kDispatch,
+  kBudgetAcquired,
+  kBudgetReleased,
 };
 
 std::string_view name(Event e);  // "GPU_START", as the timeline spells it

@@ -24,6 +24,8 @@ constexpr DistributionInfo kDistributions[] = {
     {"tail_msm_ms", "tail_msm", &RM::tail_msm_ms, 0},
     {"gpu_total_ms", "gpu_total", &RM::gpu_total_ms, 0},
     {"post_lock_ms", "post-lock wait", &RM::post_lock_ms, 0},
+    {"proof_ms", "proof latency", &RM::proof_ms, 0},
+    {"budget_wait_ms", "budget wait", &RM::budget_wait_ms, 0},
 };
 
 std::vector<MetricInfo> build() {
@@ -58,6 +60,12 @@ std::vector<MetricInfo> build() {
       {"throttle_yields", "count", "throttle yields", 0},
       {"post_lock_share", "fraction", "post-lock share", 0},
       {"throttle_up_share", "fraction", "throttle up-time (of b_g2)", kRep | kMech},
+      // The scheduling mechanisms (analysis/metrics/schedule_metrics).
+      {"interleave_share", "fraction", "proofs interleaved on the GPU", kRep | kMech},
+      {"budget_peak_share", "fraction", "budget peak (of total)", kRep | kMech},
+      {"dispatch_interval_ms", "ms", "pacer interval (mean)", 0},
+      {"pacer_rate", "x", "pacer rate (mean)", 0},
+      {"dispatch_gpu_waiting", "partitions", "GPU queue at dispatch (mean)", 0},
       // Facts of the run beyond its timeline (harness/cli/run_execution).
       {"peak_rss_mib", "MiB", "peak RSS (MiB)", kRep | kCnt},
       {"vram_peak_mib", "MiB", "peak VRAM (MiB)", 0},

@@ -39,6 +39,11 @@ struct RunMetrics {
   std::size_t max_concurrent_dealloc_cpp = 0;
   std::size_t max_concurrent_dealloc_rust = 0;
   std::size_t throttle_yields = 0;
+  // The scheduling mechanisms (analysis/metrics/schedule_metrics has the definitions).
+  Distribution proof_ms, budget_wait_ms;
+  double interleave_share = 0;
+  double budget_peak_share = 0;
+  double dispatch_interval_ms = 0, pacer_rate = 0, dispatch_gpu_waiting = 0;
 };
 
 // One summary row: (name, value, unit). Names are stable identifiers ("s_per_proof",

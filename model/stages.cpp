@@ -12,6 +12,7 @@ using S = Stage;
 // in oranges and yellows, dealloc in reds.
 constexpr std::array kStages = {
     StageKind{S::kSlotWait, "slot_wait", "#c7c7c7", R::kWait, "an arena slot"},
+    StageKind{S::kBudgetWait, "budget_wait", "#b3b3b3", R::kWait, "a memory-budget reservation"},
     StageKind{S::kSynthesis, "synthesis", "#59a14f", R::kComposite, ""},
     StageKind{S::kWitnessGen, "witness_gen", "#59a14f", R::kWork, ""},
     StageKind{S::kWitnessCopy, "witness_copy", "#8cd17d", R::kWork, ""},

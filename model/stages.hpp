@@ -15,6 +15,7 @@ namespace zkc::model {
 // In pipeline order (the order of kStages in stages.cpp, checked there at compile time).
 enum class Stage : std::uint8_t {
   kSlotWait,
+  kBudgetWait,
   kSynthesis,
   kWitnessGen,
   kWitnessCopy,

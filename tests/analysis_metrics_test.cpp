@@ -323,7 +323,7 @@ TEST(MetricRows, FixedOrderNamesAndUnits) {
   EXPECT_EQ(rows[1].name, "steady_s_per_proof");
   EXPECT_EQ(rows[8].name, "gpu_util");
   EXPECT_EQ(rows[8].unit, "fraction");
-  EXPECT_EQ(rows.back().name, "throttle_up_share");
+  EXPECT_EQ(rows.back().name, "dispatch_gpu_waiting");
   for (const char* name : {"steady_s_per_proof", "fill_ms", "batch_elapsed_ms", "proofs_completed", "partitions_completed", "avg_prove_s",
                            "avg_gpu_per_partition_s", "lock_util", "idle_gap_count", "idle_gap_total_ms",
                            "idle_gap_longest_ms", "max_concurrent_dealloc", "max_concurrent_dealloc_cpp",

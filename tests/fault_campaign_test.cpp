@@ -300,7 +300,7 @@ TEST_F(FaultCampaign, Row8InterruptedAbIsMarkedAndItsIdNamesIt) {
 TEST_F(FaultCampaign, Row9And12DamagedConfigTomlIsNamed) {
   const fs::path run = copy_run("loaded");
   const std::string config = read_text_file(run / "config.toml");
-  const std::size_t at = config.find("\npartitions = ");
+  const std::size_t at = config.find("\npartitions = ", config.find("[workload]"));
   ASSERT_NE(at, std::string::npos) << config;
   const std::size_t end = config.find('\n', at + 1);
   for (const std::string bad : {"\"four\"", "-1"}) {

@@ -1,4 +1,5 @@
 #include "analysis/metrics/run_metrics.hpp"
+#include "analysis/metrics/schedule_metrics.hpp"
 
 #include "model/metric_catalog.hpp"
 #include "model/events.hpp"
@@ -349,6 +350,7 @@ RunMetrics compute_metrics(std::span<const TimelineEvent> input, const MetricsOp
   count_proofs(events, options, proof_ends, m);
   describe_stages(events, gpu_ms, m);
   measure_dealloc(events, m);
+  measure_schedule(events, m);
   return m;
 }
 
@@ -381,6 +383,11 @@ std::vector<MetricRow> metric_rows(const RunMetrics& m) {
   rows.push_back(metric_row("throttle_yields", count(m.throttle_yields)));
   rows.push_back(metric_row("post_lock_share", m.post_lock_share));
   rows.push_back(metric_row("throttle_up_share", m.throttle_up_share));
+  rows.push_back(metric_row("interleave_share", m.interleave_share));
+  rows.push_back(metric_row("budget_peak_share", m.budget_peak_share));
+  rows.push_back(metric_row("dispatch_interval_ms", m.dispatch_interval_ms));
+  rows.push_back(metric_row("pacer_rate", m.pacer_rate));
+  rows.push_back(metric_row("dispatch_gpu_waiting", m.dispatch_gpu_waiting));
   return rows;
 }
 

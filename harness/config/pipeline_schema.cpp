@@ -162,6 +162,39 @@ void add_interventions_and_engine(ConfigSchema& s) {
          .unit = "ms", .doc = "Holes in GPU busy time shorter than this are not counted as idle gaps."});
 }
 
+// The memory-budget dispatcher's numbers (engine.dispatch = budget / budget_race): the real prover's
+// constants, its sizes scaled by workload.scale like every other size.
+void add_dispatch(ConfigSchema& s) {
+  s.add({.key = "budget.total_gib", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0e6, .unit = "GiB",
+         .doc = "Memory budget of the partitions (this machine's bytes); 0 = auto: total RAM - budget.safety_margin_gib "
+                "- what stays resident (shared CSR, pinned SRS), as the real prover's total_budget = \"auto\"."});
+  s.add({.key = "budget.safety_margin_gib", .type = VT::kFloat, .default_value = 5.0, .min = 0.0, .max = 1.0e6,
+         .unit = "GiB", .doc = "budget.total_gib = 0: RAM kept out of the budget (the real prover's safety_margin)."});
+  s.add({.key = "budget.partitions", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0, .max = 100000.0,
+         .unit = "reservations",
+         .doc = "A budget of exactly this many partition reservations (overrides budget.total_gib), to pose as a "
+                "machine whose budget binds: e.g. (256 - 5 - 44 SRS - 25 PCE) / 14 = 13 for 256 GiB; 0 = off."});
+  s.add({.key = "budget.partition_gib", .type = VT::kFloat, .default_value = 14.0, .min = 0.001, .max = 1.0e4,
+         .unit = "GiB", .doc = "A partition's reservation before synthesis at full scale (PoRep: 14), x workload.scale."});
+  s.add({.key = "budget.abc_gib", .type = VT::kFloat, .default_value = 13.0, .min = 0.0, .max = 1.0e4, .unit = "GiB",
+         .doc = "The part given back after prove_start (a/b/c; PoRep: 13) at full scale, x workload.scale; the rest "
+                "goes after prove_finish. At most budget.partition_gib."});
+  s.add({.key = "engine.max_parallel_synthesis", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0,
+         .max = 4096.0, .unit = "workers",
+         .doc = "Budget dispatch: synthesis workers = max(2, min(budget / reservation, this)); 0 = the real default "
+                "18 for 64 cores, scaled to this machine's cores (at least 2)."});
+  s.add({.key = "engine.gpu_queue_target", .type = VT::kInt, .default_value = std::int64_t{8}, .min = 1.0,
+         .max = 4096.0, .unit = "partitions",
+         .doc = "engine.pacer = depth: synthesized-or-synthesizing partitions not yet proven, at most this many "
+                "(max_gpu_queue_depth); pi: partitions the pacer keeps waiting in the GPU queue. 8 is the real "
+                "prover's recommended start."});
+  s.add({.key = "engine.pacer_time_scale", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0e6,
+         .unit = "x",
+         .doc = "The PI pacer's time constants (3 s bootstrap, 50 ms .. 60 s intervals, the integral's seconds) x "
+                "this; 0 = auto: this run's simulated GPU time per partition / the seed's (1800 ms), so every ratio "
+                "of a pacer time to the GPU's service time is the real one."});
+}
+
 void add_counters(ConfigSchema& s) {
   s.add({.key = "counters.enabled", .type = VT::kBool, .default_value = true,
          .doc = "Measure contention counters (tiers that are unavailable are reported, never fatal)."});
@@ -211,6 +244,7 @@ ConfigSchema build() {
   add_gpus(s);
   add_toggles(s);
   add_interventions_and_engine(s);
+  add_dispatch(s);
   add_counters(s);
   add_topology_and_memory(s);
   return s;

@@ -66,6 +66,26 @@ std::vector<Toggle> build() {
                 .choices = {std::string(name(Event::kChanSend)), std::string(name(Event::kGpuQueue))},
                 .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
                        "since (analyze and the metrics read both)."}});
+  // The prover as it runs today (curio PR #1043): each mechanism against its predecessor.
+  t.push_back({"dispatch",
+               {.key = "engine.dispatch", .type = VT::kEnum, .default_value = std::string("semaphore"),
+                .choices = {"semaphore", "budget_race", "budget"},
+                .doc = "What admits a partition to synthesis: semaphore = pw synthesis workers (Phase 11/12); "
+                       "budget_race = a memory-budget reservation each synthesis worker takes after popping its "
+                       "partition, the waiters racing (7ea7488d, e924f613); budget = one dispatcher pops in queue "
+                       "order and reserves in strict order (c6fe0be1 on). Budget keys: budget.*."}});
+  t.push_back({"queue order",
+               {.key = "engine.queue_order", .type = VT::kEnum, .default_value = std::string("fifo"),
+                .choices = {"fifo", "priority"},
+                .doc = "Both the synthesis and the GPU queue: fifo = arrival order; priority = the smallest (proof, "
+                       "partition) first (e5c74b7d)."}});
+  t.push_back({"pacer",
+               {.key = "engine.pacer", .type = VT::kEnum, .default_value = std::string("off"),
+                .choices = {"off", "depth", "pi"},
+                .doc = "Pacing of the budget dispatcher (engine.dispatch = budget): off (the real default); depth = a "
+                       "max_gpu_queue_depth semaphore taken before each dispatch, given back after prove_finish "
+                       "(48dccd93); pi = the PI pacer keeping engine.gpu_queue_target partitions waiting for the "
+                       "GPU (dde70141..d7785a84)."}});
   t.push_back({"allocator",
                {.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
                 .choices = {"system", "arena"},

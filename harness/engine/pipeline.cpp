@@ -23,8 +23,17 @@ Pipeline::Impl::Impl(const PipelineResources& r)
       plan(r.plan),
       rec(r.recorder),
       proof_gate(r.plan.concurrency),
-      synth_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
-      gpu_queue(r.plan.gpu_queue_capacity),
+      synth_queue(r.plan.dispatch.order, static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
+      gpu_queue(r.plan.dispatch.order, r.plan.gpu_queue_capacity),
+      budget(r.plan.dispatch.budgeted()
+                 ? std::make_unique<MemoryBudget>(r.plan.dispatch.budget_bytes,
+                                                  r.plan.dispatch.mode == DispatchMode::kBudget
+                                                      ? MemoryBudget::Grant::kOrdered
+                                                      : MemoryBudget::Grant::kRace,
+                                                  r.plan.seed)
+                 : nullptr),
+      dispatch_queue(r.plan.partition_workers),
+      depth_gate(r.plan.dispatch.gpu_queue_target),
       finalize_queue(static_cast<std::size_t>(r.plan.proofs) * r.plan.partitions + 1),
       finalize_places(r.plan.max_finalizing > 0 ? r.plan.max_finalizing
                                                 : static_cast<unsigned>(r.plan.proofs * r.plan.partitions + 1)),
@@ -55,6 +64,7 @@ PipelineTotals Pipeline::Impl::run() {
     for (unsigned i = 0; i < plan.gpu_workers_per_device; ++i) start_thread([this, d, i] { gpu_worker(d, i); });
   }
   if (plan.finalize == FinalizeMode::kSplit) start_thread([this] { finalizer(); });
+  if (plan.dispatch.mode == DispatchMode::kBudget) start_thread([this] { dispatcher(); });
 
   for (unsigned p = 0; p < plan.proofs && !is_aborted(); ++p) {
     if (!proof_gate.acquire()) break;
@@ -62,19 +72,25 @@ PipelineTotals Pipeline::Impl::run() {
     rec.event(proof_start[p], Event::kProofStart, job_id(static_cast<int>(p)),
               fmt::format("partitions={}", plan.partitions));
     for (unsigned k = 0; k < plan.partitions; ++k) {
-      if (!synth_queue.push({static_cast<int>(p), static_cast<int>(k)})) break;
+      const SynthTask t{static_cast<int>(p), static_cast<int>(k)};
+      if (!synth_queue.push({t.proof, t.partition}, t)) break;
     }
   }
   {
     std::unique_lock lock(state_mutex);
     state_cv.wait(lock, [&] { return aborted || proofs_done == plan.proofs; });
+    stopping = true;
   }
+  gpu_done_cv.notify_all();
   synth_queue.close();
+  dispatch_queue.close();
+  depth_gate.cancel();
   gpu_queue.close();
   finalize_queue.close();
   for (auto& t : threads) t.join();
   // Items left in queues after a failure: drop them (their buffers are unmapped).
   gpu_queue.clear();
+  dispatch_queue.clear();
   finalize_queue.clear();
   crew.wait_idle();
   if (first_error) std::rethrow_exception(first_error);
@@ -86,8 +102,13 @@ void Pipeline::Impl::fail(std::exception_ptr e) {
     std::lock_guard lock(state_mutex);
     if (!first_error) first_error = e;
     aborted = true;
+    stopping = true;
   }
   state_cv.notify_all();
+  gpu_done_cv.notify_all();
+  if (budget) budget->cancel();
+  depth_gate.cancel();
+  dispatch_queue.close();
   res.memory.cancel();
   proof_gate.cancel();
   finalize_places.cancel();

@@ -4,6 +4,8 @@
 #include <malloc.h>
 #include <pthread.h>
 
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -43,6 +45,9 @@ void Pipeline::Impl::finalize(FinalizeJob fj, const std::string& worker, const C
   if (fj.prep->b_g2_error) std::rethrow_exception(fj.prep->b_g2_error);
   rec.event(j1, Event::kGpuEnd, job_id(w.proof),
             fmt::format("worker={},partition={},gpu_ms={:.3f}", fj.worker, w.partition, ms_between(fj.gpu_start, j1)));
+  // prove_finish: the rest of the reservation goes back, and the pacer counts a GPU completion.
+  release_budget(w, UINT64_MAX, "prove_finish");
+  gpu_completed(std::chrono::duration<double>(j1 - fj.gpu_start).count());
   {
     std::lock_guard lock(state_mutex);
     totals.b_g2_plan = fj.prep->b_g2_plan;

@@ -208,7 +208,11 @@ void Pipeline::Impl::gpu_worker(unsigned device, unsigned index) {
   workloads::GpuResources& gpu = *res.gpus[device];
   res.placer->on_thread_start(topology::PoolKind::kGpuWorkers, worker);
   const ThreadCounters mine(res.counters, res.tlb);
-  while (auto item = gpu_queue.pop()) {
+  // GPU_PICKUP is stamped under the queue's lock: the timeline shows the order the queue gave.
+  const auto picked = [&](const WorkKey& k) {
+    rec.event(Event::kGpuPickup, job_id(k.proof), fmt::format("worker={},partition={}", worker_id, k.partition));
+  };
+  while (auto item = gpu_queue.pop(picked)) {
     try {
       process_partition(std::move(*item), gpu, worker_id, worker, mine);
     } catch (...) {
@@ -222,7 +226,6 @@ void Pipeline::Impl::process_partition(std::unique_ptr<PartitionWork> w, workloa
                                        unsigned worker_id, const std::string& worker, const CounterSource& mine) {
   const std::string job = job_id(w->proof);
   const std::string who = fmt::format("worker={},partition={}", worker_id, w->partition);
-  rec.event(Event::kGpuPickup, job, who);
   const auto gpu_start = Clock::now();
   rec.event(gpu_start, Event::kGpuStart, job, who);
 
@@ -262,6 +265,8 @@ void Pipeline::Impl::process_partition(std::unique_ptr<PartitionWork> w, workloa
     w->c.release();
     stage(w->proof, w->partition, Stage::kFreeAbc, f0, mine, worker);
   }
+  // The real prover's first budget release, right after prove_start returned (a/b/c consumed).
+  release_budget(*w, plan.dispatch.abc_bytes, "prove_start");
   hand_over(FinalizeJob{std::move(w), std::move(prep), gpu_start, worker_id, {}}, worker, mine);
 }
 

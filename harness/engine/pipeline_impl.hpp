@@ -1,6 +1,7 @@
 // The inside of Pipeline, shared by the files of its stages and nothing else: the partition's state
 // as it moves between threads, and Pipeline::Impl, whose parts live where their stage does:
 //   pipeline.cpp           the batch: admission, the threads, failure, buffer placement
+//   pipeline_dispatch.cpp  the budget dispatcher (engine.dispatch = budget*), its pacer, the budget
 //   pipeline_synthesis.cpp synthesis workers (witness, products, density)
 //   pipeline_gpu.cpp       GPU workers and each partition's prep thread (prep_msm, b_g2_msm)
 //   pipeline_finalize.cpp  finalize (inline or the finalizer thread), dealloc hand-off, proof ends
@@ -12,14 +13,18 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "harness/engine/blocking_queue.hpp"
 #include "harness/engine/dealloc_crew.hpp"
+#include "harness/engine/dispatch_pacer.hpp"
+#include "harness/engine/memory_budget.hpp"
 #include "harness/engine/pipeline.hpp"
 #include "harness/engine/stage_counters.hpp"
+#include "harness/engine/work_queue.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/prover/split_vectors.hpp"
 
@@ -40,6 +45,9 @@ struct PartitionWork {
   workloads::HostArray<Fr> inputs, aux;
   workloads::HostArray<Fr> a, b, c;
   workloads::HostArray<std::uint64_t> a_density, b_density;
+  // engine.dispatch = budget*: what the partition still holds of the budget (a/b/c part given back
+  // after prove_start, the rest after prove_finish).
+  std::unique_ptr<MemoryBudget::Reservation> reservation;
 };
 
 // The prep thread of one partition: prep_msm, then b_g2_msm on the groth16 pool.
@@ -94,14 +102,22 @@ struct Pipeline::Impl {
     int proof;
     int partition;
   };
+  // A partition admitted to synthesis: with a budget, with its reservation.
+  struct Dispatched {
+    SynthTask task;
+    std::unique_ptr<MemoryBudget::Reservation> reservation;
+  };
 
   const PipelineResources res;  // a copy: the caller may pass a temporary
   const RunPlan& plan;
   Recorder& rec;
   PipelineProgress progress;
   PermitGate proof_gate;
-  BlockingQueue<SynthTask> synth_queue;
-  BlockingQueue<std::unique_ptr<PartitionWork>> gpu_queue;
+  WorkQueue<SynthTask> synth_queue;
+  WorkQueue<std::unique_ptr<PartitionWork>> gpu_queue;
+  std::unique_ptr<MemoryBudget> budget;    // engine.dispatch = budget*
+  BlockingQueue<Dispatched> dispatch_queue;  // budget: the dispatcher's hand-off to the synthesis workers
+  PermitGate depth_gate;                   // engine.pacer = depth: max_gpu_queue_depth
   BlockingQueue<FinalizeJob> finalize_queue;
   PermitGate finalize_places;  // engine.max_finalizing: partitions handed to the finalizer, not yet finalized
   DeallocCrew crew;
@@ -112,6 +128,11 @@ struct Pipeline::Impl {
 
   std::mutex state_mutex;
   std::condition_variable state_cv;
+  // GPU completions (after prove_finish) for the pacer, and whether the run is stopping.
+  std::condition_variable gpu_done_cv;
+  std::uint64_t gpu_done_count = 0;  // under state_mutex, as the two below
+  double gpu_done_total_s = 0;
+  bool stopping = false;
   std::vector<unsigned> proof_remaining;
   std::vector<Clock::time_point> proof_start;
   unsigned proofs_done = 0;
@@ -145,6 +166,19 @@ struct Pipeline::Impl {
   // the end mark, which is the next stage's begin.
   Mark stage(int proof, int partition, model::Stage name, const Mark& begin, const CounterSource& src,
              const std::string& worker);
+
+  // ---- dispatch (pipeline_dispatch.cpp) ------------------------------------------------------------
+  void dispatcher();
+  bool pace(DispatchPacer& pacer, std::uint64_t& seen_gpu);  // false: the run is stopping
+  // The next partition for a synthesis worker: from the synthesis queue (semaphore; budget_race, then
+  // its reservation) or from the dispatcher. nullopt when the run is over or failing.
+  std::optional<Dispatched> next_synthesis(const std::string& worker);
+  std::unique_ptr<MemoryBudget::Reservation> reserve(const SynthTask& t, const std::string& worker,
+                                                     Clock::time_point since);
+  // Gives back `bytes` of the partition's reservation (at = "prove_start" | "prove_finish").
+  void release_budget(PartitionWork& w, std::uint64_t bytes, const char* at);
+  // After prove_finish: the GPU completion the pacer counts, and the depth permit back.
+  void gpu_completed(double gpu_s);
 
   // ---- synthesis (pipeline_synthesis.cpp) ---------------------------------------------------------
   void synthesis_worker(unsigned index);

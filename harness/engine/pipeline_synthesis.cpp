@@ -95,15 +95,21 @@ void Pipeline::Impl::synthesis_worker(unsigned index) {
   pthread_setname_np(pthread_self(), worker.c_str());
   res.placer->on_thread_start(topology::PoolKind::kSynthesis, worker);
   const ThreadCounters mine(res.counters, res.tlb);
-  while (auto task = synth_queue.pop()) {
+  while (auto next = next_synthesis(worker)) {
+    const SynthTask* task = &next->task;
     try {
       progress.partitions_in_flight.fetch_add(1);
       auto work = synthesize(*task, worker, mine);
       if (!work) return;  // cancelled while waiting for an arena slot
+      work->reservation = std::move(next->reservation);
       const Mark q0 = mark(mine);
-      rec.event(q0.t, plan.queue_event, job_id(task->proof), fmt::format("partition={}", task->partition));
-      // The permit (this thread) is held until the GPU queue takes the partition.
-      if (!gpu_queue.push(std::move(work))) return;
+      // The queue event is stamped when the partition is in the queue (under its lock, so the
+      // timeline orders it exactly as the queue did); waiting for room before is queue_push.
+      const std::string job = job_id(task->proof);
+      const bool pushed = gpu_queue.push({task->proof, task->partition}, std::move(work), [&](const WorkKey& k) {
+        rec.event(plan.queue_event, job, fmt::format("partition={}", k.partition));
+      });
+      if (!pushed) return;
       stage(task->proof, task->partition, Stage::kQueuePush, q0, mine, worker);
     } catch (...) {
       fail(std::current_exception());

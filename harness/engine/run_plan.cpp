@@ -297,6 +297,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
     throw ConfigError(fmt::format("workload.full.* / workload.scale: {}", e.what()));
   }
   plan_batch(cfg, m, p);
+  plan_dispatch(cfg, m, p);
   plan_gpu(cfg, m, p);
   plan_balance(cfg, p);
   plan_engine_modes(cfg, p);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/engine/balance_solver.hpp"
+#include "harness/engine/work_queue.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/toggles.hpp"
 #include "harness/topology/pin_plan.hpp"
@@ -32,6 +33,24 @@ enum class AbcRelease { kDeallocThread, kGpuWorker };
 enum class ThrottleFlag { kGlobal, kCounted };
 enum class GpuBackendKind { kSim, kCuda };
 
+// engine.dispatch: what admits a partition to synthesis (see toggles.cpp).
+enum class DispatchMode { kSemaphore, kBudgetRace, kBudget };
+// engine.pacer: how the budget dispatcher spaces its dispatches.
+enum class PacerMode { kOff, kDepth, kPi };
+
+// The real prover's scheduling as of today (curio PR #1043), resolved: harness/engine/run_plan_dispatch.cpp.
+struct DispatchPlan {
+  DispatchMode mode = DispatchMode::kSemaphore;
+  QueueOrder order = QueueOrder::kFifo;  // the synthesis and the GPU queue
+  PacerMode pacer = PacerMode::kOff;
+  std::uint64_t budget_bytes = 0;        // the partitions' budget (what stays resident is not in it)
+  std::uint64_t reserve_bytes = 0;       // one partition's reservation before synthesis
+  std::uint64_t abc_bytes = 0;           // given back after prove_start; the rest after prove_finish
+  unsigned gpu_queue_target = 0;         // depth: permits; pi: partitions kept waiting
+  double pacer_time_scale = 0;           // 0 = auto (pacer_time_scale())
+  bool budgeted() const { return mode != DispatchMode::kSemaphore; }
+};
+
 // memory.*: where a partition's large buffers come from, how they go back, and their page advice.
 struct MemoryPlan {
   bool arena = false;  // memory.allocator = arena
@@ -46,6 +65,7 @@ struct MemoryPlan {
 struct MachineFacts {
   unsigned online_cpus = 1;
   std::uint64_t mem_available_bytes = 0;
+  std::uint64_t mem_total_bytes = 0;  // physical RAM (the budget's "auto")
   bool cuda_device_present = false;
   unsigned cuda_devices = 0;
   std::string cuda_device_name;  // of device 0
@@ -98,6 +118,7 @@ struct RunPlan {
   model::Event queue_event = model::Event::kChanSend;  // a partition entering the GPU queue
   std::size_t throttle_check_chunks = 64;
   FinalizeMode finalize = FinalizeMode::kInline;
+  DispatchPlan dispatch;
   unsigned max_finalizing = 0;  // split finalize: partitions handed over and not yet finalized; 0 = unbounded
   bool malloc_trim = true;
   double dealloc_linger_ms = 0;
@@ -124,6 +145,13 @@ struct RunPlan {
   config::ToggleValues toggles;  // every A/B toggle's value: what behaviours read by key (config/toggles.hpp)
   std::string toggle_summary;           // every A/B toggle's value, for the run header (config/toggles.hpp)
 };
+
+// engine.dispatch/queue_order/pacer and budget.*: the dispatch plan; with a budget, also the synthesis
+// worker count (partition_workers). Needs p.scale, p.shape and the batch sizes; throws ConfigError.
+void plan_dispatch(const config::Config& cfg, const MachineFacts& machine, RunPlan& p);
+// The PI pacer's time scale: engine.pacer_time_scale, or this plan's simulated GPU time per partition
+// over the seed's (BalanceTargets::gpu_total_ms).
+double pacer_time_scale(const RunPlan& p);
 
 // Throws config::ConfigError naming the keys when a combination is invalid (e.g. one_fraction +
 // tail_fraction > 1, gpu.backend = cuda without a device).
