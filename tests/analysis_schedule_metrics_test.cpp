@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
+#include "analysis/report/schedule_svg.hpp"
 
 namespace zkc::analysis {
 namespace {
@@ -73,6 +74,37 @@ TEST(ScheduleMetrics, ALogWithoutProofEventsTakesFirstSynthesisToLastGpuEnd) {
   const RunMetrics m = compute_metrics(ev, {.partitions_per_proof = 2});
   ASSERT_EQ(m.proof_ms.count, 1u);
   EXPECT_DOUBLE_EQ(m.proof_ms.max, 120.0);
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(ScheduleSvg, OneBarPerProofADispatchTickEachAndNothingForOneProofWithoutABudget) {
+  RunData one;
+  one.id = "one";
+  one.events = {{0, "SYNTH_START", "job-a", "partition=0"}, {50, "GPU_END", "job-a", "worker=0,partition=0,gpu_ms=5"}};
+  EXPECT_FALSE(has_schedule(one));
+  RunData two;
+  two.id = "two";
+  two.events = {{0, "SYNTH_START", "job-a", "partition=0"},
+                {1, "BUDGET_ACQUIRED", "job-a", "partition=0,bytes=1,held=1,total=2,waited_ms=0"},
+                {2, "DISPATCH", "job-a", "partition=0,waiting=0,held=1"},
+                {3, "SYNTH_START", "job-b", "partition=0"},
+                {4, "DISPATCH", "job-b", "partition=0,waiting=0,held=2"},
+                {20, "GPU_QUEUE", "job-a", "partition=0"},
+                {21, "GPU_PICKUP", "job-a", "worker=0,partition=0"},
+                {40, "GPU_END", "job-a", "worker=0,partition=0,gpu_ms=19"},
+                {60, "GPU_END", "job-b", "worker=0,partition=0,gpu_ms=19"}};
+  two.metrics = compute_metrics(two.events);
+  ASSERT_TRUE(has_schedule(two));
+  const std::string svg = schedule_svg(two);
+  EXPECT_EQ(count_of(svg, "class=\"proof\""), 2u) << svg;
+  EXPECT_EQ(count_of(svg, "class=\"dispatch\""), 2u);
+  EXPECT_NE(svg.find("GPU queue (max 1)"), std::string::npos);
+  EXPECT_NE(svg.find("budget held"), std::string::npos);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "analysis/present/format.hpp"
 #include "analysis/report/drawn_window.hpp"
 #include "analysis/report/gpu_timeline_svg.hpp"
+#include "analysis/report/schedule_svg.hpp"
 #include "analysis/report/stage_inflation.hpp"
 #include "analysis/present/sweep_points.hpp"
 #include "analysis/report/verdict.hpp"
@@ -137,6 +138,33 @@ void waterfalls_section(const Context& c, std::vector<Block>& b) {
   }
 }
 
+// Proofs, the GPU queue and the budget over time, per shown run; only where a run has them.
+void schedule_section(const Context& c, std::vector<Block>& b) {
+  bool any = false;
+  for (const RunData* r : c.shown) {
+    if (!has_schedule(*r)) continue;
+    any = true;
+    const DrawnRun drawn(*r);
+    b.push_back(figure(schedule_svg(drawn.run()), "Scheduling chart: see report.html."));
+  }
+  if (!any) {
+    b.push_back(note("One proof at a time and no memory budget (engine.dispatch = semaphore): nothing to schedule."));
+    return;
+  }
+  Table t;
+  t.header = {"run", "first proof done", "proof latency p50", "max", "interleaved", "budget peak", "pacer rate"};
+  for (const RunData* r : c.shown) {
+    const auto& m = r->metrics;
+    t.rows.push_back({run_heading(*r), duration_text(m.fill_ms), duration_text(m.proof_ms.p50),
+                      duration_text(m.proof_ms.max), fmt::format("{:.1f}%", 100 * m.interleave_share),
+                      fmt::format("{:.1f}%", 100 * m.budget_peak_share),
+                      m.pacer_rate > 0 ? fmt::format("{:.2f}x", m.pacer_rate) : std::string("-")});
+  }
+  t.footnotes.push_back("interleaved: other proofs' partitions started on the GPU between a proof's first and last, "
+                        "of all started there (0 = back to back); budget peak: the most of the budget held at once.");
+  b.push_back(table(std::move(t), "schedule"));
+}
+
 Table gpu_idle_table(const std::vector<RunData>& runs) {
   Table t;
   t.header = {"run", "s/proof", "GPU util", "idle gaps", "idle total", "longest idle"};
@@ -256,6 +284,7 @@ constexpr SectionSpec kSections[] = {
     {"expected", "Expected Results", expected_section},
     {"waterfalls", "Waterfalls", waterfalls_section},
     {"gpu", "GPU busy/idle", gpu_section},
+    {"schedule", "Scheduling: proofs, the GPU queue and the memory budget", schedule_section},
     {"sproof", "s/proof vs concurrency", sproof_section},
     {"inflation", "Stage inflation under load", inflation_section},
     {"explain", "Why stages inflate: causes against isolation", explain_section},
