@@ -104,7 +104,7 @@ std::vector<MetricInfo> build() {
       {"noise_freq_ratio", "fraction", "CPU frequency / max", kGroupNoise},
       // Families named at run time.
       {"balance_", "ratio", "balance number", 0, true},
-      {"cuzk_", "", "CUZK_TIMING mean", 0, true},
+      {"cuzk_", "", "prover log (CUZK_TIMING, CUZK_NTT_H, pacer, pinned pool)", 0, true},
   };
   c.insert(c.end(), std::begin(rest), std::end(rest));
   return c;

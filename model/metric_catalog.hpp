@@ -6,7 +6,8 @@
 // is one line here (and its producer).
 //
 // Two families have names made at run time and are declared by prefix: "balance_<number>" (the
-// balance fit's numbers, harness/balance) and "cuzk_<key>_mean" (CUZK_TIMING keys of a prover log).
+// balance fit's numbers, harness/balance) and "cuzk_..." (what a prover log says beyond its events:
+// CUZK_TIMING and CUZK_NTT_H means, the pacer's and the pinned pool's rows; analysis/ingest/log_extras).
 #pragma once
 
 #include <array>

@@ -282,6 +282,22 @@ TEST_F(Commands, AnalyzeMeasuresAProverLog) {
   EXPECT_TRUE(found);
 }
 
+// Today's log (hand-worked in analysis_ingest_current_test): the other kinds counted, their rows written.
+TEST_F(Commands, AnalyzeReadsTodaysLog) {
+  const auto r = run_zkcontend("analyze --timeline " + src("tests/fixtures/logs/current_era.log") + " --results " +
+                               root_.string() + " --id today");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("248 lines, 60 TIMELINE events, 102 CUZK_TIMING lines, 26 ignored, 0 malformed"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("also read: 10 CUZK_NTT_H, 2 pacer: status, 48 pinned pool lines"), std::string::npos);
+  EXPECT_NE(r.output.find("cuzk_ntt_h_d_b_alloc_later_mean"), std::string::npos) << r.output;
+  std::map<std::string, std::string> value;
+  for (const auto& row : csv(root_ / "today" / "summary.csv")) value[row.fields[0]] = row.fields[1];
+  EXPECT_EQ(value["cuzk_pinned_allocations"], "6");
+  EXPECT_EQ(value["cuzk_pinned_reuses"], "18");
+  EXPECT_EQ(value["cuzk_pacer_interval_ms_last"], "353");
+}
+
 TEST_F(Commands, AnalyzeReportsMalformedLinesWithTheirNumbers) {
   const auto r = run_zkcontend("analyze --timeline " + src("tests/fixtures/logs/malformed.log") + " --results " +
                                root_.string() + " --id bad");

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/ingest/log_formats.hpp"
 #include "analysis/ingest/prover_log.hpp"
 #include "harness/cli/app.hpp"
 #include "harness/cli/report_writer.hpp"
@@ -26,7 +27,8 @@ namespace fs = std::filesystem;
 
 void add_analyze_options(CLI::App& cmd, AnalyzeOptions& opts) {
   cmd.add_option("--timeline", opts.timeline,
-                 "The prover's log (TIMELINE,... and CUZK_TIMING: lines), or a run's timeline.csv as it is")
+                 "The prover's log (TIMELINE,..., CUZK_TIMING:, CUZK_NTT_H: lines and the pacer's and pinned "
+                 "pool's tracing lines), or a run's timeline.csv as it is")
       ->required()
       ->check(CLI::ExistingFile);
   cmd.add_option("--partitions", opts.partitions,
@@ -70,6 +72,12 @@ int run_analyze(const AnalyzeOptions& opts) {
   fmt::print("zkcontend {} analyze: {}: {} lines, {} TIMELINE events, {} CUZK_TIMING lines, {} ignored, {} malformed\n",
              ZKC_VERSION, log_path.string(), log.lines, log.events.size(), log.timings.size(), log.ignored_lines,
              log.issues.size());
+  // The other kinds of line, when the log has any (a log of the prover before them has none).
+  std::string others;
+  for (const analysis::LineKindInfo& k : analysis::kLineKinds)
+    if (k.kind != analysis::LogIssueKind::timeline && k.kind != analysis::LogIssueKind::timing && log.*k.lines > 0)
+      others += fmt::format("{}{} {}", others.empty() ? "" : ", ", log.*k.lines, k.name);
+  if (!others.empty()) fmt::print("also read: {} lines\n", others);
   if (log.repeated_events > 0) fmt::print(stderr, "warning: {}\n", analysis::repeated_events_note(log));
   harness::AnalyzeRecord record{log_path.filename().string(), static_cast<std::size_t>(opts.partitions),
                                 opts.partitions == 0};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -20,8 +21,8 @@ std::vector<analysis::MetricRow> all_rows(const analysis::RunMetrics& metrics,
   return rows;
 }
 
-constexpr int kLabelWidth = 28;
-constexpr int kValueWidth = 14;
+constexpr std::size_t kLabelWidth = 28;
+constexpr std::size_t kValueWidth = 14;
 
 std::string rule(std::size_t width) { return std::string(width, '-') + '\n'; }
 
@@ -63,12 +64,16 @@ void write_summary_json(const std::filesystem::path& path, const analysis::RunMe
 std::string format_summary_table(const analysis::RunMetrics& m, const std::vector<analysis::MetricRow>& extra,
                                  std::string_view heading) {
   std::string out;
-  const auto line = [&out](std::string_view label, const std::string& value, std::string_view unit) {
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}", label, kLabelWidth, value, kValueWidth);
+  // The label column fits the longest extra's name (a prover log's cuzk_<key>_... rows can be long),
+  // so every value stays in one column.
+  std::size_t label_width = kLabelWidth;
+  for (const auto& r : extra) label_width = std::max(label_width, r.name.size() + 1);
+  const auto line = [&out, label_width](std::string_view label, const std::string& value, std::string_view unit) {
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}", label, label_width, value, kValueWidth);
     if (!unit.empty()) fmt::format_to(std::back_inserter(out), "  {}", unit);
     out += '\n';
   };
-  constexpr std::size_t width = 74;  // the stage table's width
+  const std::size_t width = 74 + (label_width - kLabelWidth);  // the stage table's width, or the labels' wider
   if (!heading.empty()) out += fmt::format("{}\n", heading);
 
   out += rule(width);
