@@ -19,6 +19,7 @@ enum class Stage : std::uint8_t {
   kWitnessGen,
   kWitnessCopy,
   kSpmv,
+  kDirectEval,
   kDensity,
   kQueuePush,
   kGpu,

@@ -1,7 +1,7 @@
 // The inside of Pipeline, shared by the files of its stages and nothing else: the partition's state
 // as it moves between threads, and Pipeline::Impl, whose parts live where their stage does:
 //   pipeline.cpp           the batch: admission, the threads, failure, buffer placement
-//   pipeline_synthesis.cpp synthesis workers (witness, products, density)
+//   pipeline_synthesis.cpp synthesis workers (witness, products: SpMV or direct, density)
 //   pipeline_gpu.cpp       GPU workers and each partition's prep thread (prep_msm, b_g2_msm)
 //   pipeline_finalize.cpp  finalize (inline or the finalizer thread), dealloc hand-off, proof ends
 #pragma once
@@ -22,6 +22,7 @@
 #include "harness/engine/stage_counters.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/prover/split_vectors.hpp"
+#include "workloads/synthesis/synthesis_steps.hpp"
 
 namespace zkc::harness {
 namespace pipeline_detail {
@@ -149,6 +150,9 @@ struct Pipeline::Impl {
   // ---- synthesis (pipeline_synthesis.cpp) ---------------------------------------------------------
   void synthesis_worker(unsigned index);
   std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker, const CounterSource& mine);
+  // a/b/c of w: SpMV over the shared CSR (synthesis.path = pce) or the direct evaluation (direct).
+  workloads::ProductStats spmv_products(PartitionWork& w, std::span<const Fr> unified);
+  workloads::ProductStats direct_products(PartitionWork& w, const std::string& worker, const CounterSource& mine);
 
   // ---- GPU side (pipeline_gpu.cpp) ----------------------------------------------------------------
   void gpu_worker(unsigned device, unsigned index);
