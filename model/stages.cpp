@@ -17,6 +17,8 @@ constexpr std::array kStages = {
     StageKind{S::kWitnessGen, "witness_gen", "#59a14f", R::kWork, ""},
     StageKind{S::kWitnessCopy, "witness_copy", "#8cd17d", R::kWork, ""},
     StageKind{S::kSpmv, "spmv", "#2e7d32", R::kWork, "", "synthesis.threads"},
+    // synthesis.path = direct: on the synthesis worker's own thread, in place of witness_copy and spmv.
+    StageKind{S::kDirectEval, "direct_eval", "#3f8f6b", R::kWork, ""},
     StageKind{S::kDensity, "density", "#b6d7a8", R::kWork, ""},
     StageKind{S::kQueuePush, "queue_push", "#bab0ac", R::kWait, "room in the GPU queue"},
     StageKind{S::kGpu, "gpu", "#4e79a7", R::kComposite, ""},

@@ -20,6 +20,7 @@ enum class Stage : std::uint8_t {
   kWitnessGen,
   kWitnessCopy,
   kSpmv,
+  kDirectEval,
   kDensity,
   kQueuePush,
   kGpu,

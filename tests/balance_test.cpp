@@ -129,6 +129,35 @@ TEST(BalanceSolver, SaysWhichTargetsItCannotReach) {
   EXPECT_NE(capped.limits[0].find("the B tail has 100"), std::string::npos) << capped.limits[0];
 }
 
+// synthesis.path = direct: witness + direct evaluation = direct_over_pce x the PCE synthesis solved.
+TEST(BalanceSolver, SizesTheDirectEvaluationToDirectOverPceOfSynthesis) {
+  UnitCosts c = synthetic_costs();
+  c.direct_ns_per_term = 40;
+  c.direct_ns_per_mul = 5;
+  BalanceInputs in = inputs();
+  in.terms = 2'000'000;
+  const StageSizes s = solve_balance(c, BalanceTargets{}, in);
+  // 1.42 x 410 - 310 = 272.2 ms over 2e6 terms = 136.1 ns -> m = round((136.1 - 40) / 5) = 19 -> 270 ms.
+  EXPECT_EQ(s.direct_muls_per_term, 19u);
+  EXPECT_DOUBLE_EQ(s.direct_ms, 270.0);
+  EXPECT_NEAR((s.witness_ms + s.direct_ms) / s.synthesis_ms, 1.42, 0.01);
+  EXPECT_TRUE(s.limits.empty());
+  // Everything else is sized as without the direct path.
+  const StageSizes pce = solve_balance(synthetic_costs(), BalanceTargets{}, in);
+  EXPECT_EQ(pce.direct_muls_per_term, 0u);  // not measured: not sized
+  EXPECT_DOUBLE_EQ(pce.direct_ms, 0.0);
+  EXPECT_DOUBLE_EQ(pce.gpu_total_ms, s.gpu_total_ms);
+  EXPECT_EQ(pce.witness_muls_per_var, s.witness_muls_per_var);
+
+  c.direct_ns_per_term = 500;  // drawing the terms alone takes 1 s, above the 272 ms wanted
+  const StageSizes slow = solve_balance(c, BalanceTargets{}, in);
+  EXPECT_EQ(slow.direct_muls_per_term, 0u);
+  ASSERT_EQ(slow.limits.size(), 1u);
+  EXPECT_NE(slow.limits[0].find("direct_over_pce: drawing and evaluating the terms alone takes 1e+03 ms"),
+            std::string::npos)
+      << slow.limits[0];
+}
+
 TEST(BalanceSolver, RejectsCostsAndTargetsOutOfRange) {
   UnitCosts c = synthetic_costs();
   c.synthesis_rest_ms = 0;
@@ -204,6 +233,27 @@ TEST(PilotCorrection, ScalesEachStageByMeasuredOverPredicted) {
   const UnitCosts half = corrected_costs(c, s, pilot, 0.5);
   EXPECT_NEAR(half.witness_ns_per_mul, 2 * c.witness_ns_per_mul, 1e-9);
 
+}
+
+// A pilot of the direct path measured the direct evaluation, not the products: its costs move instead.
+TEST(PilotCorrection, ADirectPilotCorrectsTheDirectEvaluationNotTheProducts) {
+  UnitCosts c = synthetic_costs();
+  c.direct_ns_per_term = 40;
+  c.direct_ns_per_mul = 5;
+  BalanceInputs in = inputs();
+  in.terms = 2'000'000;
+  const StageSizes s = solve_balance(c, BalanceTargets{}, in);
+  StageMedians pilot;
+  pilot.witness = s.witness_ms;
+  pilot.synthesis = pilot.witness + 1.5 * s.direct_ms;
+  const UnitCosts k = corrected_costs(c, s, pilot, 1.0, true);
+  EXPECT_NEAR(k.direct_ns_per_term, 1.5 * c.direct_ns_per_term, 1e-9);
+  EXPECT_NEAR(k.direct_ns_per_mul, 1.5 * c.direct_ns_per_mul, 1e-9);
+  EXPECT_DOUBLE_EQ(k.synthesis_rest_ms, c.synthesis_rest_ms);
+  EXPECT_DOUBLE_EQ(k.witness_ns_per_mul, c.witness_ns_per_mul);
+  const UnitCosts pce = corrected_costs(c, s, pilot);  // read as a PCE pilot: the products moved
+  EXPECT_DOUBLE_EQ(pce.direct_ns_per_term, c.direct_ns_per_term);
+  EXPECT_NEAR(pce.synthesis_rest_ms, 1.5 * s.direct_ms, 1e-9);
 }
 
 TEST(PilotCorrection, ADevicesKernelMediansAnchorItsGpuTotal) {
@@ -340,6 +390,38 @@ TEST(BalanceNumbers, AreRatiosOfStageMediansJudgedAgainstTheTolerance) {
   for (const auto& n : balance_numbers(p)) {
     EXPECT_TRUE(std::isnan(n.achieved)) << n.key;
     EXPECT_FALSE(n.off()) << n.key;
+  }
+}
+
+// A direct run's synthesis is direct_over_pce times the PCE one: rho's and the witness share's targets
+// follow; a fit whose pilots ran the PCE path has no pilot numbers for it; no I3 check is a trigger.
+TEST(BalanceNumbers, ADirectRunsSynthesisTargetsAreThePceOnesOverDirectOverPce) {
+  RunPlan p = default_plan({"gpu.backend=\"sim\"", "synthesis.path=\"direct\""});
+  BalanceFit f;
+  f.costs = synthetic_costs();
+  f.costs.direct_ns_per_term = 40;
+  f.costs.direct_ns_per_mul = 5;
+  f.sizes = solve_balance(f.costs, p.balance_targets, balance_inputs(p));
+  f.verified.gpu_total = 100;
+  apply_balance_fit(p, f);
+  EXPECT_EQ(p.direct.muls_per_term, f.sizes.direct_muls_per_term);
+  const auto numbers = balance_numbers(p);
+  const auto find = [&](const std::string& key) {
+    for (const auto& n : numbers)
+      if (n.key == key) return n;
+    throw std::runtime_error("no number " + key);
+  };
+  EXPECT_DOUBLE_EQ(find("rho").target, 0.51 / 1.42);
+  EXPECT_DOUBLE_EQ(find("witness_share").target, 0.75 / 1.42);
+  EXPECT_DOUBLE_EQ(find("witness_share").planned, f.sizes.witness_ms / (f.sizes.witness_ms + f.sizes.direct_ms));
+  EXPECT_DOUBLE_EQ(find("prep_over_gpu").target, 0.94);
+  EXPECT_TRUE(pilot_numbers(p).empty());  // its pilots ran pce
+  p.fit->pilots_direct = true;
+  EXPECT_FALSE(pilot_numbers(p).empty());
+  for (const Trigger& t : balance_triggers(p)) {
+    if (t.name != "I3 flag checks per b_g2 window") continue;
+    EXPECT_DOUBLE_EQ(t.achieved, 0.0);
+    EXPECT_NE(t.why.find("nothing reads the flag"), std::string::npos) << t.why;
   }
 }
 

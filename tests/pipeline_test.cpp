@@ -1,6 +1,6 @@
 // The engine's invariants, checked on the timeline of real runs (sim GPU) in odd configurations:
-// event order per partition, device lock exclusion, the j / pw bounds, prep before b_g2, I1's
-// one-dealloc-per-side, I3's flag windows and yields.
+// event order per partition, device lock exclusion, the j / pw bounds (tests/support/
+// pipeline_invariants), prep before b_g2, I1's one-dealloc-per-side, I3's flag windows and yields.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -12,71 +12,19 @@
 #include <vector>
 
 #include "model/timeline_event.hpp"
-#include "tests/support/ci_plan.hpp"
-#include "tests/support/intervals.hpp"
-#include "tests/support/timeline_view.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/config/pipeline_schema.hpp"
 #include "harness/engine/engine.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "kernels/field/fr.hpp"
+#include "tests/support/pipeline_invariants.hpp"
 #include "workloads/gpu/vram_model.hpp"
 
 namespace zkc::harness {
 namespace {
 
 using analysis::TimelineEvent;
-
-RunPlan plan_for(std::vector<std::string> overrides) { return test::ci_plan(std::move(overrides)); }
-
-using test::Key;
-using test::Timeline;
-using test::Interval;
-using test::max_overlap;
-
-// The partition-level sequence every partition must show, each event exactly once, in this order.
-const std::vector<std::string> kPartitionOrder = {"SYNTH_START", "SYNTH_END", "GPU_QUEUE", "GPU_PICKUP", "GPU_START",
-                                                  "PREP_START",  "PREP_END",  "BG2_START", "BG2_END", "GPU_END"};
-
-void check_invariants(const RunPlan& plan, const EngineResult& r) {
-  const Timeline t(r.events);
-  ASSERT_EQ(t.count("PROOF_START"), plan.proofs);
-  ASSERT_EQ(t.count("PROOF_END"), plan.proofs);
-  ASSERT_EQ(t.partitions().size(), std::size_t{plan.proofs} * plan.partitions);
-  for (const auto& [key, ev] : t.partitions()) {
-    SCOPED_TRACE(key.first + " partition " + std::to_string(key.second));
-    double prev = -1;
-    for (const auto& listed : kPartitionOrder) {
-      const std::string name = listed == "GPU_QUEUE" ? std::string(model::name(plan.queue_event)) : listed;  // CHAN_SEND at Phase 11
-      ASSERT_EQ(ev.count(name), 1u) << name;
-      ASSERT_EQ(ev.at(name).size(), 1u) << name;
-      EXPECT_LE(prev, ev.at(name)[0]) << name << " out of order";
-      prev = ev.at(name)[0];
-    }
-    // The device lock is taken after GPU_START and released before GPU_END, once.
-    ASSERT_EQ(ev.at("LOCK_ACQUIRED").size(), 1u);
-    ASSERT_EQ(ev.at("LOCK_RELEASED").size(), 1u);
-    EXPECT_LE(ev.at("GPU_START")[0], ev.at("LOCK_ACQUIRED")[0]);
-    EXPECT_LE(ev.at("LOCK_ACQUIRED")[0], ev.at("LOCK_RELEASED")[0]);
-    EXPECT_LE(ev.at("LOCK_RELEASED")[0], ev.at("GPU_END")[0]);
-    // Each side's dealloc starts after the GPU call ended.
-    ASSERT_EQ(ev.at("DEALLOC_START").size(), 2u);
-    ASSERT_EQ(ev.at("DEALLOC_END").size(), 2u);
-    for (double s : ev.at("DEALLOC_START")) EXPECT_LE(ev.at("GPU_END")[0], s);
-  }
-  // Lock exclusion per device.
-  for (unsigned d = 0; d < plan.devices; ++d) {
-    auto locked = t.intervals("LOCK_ACQUIRED", "LOCK_RELEASED", "device", std::to_string(d));
-    std::sort(locked.begin(), locked.end(), [](auto& a, auto& b) { return a.start < b.start; });
-    for (std::size_t i = 1; i < locked.size(); ++i) EXPECT_LE(locked[i - 1].end, locked[i].start) << "device " << d;
-  }
-  EXPECT_LE(max_overlap(t.intervals("PROOF_START", "PROOF_END")), plan.concurrency);
-  EXPECT_LE(max_overlap(t.intervals("SYNTH_START", "SYNTH_END")), plan.partition_workers);
-  EXPECT_LE(max_overlap(t.intervals("GPU_START", "LOCK_RELEASED")),
-            std::size_t{plan.gpu_workers_per_device} * plan.devices);
-}
-
-EngineResult run(const RunPlan& plan) { return run_engine(plan); }
+using namespace pipeline_test_support;
 
 TEST(Pipeline, CiProfileKeepsEveryInvariant) {
   const RunPlan plan = plan_for({});

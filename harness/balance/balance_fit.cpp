@@ -47,12 +47,13 @@ std::string fit_key(const RunPlan& p) {
   const BalanceInputs in = balance_inputs(p);
   const std::string text = fmt::format(
       "host {} x{} | build {} | shape {} {} {} {} {} {} {} | pw {} threads {} gt {} devices {} chunk {} | "
-      "witness {} {} seed {} | pce {} {} {} | targets {} {} {} {} {} {} {} {} | anchor {}",
+      "witness {} {} seed {} | pce {} {} {} | targets {} {} {} {} {} {} {} {} {} | anchor {} | path {}",
       host.cpu_model, host.online_cpus, build_identity(), p.shape.constraints, p.shape.aux, p.shape.nnz_a,
       p.shape.nnz_b, p.shape.nnz_c, p.shape.srs_a, p.shape.srs_b_g2, p.partition_workers, p.synthesis_threads,
       p.gpu_threads, p.devices, p.chunk_rows, p.witness.one_fraction, p.witness.tail_fraction, p.seed,
       p.pce.local_fraction, p.pce.local_window, p.pce.nnz_spread, t.rho, t.prep_over_gpu, t.b_g2_over_gpu,
-      t.witness_share, t.gpu_total_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, in.gpu_total_anchor_ms);
+      t.witness_share, t.gpu_total_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, t.direct_over_pce,
+      in.gpu_total_anchor_ms, direct_synthesis(p) ? "direct" : "pce");  // the pilots run the plan's path
   return fmt::format("{:016x}", fnv1a(text));
 }
 
@@ -70,10 +71,13 @@ nlohmann::json fit_json(const BalanceFit& f) {
   for (const auto& r : c.b_g2) b_g2.push_back({{"points", r.points}, {"ms", r.ms}});
   return {{"key", f.key},
           {"source", f.source},
+          {"pilot_path", f.pilots_direct ? "direct" : "pce"},
           {"unit_costs",
            {{"witness_ns_per_var", c.witness_ns_per_var},
             {"witness_ns_per_mul", c.witness_ns_per_mul},
             {"synthesis_rest_ms", c.synthesis_rest_ms},
+            {"direct_ns_per_term", c.direct_ns_per_term},
+            {"direct_ns_per_mul", c.direct_ns_per_mul},
             {"prep_ms_per_pass", c.prep_ms_per_pass},
             {"upload_ms", c.upload_ms},
             {"memcpy_gib_per_s", c.memcpy_gib_per_s},
@@ -82,6 +86,7 @@ nlohmann::json fit_json(const BalanceFit& f) {
             {"b_g2", b_g2}}},
           {"sizes",
            {{"witness_muls_per_var", s.witness_muls_per_var},
+            {"direct_muls_per_term", s.direct_muls_per_term},
             {"prep_passes", s.prep_passes},
             {"b_g2_points", s.b_g2_points},
             {"register_ms", s.register_ms},
@@ -92,6 +97,7 @@ nlohmann::json fit_json(const BalanceFit& f) {
           {"predicted",
            {{"synthesis_ms", s.synthesis_ms},
             {"witness_ms", s.witness_ms},
+            {"direct_ms", s.direct_ms},
             {"gpu_total_ms", s.gpu_total_ms},
             {"prep_ms", s.prep_ms},
             {"b_g2_ms", s.b_g2_ms}}},
@@ -114,11 +120,14 @@ BalanceFit fit_from_json(const nlohmann::json& j) {
   BalanceFit f;
   f.key = field<std::string>(j, "key");
   f.source = field<std::string>(j, "source");
+  f.pilots_direct = field<std::string>(j, "pilot_path") == "direct";
   const auto uc = field<nlohmann::json>(j, "unit_costs");
   UnitCosts& c = f.costs;
   c.witness_ns_per_var = field<double>(uc, "witness_ns_per_var");
   c.witness_ns_per_mul = field<double>(uc, "witness_ns_per_mul");
   c.synthesis_rest_ms = field<double>(uc, "synthesis_rest_ms");
+  c.direct_ns_per_term = field<double>(uc, "direct_ns_per_term");
+  c.direct_ns_per_mul = field<double>(uc, "direct_ns_per_mul");
   c.prep_ms_per_pass = field<double>(uc, "prep_ms_per_pass");
   c.upload_ms = field<double>(uc, "upload_ms");
   c.memcpy_gib_per_s = field<double>(uc, "memcpy_gib_per_s");
@@ -128,6 +137,7 @@ BalanceFit fit_from_json(const nlohmann::json& j) {
   const auto sz = field<nlohmann::json>(j, "sizes");
   StageSizes& s = f.sizes;
   s.witness_muls_per_var = field<unsigned>(sz, "witness_muls_per_var");
+  s.direct_muls_per_term = field<unsigned>(sz, "direct_muls_per_term");
   s.prep_passes = field<double>(sz, "prep_passes");
   s.b_g2_points = field<std::uint64_t>(sz, "b_g2_points");
   s.register_ms = field<double>(sz, "register_ms");
@@ -138,6 +148,7 @@ BalanceFit fit_from_json(const nlohmann::json& j) {
   const auto pr = field<nlohmann::json>(j, "predicted");
   s.synthesis_ms = field<double>(pr, "synthesis_ms");
   s.witness_ms = field<double>(pr, "witness_ms");
+  s.direct_ms = field<double>(pr, "direct_ms");
   s.gpu_total_ms = field<double>(pr, "gpu_total_ms");
   s.prep_ms = field<double>(pr, "prep_ms");
   s.b_g2_ms = field<double>(pr, "b_g2_ms");

@@ -67,12 +67,15 @@ StageMedians stage_medians(const analysis::RunMetrics& m, const std::vector<Stag
 std::vector<BalanceNumber> balance_numbers(const RunPlan& p, const StageMedians* m) {
   const BalanceTargets& t = p.balance_targets;
   const double pw = p.partition_workers, devices = p.devices;
+  // The targets are the PCE path's; the direct path's synthesis is direct_over_pce times as long.
+  const bool direct = direct_synthesis(p);
+  const double synthesis_factor = direct ? t.direct_over_pce : 1.0;
   // Planned: from the fit's predictions with the sizes as applied.
   double T = kNa, S = kNa, prep = kNa, b_g2 = kNa, witness = kNa, ntt = kNa, batch = kNa, tail = kNa;
   if (p.fit) {
     const StageSizes& s = p.fit->sizes;
     T = s.gpu_total_ms;
-    S = s.synthesis_ms;
+    S = direct ? s.witness_ms + s.direct_ms : s.synthesis_ms;
     prep = s.prep_ms;
     b_g2 = s.b_g2_ms;
     witness = s.witness_ms;
@@ -85,13 +88,13 @@ std::vector<BalanceNumber> balance_numbers(const RunPlan& p, const StageMedians*
   const double gpu_total = got(&StageMedians::gpu_total);
   const double synthesis = got(&StageMedians::synthesis);
   return {
-      {"rho", "rho = pw x gpu_total / (devices x synthesis)", t.rho, ratio(pw * T, devices * S),
+      {"rho", "rho = pw x gpu_total / (devices x synthesis)", t.rho / synthesis_factor, ratio(pw * T, devices * S),
        ratio(pw * gpu_total, devices * synthesis)},
       {"prep_over_gpu", "prep_msm / gpu_total", t.prep_over_gpu, ratio(prep, T),
        ratio(got(&StageMedians::prep), gpu_total)},
       {"b_g2_over_gpu", "b_g2_msm / gpu_total", t.b_g2_over_gpu, ratio(b_g2, T),
        ratio(got(&StageMedians::b_g2), gpu_total)},
-      {"witness_share", "witness generation / synthesis", t.witness_share, ratio(witness, S),
+      {"witness_share", "witness generation / synthesis", t.witness_share / synthesis_factor, ratio(witness, S),
        ratio(got(&StageMedians::witness), synthesis)},
       {"ntt_share", "ntt_msm_h / gpu_total", t.ntt_share(), ratio(ntt, T),
        ratio(got(&StageMedians::ntt_msm_h), gpu_total), false},
@@ -105,7 +108,7 @@ std::vector<BalanceNumber> balance_numbers(const RunPlan& p, const StageMedians*
 }
 
 std::vector<BalanceNumber> pilot_numbers(const RunPlan& p) {
-  if (!p.fit || !(p.fit->verified.gpu_total > 0)) return {};
+  if (!p.fit || !(p.fit->verified.gpu_total > 0) || p.fit->pilots_direct != direct_synthesis(p)) return {};
   return balance_numbers(p, &p.fit->verified);
 }
 
@@ -139,10 +142,13 @@ std::vector<Trigger> balance_triggers(const RunPlan& p) {
   if (p.fit) {
     per_window = checks_per_partition * p.partition_workers / p.fit->costs.synthesis_rest_ms * p.fit->sizes.b_g2_ms;
   }
+  if (direct_synthesis(p)) per_window = 0;  // nothing reads the flag on the direct path
   const bool checks_kept = within(per_window, kSeedChecksPerWindow, 2);
   out.push_back({"I3 flag checks per b_g2 window", kSeedChecksPerWindow, per_window, checks_kept,
-                 checks_kept ? "checks every interventions.throttle_check_chunks chunks of synthesis.chunk_rows"
-                             : fmt::format("a matrix has {:.0f} chunks of {} rows here (15,904 in the seed), so a "
+                 direct_synthesis(p) ? "synthesis.path = direct: no SpMV, so nothing reads the flag (the real prover "
+                                       "since it passes no PCE cache)"
+                 : checks_kept       ? "checks every interventions.throttle_check_chunks chunks of synthesis.chunk_rows"
+                                     : fmt::format("a matrix has {:.0f} chunks of {} rows here (15,904 in the seed), so a "
                                            "partition checks {:.0f} times; lower synthesis.chunk_rows or "
                                            "interventions.throttle_check_chunks to raise it",
                                            chunks, p.chunk_rows, checks_per_partition)});
@@ -204,6 +210,11 @@ std::string format_balance(const RunPlan& p, const std::vector<BalanceNumber>& n
           "{:.3g} + batch_add {:.3g} + tail_msm {:.3g} ms\n",
           p.witness.muls_per_var, p.prep_passes, p.b_g2_points, p.register_ms, p.ntt_msm_h_ms, p.batch_add_ms,
           p.tail_msm_ms);
+      if (direct_synthesis(p)) {
+        out += fmt::format("  synthesis.path = direct: direct_eval {} muls/term; the rho and witness share targets are the "
+                           "PCE path's / balance.direct_over_pce = {:.3g}\n",
+                           p.direct.muls_per_term, p.balance_targets.direct_over_pce);
+      }
       for (const auto& l : s.limits) out += fmt::format("  not reachable: {}\n", l);
     }
   } else {

@@ -47,7 +47,8 @@ struct Trigger {
 std::vector<Trigger> balance_triggers(const RunPlan& plan);
 
 // The numbers of the fit's verifying pilot (5 isolation runs, c=1 j=1): what the ab warning judges. Empty
-// without a fit or a pilot.
+// without a fit or a pilot, or when its pilots ran the other synthesis.path (an ab arm given the
+// baseline's fit): their medians are not this path's.
 std::vector<BalanceNumber> pilot_numbers(const RunPlan& plan);
 // The decisive numbers that are off, one line each naming the number, its value and its target.
 std::string off_numbers(const std::vector<BalanceNumber>& numbers);

@@ -74,8 +74,8 @@ double gpu_total_anchor(const BalanceTargets& t, const StageMedians& device) {
   return (device.ntt_msm_h + device.batch_add + device.tail_msm) / std::max(1e-9, 1.0 - t.wait_share());
 }
 
-UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const StageMedians& pilot,
-                          double damping) {
+UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const StageMedians& pilot, double damping,
+                          bool direct) {
   UnitCosts c = costs;
   // A damped correction moves part of the way (in log terms), so pilot noise does not ping-pong.
   const auto damped = [damping](double measured, double predicted) {
@@ -85,8 +85,14 @@ UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const Sta
   const double kw = damped(pilot.witness, s.witness_ms);
   c.witness_ns_per_var *= kw;
   c.witness_ns_per_mul *= kw;
+  // The rest of synthesis is the products on the PCE path, the direct evaluation on the direct path.
   const double rest = pilot.synthesis - pilot.witness;
-  if (rest > 0) c.synthesis_rest_ms *= damped(rest, c.synthesis_rest_ms);
+  if (rest > 0 && !direct) c.synthesis_rest_ms *= damped(rest, c.synthesis_rest_ms);
+  if (rest > 0 && direct && s.direct_ms > 0) {
+    const double kd = damped(rest, s.direct_ms);
+    c.direct_ns_per_term *= kd;
+    c.direct_ns_per_mul *= kd;
+  }
   c.prep_ms_per_pass *= damped(pilot.prep, s.prep_ms);
   const double kb = damped(pilot.b_g2, s.b_g2_ms);
   for (auto& r : c.b_g2) r.ms *= kb;
@@ -99,6 +105,7 @@ UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& s, const Sta
 BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilots,
                               const std::function<void(const std::string&)>& step) {
   BalanceInputs in = balance_inputs(plan);
+  fit.pilots_direct = direct_synthesis(plan);
   // Every fit a pilot ran is a candidate; the one nearest the targets wins (a noisy pilot can send a
   // correction the wrong way, so the last fit is not always the best).
   std::optional<BalanceFit> best;
@@ -121,7 +128,7 @@ BalanceFit refine_with_pilots(const RunPlan& plan, BalanceFit fit, unsigned pilo
       // A real device: what its kernels took is the anchor, not the configured times.
       in.gpu_total_anchor_ms = gpu_total_anchor(plan.balance_targets, got);
     }
-    fit.costs = corrected_costs(fit.costs, s, got, i == 0 ? 1.0 : 0.5);
+    fit.costs = corrected_costs(fit.costs, s, got, i == 0 ? 1.0 : 0.5, direct_synthesis(plan));
     fit.sizes = solve_balance(fit.costs, plan.balance_targets, in);
   }
   if (step) step(fmt::format("fit: verifying pilot ({} isolation runs)", kRunsPerPilot));

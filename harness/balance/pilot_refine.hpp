@@ -17,11 +17,12 @@ namespace zkc::harness {
 
 // The unit costs corrected by a pilot that ran with `sizes` (solved from `costs`, so their predictions
 // are what each stage was expected to take); pure, so tests use it without a pilot. The witness
-// costs, the rest of synthesis, the prep pass and every b_g2 reading scale by measured / predicted;
+// costs, the rest of synthesis (the products, or with `direct` the direct evaluation's costs: the
+// pilot ran the plan's synthesis.path), the prep pass and every b_g2 reading scale by measured / predicted;
 // the sim's host copies in batch_add and tail_msm become what the stages took beyond their model.
 // `damping` in (0, 1] moves that share of the way in log terms (1 = all the way).
 UnitCosts corrected_costs(const UnitCosts& costs, const StageSizes& sizes, const StageMedians& pilot,
-                          double damping = 1.0);
+                          double damping = 1.0, bool direct = false);
 
 // The gpu_total a device's kernel medians stand for: the kernels plus the seed's share of waiting
 // for prep under the lock (the cuda backend's anchor, from its pilots).

@@ -14,6 +14,7 @@
 #include "workloads/prover/prep_msm.hpp"
 #include "workloads/prover/split_vectors.hpp"
 #include "workloads/srs/pinned_srs.hpp"
+#include "workloads/synthesis/direct_eval.hpp"
 #include "workloads/synthesis/synthesis_steps.hpp"
 #include "workloads/synthesis/witness_gen.hpp"
 
@@ -67,6 +68,26 @@ struct FitPartition {
         b_density(workloads::density_words(s.aux), "fit b density") {}
 };
 
+// The direct path's evaluation, pw at once (each on its own thread, as its synthesis worker runs it):
+// two multiplication counts separate the per-term and per-multiplication parts.
+void fit_direct_costs(const RunPlan& plan, std::vector<FitPartition>& parts, UnitCosts& costs) {
+  const auto& shape = plan.shape;
+  const auto direct_ms = [&](unsigned muls) {
+    return median_of_3([&] {
+      return concurrent_ms(plan.partition_workers, [&](unsigned i) {
+        FitPartition& p = parts[i];
+        workloads::evaluate_direct(shape, plan.pce, p.inputs.span(), p.aux.span(), p.a.span(), p.b.span(), p.c.span(),
+                                   {muls});
+      });
+    });
+  };
+  constexpr unsigned kLow = 0, kHigh = 8;
+  const double terms = std::max(1.0, static_cast<double>(shape.nnz_a + shape.nnz_b + shape.nnz_c));
+  const double low = direct_ms(kLow), high = direct_ms(kHigh);
+  costs.direct_ns_per_mul = std::max(1e-3, (high - low) * 1e6 / (terms * (kHigh - kLow)));
+  costs.direct_ns_per_term = std::max(0.0, low * 1e6 / terms - kLow * costs.direct_ns_per_mul);
+}
+
 }  // namespace
 
 UnitCosts fit_unit_costs(const RunPlan& plan, const std::function<void(const std::string&)>& step) {
@@ -111,6 +132,9 @@ UnitCosts fit_unit_costs(const RunPlan& plan, const std::function<void(const std
       workloads::build_density(shape, p.a_density.span(), p.b_density.span());
     });
   });
+
+  say("fit: direct constraint evaluation");
+  fit_direct_costs(plan, parts, costs);
 
   // One prep_msm pass, then b_g2_msm over its tail.
   say("fit: prep_msm and b_g2_msm");

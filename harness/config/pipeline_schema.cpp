@@ -66,6 +66,10 @@ void add_balance(ConfigSchema& s) {
   ratio("balance.b_g2_over_gpu_total", 0.25, 100.0,
         "Target b_g2_msm / gpu_total at the configured gt (seed: 0.45 s / 1.8 s).");
   ratio("balance.witness_share", 0.75, 0.99, "Target witness generation / synthesis (seed: about 75%).");
+  ratio("balance.direct_over_pce", 1.42, 100.0,
+        "Synthesis with synthesis.path = direct / with pce, the witness generation the same: the direct path's "
+        "constraint evaluation is sized to it (curio cuzk-project.md, Phase 5 Wave 1: 10 circuits in 50.4 s on the "
+        "old path, 35.5 s with PCE). A direct run's rho and witness share targets are the PCE ones / this.");
   const auto seed_ms = [&](const char* key, double v, const char* doc, double min = 0.0) {
     s.add({.key = key, .type = VT::kFloat, .default_value = v, .min = min, .max = 1.0e7, .unit = "ms", .doc = doc});
   };
@@ -100,6 +104,11 @@ void add_batch_and_synthesis(ConfigSchema& s) {
   s.add({.key = "synthesis.witness_muls_per_var", .type = VT::kInt, .default_value = std::int64_t{8}, .min = 1.0,
          .max = 1000.0, .unit = "Fr muls",
          .doc = "Witness generation cost per aux variable (~75% of synthesis at full scale with 8)."});
+  s.add({.key = "synthesis.direct_muls_per_term", .type = VT::kInt, .default_value = std::int64_t{0}, .min = 0.0,
+         .max = 1000.0, .unit = "Fr muls",
+         .doc = "synthesis.path = direct: extra work per term of a constraint's linear combinations (their "
+                "construction), as multiplications that leave the values unchanged; the balance fit sets it "
+                "(balance.direct_over_pce) unless workload.balance = uniform."});
   s.add({.key = "synthesis.extra_cost", .type = VT::kFloat, .default_value = 0.0, .min = 0.0, .max = 1.0,
          .unit = "of a partition",
          .doc = "Extra CPU work at the end of each partition's witness generation, as a share of the partition's "

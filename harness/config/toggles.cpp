@@ -86,6 +86,14 @@ std::vector<Toggle> build() {
                        "max_gpu_queue_depth semaphore taken before each dispatch, given back after prove_finish "
                        "(48dccd93); pi = the PI pacer keeping engine.gpu_queue_target partitions waiting for the "
                        "GPU (dde70141..d7785a84)."}});
+  t.push_back({"synthesis path",
+               {.key = "synthesis.path", .type = VT::kEnum, .default_value = std::string("pce"),
+                .choices = {"pce", "direct"},
+                .doc = "How a/b/c are computed: pce = the unified witness copy, then SpMV over the shared CSR on the "
+                       "synthesis pool (Phases 5-12; I3's flag is read there); direct = the real prover since curio "
+                       "7ea7488d passes no PCE cache: each constraint evaluated on the synthesis worker's thread as its "
+                       "terms are generated, no matrix read (direct_eval, sized by balance.direct_over_pce); I3's flag "
+                       "is still set and cleared but nothing reads it (yields = 0)."}});
   t.push_back({"allocator",
                {.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
                 .choices = {"system", "arena"},

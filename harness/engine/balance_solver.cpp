@@ -12,7 +12,7 @@
 namespace zkc::harness {
 namespace {
 
-constexpr unsigned kMaxMuls = 1000;  // synthesis.witness_muls_per_var's range
+constexpr unsigned kMaxMuls = 1000;  // synthesis.witness_muls_per_var's range (and direct_muls_per_term's)
 
 void require_positive(double v, const char* what) {
   if (!(std::isfinite(v) && v > 0)) throw std::invalid_argument(fmt::format("balance: {} = {} must be > 0", what, v));
@@ -34,6 +34,11 @@ void validate(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs& 
   require_positive(t.prep_over_gpu, "balance.prep_over_gpu_total");
   require_positive(t.b_g2_over_gpu, "balance.b_g2_over_gpu_total");
   require_positive(t.gpu_total_ms, "balance.gpu_total_ms");
+  require_positive(t.direct_over_pce, "balance.direct_over_pce");
+  if (!(std::isfinite(c.direct_ns_per_term) && c.direct_ns_per_term >= 0 && std::isfinite(c.direct_ns_per_mul) &&
+        c.direct_ns_per_mul >= 0)) {
+    throw std::invalid_argument("balance: the direct path's ns per term and per multiplication must be finite and >= 0");
+  }
   if (!(t.witness_share > 0 && t.witness_share < 1)) {
     throw std::invalid_argument(fmt::format("balance: witness share {} must be in (0, 1)", t.witness_share));
   }
@@ -182,8 +187,29 @@ void size_b_g2(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs&
   s.b_g2_ms = b_g2_ms_at(c.b_g2, n);
 }
 
-}  // namespace
+double direct_ms_for(const UnitCosts& c, const BalanceInputs& in, unsigned muls) {
+  return static_cast<double>(in.terms) * (c.direct_ns_per_term + c.direct_ns_per_mul * muls) / 1e6;
+}
 
+// The direct path's evaluation: what makes its synthesis direct_over_pce times the PCE path's, with the
+// same witness generation. Not sized when its costs were not measured (0) or there are no terms.
+void size_direct(const UnitCosts& c, const BalanceTargets& t, const BalanceInputs& in, StageSizes& s) {
+  if (!(c.direct_ns_per_mul > 0) || in.terms == 0) return;
+  const double wanted = t.direct_over_pce * s.synthesis_ms - s.witness_ms;
+  const double m = std::round((wanted * 1e6 / static_cast<double>(in.terms) - c.direct_ns_per_term) / c.direct_ns_per_mul);
+  if (m < 0) {
+    s.limits.push_back(fmt::format("direct_over_pce: drawing and evaluating the terms alone takes {:.3g} ms, above the "
+                                   "{:.3g} ms of direct evaluation wanted",
+                                   direct_ms_for(c, in, 0), wanted));
+  }
+  if (m > kMaxMuls) {
+    s.limits.push_back(fmt::format("direct_over_pce: capped at {} multiplications per term", kMaxMuls));
+  }
+  s.direct_muls_per_term = static_cast<unsigned>(std::clamp(m, 0.0, double(kMaxMuls)));
+  s.direct_ms = direct_ms_for(c, in, s.direct_muls_per_term);
+}
+
+}  // namespace
 
 std::vector<double> isolation_gpu_totals(const IsolationStages& st, const BalanceInputs& in) {
   const unsigned workers = std::max(1u, in.gpu_workers) * std::max(1u, in.devices);
@@ -229,6 +255,7 @@ StageSizes solve_balance(const UnitCosts& c, const BalanceTargets& t, const Bala
   validate(c, t, in);
   StageSizes s;
   size_synthesis(c, t, in, s);
+  size_direct(c, t, in, s);
   size_device(c, t, in, s);
   size_prep(c, t, s);
   size_b_g2(c, t, in, s);

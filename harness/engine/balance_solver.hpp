@@ -9,6 +9,7 @@
 //   prep / gpu     = prep_msm / gpu_total                     0.94 (1.7 s / 1.8 s)
 //   b_g2 / gpu     = b_g2_msm / gpu_total                     0.25 (0.45 s / 1.8 s)
 //   witness share  = witness generation / synthesis           0.75
+//   direct / pce   = synthesis without PCE / with it          1.42 (50.4 s / 35.5 s, same witness)
 //   gpu_total split: ntt_msm_h 690 : batch_add 650 : tail_msm 83 of 1800 ms, the rest (377 ms)
 //   waiting for prep under the lock; prep starts before the lock, so the time from prep's start to
 //   ntt_msm_h's (the pre-lock work, host registration of a/b/c) is prep - ntt_msm_h - wait.
@@ -17,6 +18,14 @@
 // check it on synthetic costs. The data scale (workload.scale) is an input, never an output: it
 // sets the SpMV's size, witness generation is sized to its share beside it, and everything on the
 // GPU side follows from synthesis through rho.
+//
+// Those numbers are the PCE path's (synthesis.path = pce). The direct path (the real prover since
+// curio 7ea7488d: no PCE cache, each constraint evaluated as synthesis goes) keeps the same witness
+// and GPU side and sizes its constraint evaluation so that its synthesis is direct_over_pce times the
+// PCE path's: curio's extern/cuzk/cuzk-project.md, Phase 5 Wave 1, measured 10 circuits synthesized
+// in 50.4 s on the old path against 35.5 s with PCE (26.5 s of it witness generation, 8.8 s MatVec),
+// so evaluating constraints directly costs (50.4 - 26.5) / (35.5 - 26.5) = 2.7 times the PCE path's
+// copy + SpMV. rho and the witness share of a direct run are then the PCE targets / direct_over_pce.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +42,9 @@ struct BalanceTargets {
   double witness_share = 0.75;
   // The seed's gpu_total and its kernels, ms (only their ratios matter).
   double gpu_total_ms = 1800, ntt_msm_h_ms = 690, batch_add_ms = 650, tail_msm_ms = 83;
+  // Synthesis on the direct path / on the PCE path, with the same witness generation (1.42: 50.4 s /
+  // 35.5 s, cuzk-project.md Phase 5 Wave 1).
+  double direct_over_pce = 1.42;
 
   double ntt_share() const { return ntt_msm_h_ms / gpu_total_ms; }
   double batch_share() const { return batch_add_ms / gpu_total_ms; }
@@ -54,6 +66,10 @@ struct UnitCosts {
   double witness_ns_per_var = 0;      // fixed part per aux variable (class choice, writes)
   double witness_ns_per_mul = 0;      // per aux variable and Fr multiplication of its chain
   double synthesis_rest_ms = 0;       // witness copy + the three products + densities, pw at once
+  // The direct path's evaluation (workloads/synthesis/direct_eval), pw at once, each on its own thread:
+  // fixed part per term (drawing and evaluating it) and per extra multiplication per term. 0 = not
+  // measured (the direct stage is then not sized).
+  double direct_ns_per_term = 0, direct_ns_per_mul = 0;
   double prep_ms_per_pass = 0;        // one pass of prep_msm over the partition
   double upload_ms = 0;               // the sim's host copy of a/b/c into staging (before ntt_msm_h)
   // The sim's host copies inside batch_add and tail_msm (bitmaps; tail scalars and bases): 0 from
@@ -71,6 +87,7 @@ struct BalanceInputs {
   unsigned gpu_workers = 1;        // gw, per device
   std::uint64_t aux = 1;           // aux variables per partition
   std::uint64_t b_g2_available = 1;  // tail points the B density offers (the most b_g2 can sum)
+  std::uint64_t terms = 0;         // nonzeros of A, B and C: the terms the direct path evaluates
   // > 0: the GPU's stage times are given (a real device), gpu_total is this and synthesis follows.
   double gpu_total_anchor_ms = 0;
 };
@@ -90,6 +107,7 @@ std::vector<double> isolation_gpu_totals(const IsolationStages& stages, const Ba
 // The per-stage sizes, and what they are predicted to give.
 struct StageSizes {
   unsigned witness_muls_per_var = 1;
+  unsigned direct_muls_per_term = 0;  // the direct path's extra multiplications per term
   double prep_passes = 1;          // >= 1: prep_msm's real pass, repeated (the last one partial)
   std::uint64_t b_g2_points = 1;   // b_g2_msm sums the first this many tail points
   // Simulated device, absolute ms: register is the pre-lock host registration of a/b/c.
@@ -98,7 +116,8 @@ struct StageSizes {
   // schedule (isolation_gpu_totals) is the one rho asks for.
   double device_scale = 1;
   // Predictions (isolation; gpu_total is the median over the partitions).
-  double synthesis_ms = 0, witness_ms = 0, gpu_total_ms = 0, prep_ms = 0, b_g2_ms = 0;
+  // synthesis_ms is the PCE path's; the direct path's is witness_ms + direct_ms.
+  double synthesis_ms = 0, witness_ms = 0, gpu_total_ms = 0, prep_ms = 0, b_g2_ms = 0, direct_ms = 0;
   // Targets the sizes cannot reach, each with the reason ("b_g2_msm: 1 point costs ... ms > ...").
   std::vector<std::string> limits;
 };
@@ -117,6 +136,7 @@ struct BalanceFit {
   UnitCosts costs;
   StageSizes sizes;
   StageMedians verified;  // the last pilot (5 isolation runs, c=1 j=1) with these sizes; all 0 when none ran
+  bool pilots_direct = false;  // its pilots ran synthesis.path = direct (the fitted plan's path)
 };
 
 // Throws std::invalid_argument for non-positive costs or targets out of range.

@@ -2,7 +2,7 @@
 // as it moves between threads, and Pipeline::Impl, whose parts live where their stage does:
 //   pipeline.cpp           the batch: admission, the threads, failure, buffer placement
 //   pipeline_dispatch.cpp  the budget dispatcher (engine.dispatch = budget*), its pacer, the budget
-//   pipeline_synthesis.cpp synthesis workers (witness, products, density)
+//   pipeline_synthesis.cpp synthesis workers (witness, products: SpMV or direct, density)
 //   pipeline_gpu.cpp       GPU workers and each partition's prep thread (prep_msm, b_g2_msm)
 //   pipeline_finalize.cpp  finalize (inline or the finalizer thread), dealloc hand-off, proof ends
 #pragma once
@@ -27,6 +27,7 @@
 #include "harness/engine/work_queue.hpp"
 #include "workloads/memory/host_array.hpp"
 #include "workloads/prover/split_vectors.hpp"
+#include "workloads/synthesis/synthesis_steps.hpp"
 
 namespace zkc::harness {
 namespace pipeline_detail {
@@ -183,6 +184,9 @@ struct Pipeline::Impl {
   // ---- synthesis (pipeline_synthesis.cpp) ---------------------------------------------------------
   void synthesis_worker(unsigned index);
   std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker, const CounterSource& mine);
+  // a/b/c of w: SpMV over the shared CSR (synthesis.path = pce) or the direct evaluation (direct).
+  workloads::ProductStats spmv_products(PartitionWork& w, std::span<const Fr> unified);
+  workloads::ProductStats direct_products(PartitionWork& w, const std::string& worker, const CounterSource& mine);
 
   // ---- GPU side (pipeline_gpu.cpp) ----------------------------------------------------------------
   void gpu_worker(unsigned device, unsigned index);

@@ -1,5 +1,6 @@
-// Pipeline's synthesis workers: per partition, the witness, the products a/b/c on the synthesis pool
-// and the density bitmaps, then the hand-off to the GPU queue.
+// Pipeline's synthesis workers: per partition, the witness, the products a/b/c (on the synthesis pool,
+// or with synthesis.path = direct constraint by constraint on the worker) and the density bitmaps,
+// then the hand-off to the GPU queue.
 #include <fmt/format.h>
 #include <pthread.h>
 
@@ -9,6 +10,7 @@
 
 #include "harness/engine/pipeline_impl.hpp"
 #include "kernels/random/splitmix.hpp"
+#include "workloads/synthesis/direct_eval.hpp"
 #include "workloads/synthesis/synthesis_steps.hpp"
 #include "workloads/synthesis/witness_gen.hpp"
 
@@ -28,6 +30,32 @@ using pipeline_detail::mark;
 using pipeline_detail::ms_between;
 using pipeline_detail::window_mark;
 using workloads::HostArray;
+
+// a/b/c = A, B, C times the unified witness on the synthesis pool, every I3 check at its chunks: the
+// row carries the counters of this partition's jobs.
+workloads::ProductStats Pipeline::Impl::spmv_products(PartitionWork& w, std::span<const Fr> unified) {
+  const Mark spmv_start = window_mark(synthesis_pool_counters);
+  workloads::ThrottleCheck throttle;
+  if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
+  PoolJobCounters spmv_jobs(synthesis_pool_counters);
+  const auto stats = workloads::evaluate_products(res.pce, unified, w.a.span(), w.b.span(), w.c.span(),
+                                                  res.synthesis_pool, throttle, plan.chunk_rows, &spmv_jobs);
+  const Mark spmv_end = window_mark(synthesis_pool_counters);
+  rec.span(w.proof, w.partition, Stage::kSpmv, spmv_start.t, spmv_end.t, model::lane_worker(model::Lane::kSynthPool),
+           spmv_jobs.counts(spmv_start.snap, spmv_end.snap));
+  return stats;
+}
+
+// synthesis.path = direct: every constraint evaluated on this thread as its terms are drawn. Nothing
+// reads I3's flag here, so the stats stay zero: no chunks, checks or yields.
+workloads::ProductStats Pipeline::Impl::direct_products(PartitionWork& w, const std::string& worker,
+                                                        const CounterSource& mine) {
+  const Mark begin = mark(mine);
+  workloads::evaluate_direct(plan.shape, plan.pce, w.inputs.span(), w.aux.span(), w.a.span(), w.b.span(), w.c.span(),
+                             plan.direct);
+  stage(w.proof, w.partition, Stage::kDirectEval, begin, mine, worker);
+  return {};
+}
 
 std::unique_ptr<Pipeline::Impl::PartitionWork> Pipeline::Impl::synthesize(const SynthTask& t, const std::string& worker,
                                                                          const CounterSource& mine) {
@@ -51,23 +79,19 @@ std::unique_ptr<Pipeline::Impl::PartitionWork> Pipeline::Impl::synthesize(const 
                               w->aux.span());
   const Mark t_wit = stage(t.proof, t.partition, Stage::kWitnessGen, start, mine, worker);
 
-  HostArray<Fr> unified = buffer<Fr>(shape.witness_len(), "unified witness", from, Thp::kAdvise);
-  workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
-  const Mark t_copy = stage(t.proof, t.partition, Stage::kWitnessCopy, t_wit, mine, worker);
+  // The PCE path copies one witness vector for the SpMV; the direct path reads inputs and aux where they are.
+  HostArray<Fr> unified;
+  if (!direct_synthesis(plan)) {
+    unified = buffer<Fr>(shape.witness_len(), "unified witness", from, Thp::kAdvise);
+    workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
+    stage(t.proof, t.partition, Stage::kWitnessCopy, t_wit, mine, worker);
+  }
 
   w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
   w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
   w->c = buffer<Fr>(shape.constraints, "c = C*w", from, Thp::kAdvise);
-  const Mark spmv_start = window_mark(synthesis_pool_counters);
-  workloads::ThrottleCheck throttle;
-  if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
-  // The products run on the synthesis pool: the row carries the counters of this partition's jobs.
-  PoolJobCounters spmv_jobs(synthesis_pool_counters);
-  const auto stats = workloads::evaluate_products(res.pce, unified.span(), w->a.span(), w->b.span(), w->c.span(),
-                                                  res.synthesis_pool, throttle, plan.chunk_rows, &spmv_jobs);
-  const Mark spmv_end = window_mark(synthesis_pool_counters);
-  rec.span(t.proof, t.partition, Stage::kSpmv, spmv_start.t, spmv_end.t, model::lane_worker(model::Lane::kSynthPool),
-           spmv_jobs.counts(spmv_start.snap, spmv_end.snap));
+  const workloads::ProductStats stats =
+      direct_synthesis(plan) ? direct_products(*w, worker, mine) : spmv_products(*w, unified.span());
   unified.release();
   const Mark t_spmv = mark(mine);
 

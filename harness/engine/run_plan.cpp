@@ -238,6 +238,7 @@ void plan_balance(const Config& cfg, RunPlan& p) {
                                      cfg.get_double("balance.ntt_msm_h_ms"),
                                      cfg.get_double("balance.batch_add_ms"),
                                      cfg.get_double("balance.tail_msm_ms")};
+  p.balance_targets.direct_over_pce = cfg.get_double("balance.direct_over_pce");
   p.gpu_anchor = p.backend == GpuBackendKind::kCuda || cfg.get_string("balance.anchor") == "device";
   if (p.balance_seed && p.balance_targets.wait_share() < 0) {
     throw ConfigError(fmt::format("balance.ntt_msm_h_ms + balance.batch_add_ms + balance.tail_msm_ms = {} exceeds "
@@ -278,6 +279,7 @@ void plan_workload(const Config& cfg, RunPlan& p) {
   p.witness = workloads::WitnessParams{cfg.get_double("workload.one_fraction"),
                                        cfg.get_double("workload.tail_fraction"),
                                        static_cast<unsigned>(cfg.get_int("synthesis.witness_muls_per_var")), p.seed};
+  p.direct.muls_per_term = static_cast<unsigned>(cfg.get_int("synthesis.direct_muls_per_term"));
   p.synthesis_extra = cfg.get_double("synthesis.extra_cost");
   set_extra_muls(p);
   if (p.witness.one_fraction + p.witness.tail_fraction > 1.0) {
@@ -318,6 +320,10 @@ double auto_scale(const Config& cfg, const MachineFacts& m) {
   return scale;
 }
 
+bool direct_synthesis(const RunPlan& p) {
+  return std::get<std::string>(p.toggles.value("synthesis.path")) == "direct";
+}
+
 BalanceInputs balance_inputs(const RunPlan& p) {
   BalanceInputs in;
   in.partition_workers = p.partition_workers;
@@ -328,6 +334,7 @@ BalanceInputs balance_inputs(const RunPlan& p) {
   // The B density's tail: srs_b_g2 variables, tail_fraction of them neither 0 nor 1.
   in.b_g2_available = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(static_cast<double>(p.shape.srs_b_g2) * p.witness.tail_fraction));
+  in.terms = p.shape.nnz_a + p.shape.nnz_b + p.shape.nnz_c;
   if (p.gpu_anchor) {
     // A real device's times are what they are: its kernels (measured, or calibrated into gpu.*_ms and
     // scaled) with the seed's wait share make gpu_total, and synthesis follows.
@@ -342,6 +349,7 @@ void apply_balance_fit(RunPlan& p, const BalanceFit& fit) {
   if (!p.balance_seed) return;
   const StageSizes& s = fit.sizes;
   p.witness.muls_per_var = s.witness_muls_per_var;
+  p.direct.muls_per_term = s.direct_muls_per_term;
   p.prep_passes = std::max(1.0, s.prep_passes);
   p.b_g2_points = s.b_g2_points;
   if (!p.gpu_anchor) {

@@ -21,6 +21,7 @@
 #include "workloads/memory/phase_arena.hpp"
 #include "workloads/pce/shared_pce.hpp"
 #include "workloads/shape/partition_shape.hpp"
+#include "workloads/synthesis/direct_eval.hpp"
 #include "workloads/synthesis/witness_gen.hpp"
 
 namespace zkc::harness {
@@ -137,6 +138,8 @@ struct RunPlan {
   std::uint64_t seed = 1;
   workloads::PceParams pce;
   workloads::WitnessParams witness;
+  // synthesis.path = direct: the constraint evaluation's size (synthesis.direct_muls_per_term, or the fit's).
+  workloads::DirectEvalParams direct;
   // synthesis.extra_cost: the positive control's extra work, as a share of a partition's stage time in
   // isolation, done in synthesis; witness.extra_muls is that work in chain multiplications (from the
   // fit's unit costs and stage times when there is one, else a share of synthesis alone).
@@ -161,6 +164,10 @@ RunPlan make_run_plan(const config::Config& cfg, const MachineFacts& machine);
 // (2e-3 per 2 cores, so a 2-core laptop runs 260k-constraint partitions), capped at 1 and so that
 // the estimated peak memory stays under a quarter of the available memory.
 double auto_scale(const config::Config& cfg, const MachineFacts& machine);
+
+// synthesis.path = direct (the toggle, read by key): a/b/c from the direct constraint evaluation on the
+// synthesis worker instead of the witness copy and SpMV.
+bool direct_synthesis(const RunPlan& plan);
 
 // The balance inputs the plan offers the solver (pw, devices, aux, the B tail; with gpu_anchor the
 // configured device's kernels, with the seed's wait share, are the gpu_total to size synthesis to).

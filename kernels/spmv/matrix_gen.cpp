@@ -7,14 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/random/splitmix.hpp"
-
 namespace zkc {
 namespace {
-
-// Rows per generator block. Fixed (never derived from the pool) so the output only depends on the
-// parameters.
-constexpr std::size_t kRowBlock = 4096;
 
 // Selection from an explicit list is used instead of rejection once a row holds this share of all
 // columns, where rejection would mostly redraw duplicates.
@@ -22,39 +16,6 @@ constexpr double kDenseRowShare = 0.5;
 // Rounds of local/uniform draws before the remaining columns of a row are drawn uniformly only
 // (a narrow window can hold fewer distinct columns than the row needs).
 constexpr int kLocalRounds = 8;
-
-// xoshiro256**: small, fast and specified bit for bit (unlike the standard distributions), so the
-// generated matrices are the same with every standard library. Satisfies UniformRandomBitGenerator.
-class Xoshiro256 {
- public:
-  using result_type = std::uint64_t;
-  Xoshiro256(std::uint64_t seed, std::uint64_t stream, std::uint64_t phase) {
-    std::uint64_t sm = seed ^ (stream * 0xD1B54A32D192ED03ULL) ^ (phase * 0x8CB92BA72F3D8DD7ULL);
-    for (auto& w : s_) w = splitmix64(sm);
-  }
-  static constexpr result_type min() { return 0; }
-  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
-  result_type operator()() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform01() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
-  // Uniform in [0, n) by multiply-shift; the bias (n / 2^64) is far below anything measurable here.
-  std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>((*this)()) * n) >> 64);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
 
 enum Phase : std::uint64_t { kLengths = 1, kEntries = 2 };
 
@@ -148,24 +109,40 @@ void validate(const MatrixGenParams& p) {
   }
 }
 
+RowGenerator::RowGenerator(const MatrixGenParams& params, std::size_t block)
+    : p_(params), lengths_(params.seed, block, kLengths), entries_(params.seed, block, kEntries),
+      one_(Fr::one()), minus_one_(-Fr::one()) {
+  validate(params);
+  if (block >= gen_blocks(params.rows)) {
+    throw std::invalid_argument("RowGenerator: block " + std::to_string(block) + " of a matrix with " +
+                                std::to_string(gen_blocks(params.rows)) + " blocks");
+  }
+  first_ = static_cast<std::uint32_t>(block * kGenRowBlock);
+  end_ = static_cast<std::uint32_t>(std::min<std::size_t>(params.rows, std::size_t{first_} + kGenRowBlock));
+}
+
+std::uint32_t RowGenerator::next_length() { return draw_row_length(lengths_, p_); }
+
+void RowGenerator::next_entries(std::uint32_t row, std::uint32_t len, std::vector<std::uint32_t>& cols,
+                                std::vector<Fr>& values) {
+  draw_columns(entries_, p_, row, len, cols);
+  values.resize(len);
+  for (std::uint32_t k = 0; k < len; ++k) values[k] = draw_value(entries_, one_, minus_one_);
+}
+
 CsrMatrix generate_r1cs_like(const MatrixGenParams& p, ThreadPool* pool) {
   validate(p);
-  const std::size_t blocks = (std::size_t{p.rows} + kRowBlock - 1) / kRowBlock;
-  auto block_rows = [&](std::size_t b) {
-    const std::size_t begin = b * kRowBlock;
-    return std::pair{begin, std::min<std::size_t>(p.rows, begin + kRowBlock)};
-  };
+  const std::size_t blocks = gen_blocks(p.rows);
 
   CsrMatrix m;
   m.rows = p.rows;
   m.cols = p.cols;
   m.row_ptr.assign(std::size_t{p.rows} + 1, 0);
 
-  // Phase 1: row lengths (stored shifted by one), then their prefix sum.
+  // Pass 1: row lengths (stored shifted by one), then their prefix sum.
   for_blocks(pool, blocks, [&](std::size_t b) {
-    Xoshiro256 rng(p.seed, b, kLengths);
-    const auto [begin, end] = block_rows(b);
-    for (std::size_t r = begin; r < end; ++r) m.row_ptr[r + 1] = draw_row_length(rng, p);
+    RowGenerator gen(p, b);
+    for (std::uint32_t r = gen.first_row(); r < gen.end_row(); ++r) m.row_ptr[std::size_t{r} + 1] = gen.next_length();
   });
   std::uint64_t total = 0;
   for (std::size_t r = 1; r <= p.rows; ++r) {
@@ -177,23 +154,19 @@ CsrMatrix generate_r1cs_like(const MatrixGenParams& p, ThreadPool* pool) {
     m.row_ptr[r] = static_cast<std::uint32_t>(total);
   }
 
-  // Phase 2: columns and values, each block writing only its own rows' slices.
+  // Pass 2: columns and values, each block writing only its own rows' slices (the lengths stream is
+  // not drawn again: the lengths are in row_ptr).
   m.col_idx.resize(total);
   m.values.resize(total);
-  const Fr one = Fr::one();
-  const Fr minus_one = -one;
   for_blocks(pool, blocks, [&](std::size_t b) {
-    Xoshiro256 rng(p.seed, b, kEntries);
+    RowGenerator gen(p, b);
     std::vector<std::uint32_t> cols;
-    const auto [begin, end] = block_rows(b);
-    for (std::size_t r = begin; r < end; ++r) {
+    std::vector<Fr> values;
+    for (std::uint32_t r = gen.first_row(); r < gen.end_row(); ++r) {
       const std::uint32_t start = m.row_ptr[r];
-      const std::uint32_t len = m.row_ptr[r + 1] - start;
-      draw_columns(rng, p, static_cast<std::uint32_t>(r), len, cols);
-      for (std::uint32_t k = 0; k < len; ++k) {
-        m.col_idx[start + k] = cols[k];
-        m.values[start + k] = draw_value(rng, one, minus_one);
-      }
+      gen.next_entries(r, m.row_ptr[std::size_t{r} + 1] - start, cols, values);
+      std::copy(cols.begin(), cols.end(), m.col_idx.begin() + start);
+      std::copy(values.begin(), values.end(), m.values.begin() + start);
     }
   });
   return m;

@@ -7,9 +7,13 @@
 // bound, so local_fraction is the main knob.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "kernels/field/fr.hpp"
 #include "kernels/pool/thread_pool.hpp"
+#include "kernels/random/xoshiro256.hpp"
 #include "kernels/spmv/csr.hpp"
 
 namespace zkc {
@@ -40,10 +44,43 @@ inline constexpr double kGenShareSmall = 0.15;
 // Checks the parameters; throws std::invalid_argument naming the offending field.
 void validate(const MatrixGenParams& params);
 
+// Rows per generator block. Fixed (never derived from a pool) so the output only depends on the
+// parameters.
+inline constexpr std::uint32_t kGenRowBlock = 4096;
+inline std::size_t gen_blocks(std::uint32_t rows) { return (std::size_t{rows} + kGenRowBlock - 1) / kGenRowBlock; }
+
+// The one row generator: the rows of one block, in order, drawn from the block's two streams (the
+// row lengths, and each row's columns then values). generate_r1cs_like stores what it draws; a
+// direct constraint evaluation (workloads/synthesis/direct_eval) draws the same rows again as it
+// goes, storing nothing, so both see the same matrix bit for bit.
+class RowGenerator {
+ public:
+  // Rows [block * kGenRowBlock, min(rows, (block + 1) * kGenRowBlock)). Throws std::invalid_argument
+  // for invalid params (validate) or a block past the last.
+  RowGenerator(const MatrixGenParams& params, std::size_t block);
+  std::uint32_t first_row() const { return first_; }
+  std::uint32_t end_row() const { return end_; }
+  // The next row's length, from the lengths stream alone.
+  std::uint32_t next_length();
+  // Row `row`'s `len` columns (sorted, unique) and values (nonzero), from the entries stream alone;
+  // rows are drawn in order, each with the length next_length gave it.
+  void next_entries(std::uint32_t row, std::uint32_t len, std::vector<std::uint32_t>& cols, std::vector<Fr>& values);
+  // Both: the next row, `row` (first_row() for the first call, then each following row).
+  void next_row(std::uint32_t row, std::vector<std::uint32_t>& cols, std::vector<Fr>& values) {
+    next_entries(row, next_length(), cols, values);
+  }
+
+ private:
+  MatrixGenParams p_;
+  Xoshiro256 lengths_, entries_;
+  Fr one_, minus_one_;
+  std::uint32_t first_ = 0, end_ = 0;
+};
+
 // A matrix with the given shape and statistics; columns are sorted and unique within each row and
-// every value is nonzero. The output depends only on params (rows are generated in fixed blocks,
-// each with its own generator seeded from seed and the block index), never on the pool or its
-// size; the pool only spreads the blocks over threads.
+// every value is nonzero. The output depends only on params (rows are generated in fixed blocks by
+// RowGenerator, each with its own streams seeded from seed and the block index), never on the pool
+// or its size; the pool only spreads the blocks over threads.
 CsrMatrix generate_r1cs_like(const MatrixGenParams& params, ThreadPool* pool = nullptr);
 
 }  // namespace zkc

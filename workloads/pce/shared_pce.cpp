@@ -6,17 +6,24 @@
 #include <stdexcept>
 
 #include "kernels/random/splitmix.hpp"
-#include "kernels/spmv/matrix_gen.hpp"
 #include "workloads/memory/page_advice.hpp"
 
 namespace zkc::workloads {
 namespace {
 
 // One seed per matrix: A, B and C must not share column patterns or values.
-std::uint64_t matrix_seed(std::uint64_t seed, std::uint64_t matrix) { return derive_seed(seed, matrix); }
+std::uint64_t matrix_seed(std::uint64_t seed, PceMatrix matrix) {
+  return derive_seed(seed, static_cast<std::uint64_t>(matrix));
+}
 
-CsrMatrix generate_matrix(const PartitionShape& shape, const PceParams& params, std::uint64_t nnz,
-                          std::uint64_t matrix, ThreadPool* pool) {
+}  // namespace
+
+MatrixGenParams pce_matrix_params(const PartitionShape& shape, const PceParams& params, PceMatrix matrix) {
+  if (shape.constraints == 0 || shape.witness_len() == 0) {
+    throw std::invalid_argument(fmt::format("pce matrices: shape has {} constraints and {} witness columns",
+                                            shape.constraints, shape.witness_len()));
+  }
+  const std::uint64_t nnz = matrix == PceMatrix::kA ? shape.nnz_a : matrix == PceMatrix::kB ? shape.nnz_b : shape.nnz_c;
   MatrixGenParams p;
   p.rows = shape.constraints;
   p.cols = shape.witness_len();
@@ -26,20 +33,14 @@ CsrMatrix generate_matrix(const PartitionShape& shape, const PceParams& params, 
   // A window wider than the matrix means the same as one as wide as it.
   p.local_window = std::min(params.local_window, p.cols);
   p.seed = matrix_seed(params.seed, matrix);
-  return generate_r1cs_like(p, pool);
+  return p;
 }
 
-}  // namespace
-
 SharedPce build_shared_pce(const PartitionShape& shape, const PceParams& params, ThreadPool* pool) {
-  if (shape.constraints == 0 || shape.witness_len() == 0) {
-    throw std::invalid_argument(fmt::format("build_shared_pce: shape has {} constraints and {} witness columns",
-                                            shape.constraints, shape.witness_len()));
-  }
   SharedPce pce;
-  pce.a = generate_matrix(shape, params, shape.nnz_a, 0, pool);
-  pce.b = generate_matrix(shape, params, shape.nnz_b, 1, pool);
-  pce.c = generate_matrix(shape, params, shape.nnz_c, 2, pool);
+  pce.a = generate_r1cs_like(pce_matrix_params(shape, params, PceMatrix::kA), pool);
+  pce.b = generate_r1cs_like(pce_matrix_params(shape, params, PceMatrix::kB), pool);
+  pce.c = generate_r1cs_like(pce_matrix_params(shape, params, PceMatrix::kC), pool);
   return pce;
 }
 

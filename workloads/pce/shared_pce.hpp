@@ -7,6 +7,7 @@
 
 #include "kernels/pool/thread_pool.hpp"
 #include "kernels/spmv/csr.hpp"
+#include "kernels/spmv/matrix_gen.hpp"
 #include "workloads/memory/memory_options.hpp"
 #include "workloads/shape/partition_shape.hpp"
 
@@ -24,8 +25,15 @@ struct SharedPce {
   std::uint64_t bytes() const { return a.bytes() + b.bytes() + c.bytes(); }
 };
 
-// Generates A, B, C with the shape's nnz (mean per row = nnz / constraints) via generate_r1cs_like,
-// with distinct seeds derived from params.seed. Deterministic for any pool.
+enum class PceMatrix { kA, kB, kC };
+
+// The generator parameters of A, B or C: the shape's rows and witness columns, its nnz (mean per row
+// = nnz / constraints), and a seed of its own derived from params.seed. What build_shared_pce
+// builds, and what the direct synthesis path (workloads/synthesis/direct_eval) draws again row by
+// row. Throws std::invalid_argument for a shape without constraints or witness columns.
+MatrixGenParams pce_matrix_params(const PartitionShape& shape, const PceParams& params, PceMatrix matrix);
+
+// Generates A, B, C from pce_matrix_params via generate_r1cs_like. Deterministic for any pool.
 SharedPce build_shared_pce(const PartitionShape& shape, const PceParams& params, ThreadPool* pool);
 
 // memory.thp for the built matrices: MADV_HUGEPAGE then MADV_COLLAPSE (kAlways: the pages exist
