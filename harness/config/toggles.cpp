@@ -85,6 +85,21 @@ std::vector<Toggle> build() {
                 .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
                        "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never "
                        "(MADV_NOHUGEPAGE)."}});
+  // The current era's buffer mechanisms (curio e3f74b0e/48dccd93 and b5962135/87852b47).
+  t.push_back({"abc_buffers",
+               {.key = "memory.abc_buffers", .type = VT::kEnum, .default_value = std::string("heap"),
+                .choices = {"heap", "pinned_pool"},
+                .doc = "Where a partition's a/b/c live: heap = buffers of their own, freed where engine.abc_release "
+                       "says; pinned_pool = page-locked buffers checked out of a reused pool (best fit) in synthesis "
+                       "and checked back in there instead of freed (cudaHostAlloc with the cuda backend, mmap + "
+                       "mlock with sim), so they upload at pinned speed and need no registration."}});
+  t.push_back({"device_buffers",
+               {.key = "gpu.device_buffers", .type = VT::kEnum, .default_value = std::string("per_partition"),
+                .choices = {"per_partition", "kept"},
+                .doc = "per_partition: a/b/c registered (cudaHostRegister) before the lock and device buffers "
+                       "allocated and freed per partition (Phases 11-12); kept: no registration (heap a/b/c then "
+                       "upload unpinned), one persistent d_a per device, d_b and the rest from a pool that keeps "
+                       "its memory: the first d_b on a device pays gpu.d_b_first_alloc_ms, later ones are near free."}});
   t.push_back({"pin dealloc",
                {.key = "interventions.pin_dealloc", .type = VT::kBool, .default_value = false,
                 .doc = "Every dealloc thread bound to one CPU, the highest it may run on: the munmap calls and the "

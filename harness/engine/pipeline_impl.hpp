@@ -4,6 +4,7 @@
 //   pipeline_synthesis.cpp synthesis workers (witness, products, density)
 //   pipeline_gpu.cpp       GPU workers and each partition's prep thread (prep_msm, b_g2_msm)
 //   pipeline_finalize.cpp  finalize (inline or the finalizer thread), dealloc hand-off, proof ends
+//   pipeline_abc.cpp       where a/b/c come from (heap or pinned pool) and how the device sees them
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,7 @@ struct PartitionWork {
   int proof = 0;
   int partition = 0;
   workloads::HostArray<Fr> inputs, aux;
+  std::unique_ptr<workloads::RegionSource> abc_source;  // pinned pool: before a/b/c, which it outlives
   workloads::HostArray<Fr> a, b, c;
   workloads::HostArray<std::uint64_t> a_density, b_density;
 };
@@ -149,6 +151,15 @@ struct Pipeline::Impl {
   // ---- synthesis (pipeline_synthesis.cpp) ---------------------------------------------------------
   void synthesis_worker(unsigned index);
   std::unique_ptr<PartitionWork> synthesize(const SynthTask& t, const std::string& worker, const CounterSource& mine);
+
+  // ---- a/b/c buffers (pipeline_abc.cpp) -----------------------------------------------------------
+  // w's a/b/c: from the partition's source, or checked out of the pinned pool (memory.abc_buffers),
+  // each checkout and its checkin (where engine.abc_release frees a/b/c) on the timeline.
+  void allocate_abc(PartitionWork& w, const PartitionSource& from);
+  bool registers_abc() const;  // heap a/b/c with per-partition device buffers: cudaHostRegister them
+  bool abc_pinned() const;     // page-locked when the device reads them (registered or pooled)
+  // GPU_TIMING's kept-device-buffer fields (",d_b_alloc_ms=X,d_b_first=0|1"); "" per partition.
+  std::string device_buffer_detail(const workloads::GpuStageTimes& t) const;
 
   // ---- GPU side (pipeline_gpu.cpp) ----------------------------------------------------------------
   void gpu_worker(unsigned device, unsigned index);

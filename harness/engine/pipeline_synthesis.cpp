@@ -55,9 +55,7 @@ std::unique_ptr<Pipeline::Impl::PartitionWork> Pipeline::Impl::synthesize(const 
   workloads::unify_witness(w->inputs.span(), w->aux.span(), unified.span());
   const Mark t_copy = stage(t.proof, t.partition, Stage::kWitnessCopy, t_wit, mine, worker);
 
-  w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
-  w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
-  w->c = buffer<Fr>(shape.constraints, "c = C*w", from, Thp::kAdvise);
+  allocate_abc(*w, from);
   const Mark spmv_start = window_mark(synthesis_pool_counters);
   workloads::ThrottleCheck throttle;
   if (plan.membw_throttle) throttle = {throttle_flags, plan.throttle_check_chunks};
