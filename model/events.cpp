@@ -26,6 +26,8 @@ constexpr std::array kEvents = {
     EventName{E::kProofStart, "PROOF_START"},     EventName{E::kProofEnd, "PROOF_END"},
     EventName{E::kDispatch, "DISPATCH"},          EventName{E::kBudgetAcquired, "BUDGET_ACQUIRED"},
     EventName{E::kBudgetReleased, "BUDGET_RELEASED"},
+    EventName{E::kPinnedCheckout, "PINNED_CHECKOUT"}, EventName{E::kPinnedCheckin, "PINNED_CHECKIN"},
+    EventName{E::kPinnedShrink, "PINNED_SHRINK"},
 };
 
 struct LaneKind {
@@ -68,7 +70,7 @@ constexpr bool indexed(const Table& t, Id last) {
     if (static_cast<std::size_t>(t[i].id) != i) return false;
   return t.size() == static_cast<std::size_t>(last) + 1;
 }
-static_assert(indexed(kEvents, Event::kBudgetReleased), "kEvents must list every Event once, in the enum's order");
+static_assert(indexed(kEvents, Event::kPinnedShrink), "kEvents must list every Event once, in the enum's order");
 static_assert(indexed(kLanes, Lane::kQueue), "kLanes must list every Lane once, in the enum's order");
 static_assert(indexed(kFamilies, Family::kDealloc), "kFamilies must list every Family once, in the enum's order");
 

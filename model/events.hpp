@@ -41,6 +41,11 @@ enum class Event : std::uint8_t {
   kDispatch,
   kBudgetAcquired,
   kBudgetReleased,
+  // memory.abc_buffers = pinned_pool (the real prover's "pinned pool: checkout (reuse)" / "allocated
+  // new buffer" / "checkin" / "freed buffer (evictor)" lines).
+  kPinnedCheckout,
+  kPinnedCheckin,
+  kPinnedShrink,
 };
 
 std::string_view name(Event e);  // "GPU_START", as the timeline spells it

@@ -94,6 +94,10 @@ std::vector<MetricInfo> build() {
       {"buffer_release_calls", "calls", "buffer releases", kRep | kCnt | kMech | kMem},
       {"buffers_recycled", "buffers", "buffers recycled", kRep | kCnt | kMech | kMem},
       {"arena_slot_waits", "waits", "arena slot waits", kRep | kCnt | kMech | kMem},
+      // The pinned a/b/c pool: buffers newly allocated against buffers reused (curio 48dccd93 reports
+      // 474 / 12 before its dispatch throttle, 24 / 48 after).
+      {"pinned_allocations", "buffers", "pinned pool allocations", kRep | kCnt | kMech | kMem},
+      {"pinned_reuses", "buffers", "pinned pool reuses", kRep | kCnt | kMech | kMem},
       {"anon_huge_peak_mib", "MiB", "AnonHugePages peak (MiB)", kRep | kCnt | kMech | kMem},
       // Noise during the batch (harness/system/noise_sample via harness/results/noise_report): what
       // else used the machine, to explain an outlier run (analysis/stats/outliers). Never compared.

@@ -21,6 +21,10 @@
 //   THROTTLE_CLEAR worker=W,partition=N             (just after it falls)
 //   DEALLOC_START side=cpp|rust,partition=N
 //   DEALLOC_END   side=cpp|rust,partition=N,dealloc_ms=X
+//   PINNED_CHECKOUT partition=N,reuse=0|1,bytes=B,free=F  (one per a/b/c buffer; reuse=0: newly allocated;
+//                                                    free: buffers left in the pool's free list)
+//   PINNED_CHECKIN  partition=N,bytes=B,free=F
+//   PINNED_SHRINK   buffers=K,bytes=B,free=F          (job id "pinned-pool": the idle reaper or a shrink)
 // A partition is identified by (job_id, partition).
 #pragma once
 

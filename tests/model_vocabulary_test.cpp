@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 std::set<std::string> vocabulary() {
   std::set<std::string> names;
   for (const StageKind& k : stage_kinds()) names.emplace(k.name);
-  for (auto e = static_cast<std::size_t>(Event::kSynthStart); e <= static_cast<std::size_t>(Event::kProofEnd); ++e)
+  for (auto e = static_cast<std::size_t>(Event::kSynthStart); e <= static_cast<std::size_t>(Event::kPinnedShrink); ++e)
     names.emplace(name(static_cast<Event>(e)));
   for (const EventFamily& f : event_families()) names.emplace(f.stage);
   return names;

@@ -147,6 +147,18 @@ void add_gpus(ConfigSchema& s) {
                 "workload.balance = uniform or balance.anchor = device (else the balance fit sets it)."});
   s.add({.key = "gpu.time_factor", .type = VT::kFloat, .default_value = 1.0, .min = 0.0, .max = 1.0e6,
          .unit = "x", .doc = "Multiplies the scaled simulated kernel times (to model a faster or slower GPU)."});
+  // The buffer mechanisms' device times: full-scale figures, scaled as the simulated kernels are.
+  s.add({.key = "gpu.upload_gbps_pinned", .type = VT::kFloat, .default_value = 50.0, .min = 0.001, .max = 1.0e5,
+         .unit = "GB/s", .doc = "Host-to-device copy rate of page-locked a/b/c (the real prover's PCIe Gen5 figure)."});
+  s.add({.key = "gpu.upload_gbps_unpinned", .type = VT::kFloat, .default_value = 2.0, .min = 0.001, .max = 1.0e5,
+         .unit = "GB/s",
+         .doc = "Host-to-device copy rate of pageable a/b/c through the driver's bounce buffer (the real prover "
+                "measured 1-4). sim: unpinned a/b/c add their full-scale copy time at this rate minus the pinned "
+                "one, as a share of the seed's kernel time (docs/ARCHITECTURE.md, buffer mechanisms)."});
+  s.add({.key = "gpu.d_b_first_alloc_ms", .type = VT::kFloat, .default_value = 700.0, .min = 0.0, .max = 1.0e7,
+         .unit = "ms",
+         .doc = "gpu.device_buffers = kept: the first d_b allocation on a device at full scale (the real code's "
+                "~700 ms); sim: scaled as the kernels are, charged per byte the device's pool grows."});
 }
 
 // The A/B toggles come from their one list (toggles.hpp), marked as such in their docs.
@@ -243,6 +255,11 @@ void add_topology_and_memory(ConfigSchema& s) {
          .choices = {"never", "always", "system"},
          .doc = "Arena: huge-page advice for the whole arena region (the seed maps it MADV_NOHUGEPAGE); memory.thp "
                 "still applies to the witness and a/b/c inside it."});
+  s.add({.key = "memory.pinned_pool_idle_s", .type = VT::kFloat, .default_value = 300.0, .min = 0.0, .max = 1.0e7,
+         .unit = "s",
+         .doc = "memory.abc_buffers = pinned_pool: the pool frees its free buffers after this long without a "
+                "checkout or checkin, at full scale (the real evictor's 5 min idle key), scaled as the simulated "
+                "kernels are; 0 = never."});
 }
 
 ConfigSchema build() {

@@ -20,8 +20,8 @@ std::function<std::string(unsigned)> fixed(std::string v) {
   return [v = std::move(v)](unsigned) { return v; };
 }
 
-std::vector<Toggle> build() {
-  std::vector<Toggle> t;
+// The seed's interventions and the eras' engine modes (Phase 11 to today).
+void add_interventions_and_eras(std::vector<Toggle>& t) {
   t.push_back({"I1",
                {.key = "interventions.serialize_dealloc", .type = VT::kBool, .default_value = false,
                 .doc = "I1: at most one C++-side and one Rust-side dealloc thread at a time."},
@@ -66,7 +66,10 @@ std::vector<Toggle> build() {
                 .choices = {std::string(name(Event::kChanSend)), std::string(name(Event::kGpuQueue))},
                 .doc = "The timeline event of a partition entering the GPU queue: CHAN_SEND at Phase 11, GPU_QUEUE "
                        "since (analyze and the metrics read both)."}});
-  // The prover as it runs today (curio PR #1043): each mechanism against its predecessor.
+}
+
+// The prover as it runs today (curio PR #1043): each mechanism against its predecessor.
+void add_current_prover(std::vector<Toggle>& t) {
   t.push_back({"dispatch",
                {.key = "engine.dispatch", .type = VT::kEnum, .default_value = std::string("semaphore"),
                 .choices = {"semaphore", "budget_race", "budget"},
@@ -94,6 +97,10 @@ std::vector<Toggle> build() {
                        "7ea7488d passes no PCE cache: each constraint evaluated on the synthesis worker's thread as its "
                        "terms are generated, no matrix read (direct_eval, sized by balance.direct_over_pce); I3's flag "
                        "is still set and cleared but nothing reads it (yields = 0)."}});
+}
+
+// Memory strategies and placement.
+void add_memory_and_placement(std::vector<Toggle>& t) {
   t.push_back({"allocator",
                {.key = "memory.allocator", .type = VT::kEnum, .default_value = std::string("system"),
                 .choices = {"system", "arena"},
@@ -113,6 +120,21 @@ std::vector<Toggle> build() {
                 .doc = "Huge-page advice for the CSR matrices, witness and a/b/c: system (no madvise), always "
                        "(MADV_HUGEPAGE; the already built CSR is also collapsed with MADV_COLLAPSE), never "
                        "(MADV_NOHUGEPAGE)."}});
+  // The current era's buffer mechanisms (curio e3f74b0e/48dccd93 and b5962135/87852b47).
+  t.push_back({"abc_buffers",
+               {.key = "memory.abc_buffers", .type = VT::kEnum, .default_value = std::string("heap"),
+                .choices = {"heap", "pinned_pool"},
+                .doc = "Where a partition's a/b/c live: heap = buffers of their own, freed where engine.abc_release "
+                       "says; pinned_pool = page-locked buffers checked out of a reused pool (best fit) in synthesis "
+                       "and checked back in there instead of freed (cudaHostAlloc with the cuda backend, mmap + "
+                       "mlock with sim), so they upload at pinned speed and need no registration."}});
+  t.push_back({"device_buffers",
+               {.key = "gpu.device_buffers", .type = VT::kEnum, .default_value = std::string("per_partition"),
+                .choices = {"per_partition", "kept"},
+                .doc = "per_partition: a/b/c registered (cudaHostRegister) before the lock and device buffers "
+                       "allocated and freed per partition (Phases 11-12); kept: no registration (heap a/b/c then "
+                       "upload unpinned), one persistent d_a per device, d_b and the rest from a pool that keeps "
+                       "its memory: the first d_b on a device pays gpu.d_b_first_alloc_ms, later ones are near free."}});
   t.push_back({"pin dealloc",
                {.key = "interventions.pin_dealloc", .type = VT::kBool, .default_value = false,
                 .doc = "Every dealloc thread bound to one CPU, the highest it may run on: the munmap calls and the "
@@ -122,6 +144,13 @@ std::vector<Toggle> build() {
                 .choices = {"none", "compact", "scatter", "split"},
                 .doc = "Where pools run: none (unbound), compact (fewest L3 domains), scatter (all PUs), split "
                        "(groth16 on the last max(1, L3 domains / 6) domains, the rest on the others)."}});
+}
+
+std::vector<Toggle> build() {
+  std::vector<Toggle> t;
+  add_interventions_and_eras(t);
+  add_current_prover(t);
+  add_memory_and_placement(t);
   return t;
 }
 

@@ -38,7 +38,9 @@ std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& p
       workloads::CudaGpuParams c;
       c.index = static_cast<int>(d);
       c.srs = &srs;
-      c.trim_after_partition = plan.cuda_trim;
+      // Trimming the pool after a partition would hand a kept d_b back (the real code stopped trimming).
+      c.trim_after_partition = plan.cuda_trim && !plan.keep_device_buffers;
+      c.keep_device_buffers = plan.keep_device_buffers;
       gpus.push_back(std::make_unique<workloads::GpuResources>(std::make_unique<workloads::CudaGpu>(c)));
       continue;
     }
@@ -50,6 +52,12 @@ std::vector<std::unique_ptr<workloads::GpuResources>> make_gpus(const RunPlan& p
     p.batch_add_ms = plan.batch_add_ms;
     p.tail_msm_ms = plan.tail_msm_ms;
     p.register_ns_per_byte = plan.register_ms * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, bytes.abc));
+    p.unpinned_upload_ns_per_byte =
+        plan.unpinned_upload_ms * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, bytes.abc));
+    // The first d_b (b and c over the domain) grows the pool by all of it: that growth costs d_b_first_alloc_ms.
+    p.keep_device_buffers = plan.keep_device_buffers;
+    p.pool_growth_ns_per_byte =
+        plan.d_b_first_alloc_ms * 1e6 / (2.0 * static_cast<double>(plan.shape.domain_size()) * sizeof(Fr));
     gpus.push_back(std::make_unique<workloads::GpuResources>(std::make_unique<workloads::SimGpu>(p)));
   }
   return gpus;
@@ -189,6 +197,7 @@ EngineResult run_engine(const RunPlan& plan, const EngineCallbacks& cb) {
   counters::CounterSampler sampler;
   const NoiseSnapshot noise_start = take_noise_snapshot();
   Recorder recorder;  // the clock starts here
+  const auto pool_watch = memory.watch_pinned_pool(recorder);  // the pinned pool's shrinks, on the timeline
   if (plan.counters) sampler.start(std::chrono::milliseconds(plan.counter_interval_ms), recorder.origin());
   const auto pools_before = std::pair{synthesis_counters.snapshot(), groth16_counters.snapshot()};
   Pipeline pipeline(PipelineResources{plan, pce, srs, synthesis_pool, groth16_pool, gpus, recorder, prepared_ptr,

@@ -233,7 +233,9 @@ void Pipeline::Impl::process_partition(std::unique_ptr<PartitionWork> w, workloa
   std::future<void> prep_future = prep->prep_done.get_future();
   const Mark r0 = mark(mine);
   HostRegistrations registered(*gpu.device);
-  for (const auto* arr : {&w->a, &w->b, &w->c}) registered.add(byte_span(*arr));
+  if (registers_abc()) {
+    for (const auto* arr : {&w->a, &w->b, &w->c}) registered.add(byte_span(*arr));
+  }
   const Mark r1 = stage(w->proof, w->partition, Stage::kRegister, r0, mine, worker);
   {
     std::unique_lock lock(gpu.gpu_mutex);
@@ -241,7 +243,7 @@ void Pipeline::Impl::process_partition(std::unique_ptr<PartitionWork> w, workloa
     const std::string dev = fmt::format("{},device={}", who, gpu.device->index());
     rec.event(l1.t, Event::kLockAcquired, job, fmt::format("{},wait_ms={:.3f}", dev, ms_between(r1.t, l1.t)));
     const workloads::GpuPartitionInput input{w->a.span(), w->b.span(), w->c.span(), plan.shape.domain_size(),
-                                             &prep->split};
+                                             &prep->split, abc_pinned()};
     const workloads::GpuStageTimes t = gpu.device->prove_partition(
         input, [&] { prep_future.get(); },
         [&](Stage stage, Clock::time_point s, Clock::time_point e) {
@@ -250,8 +252,9 @@ void Pipeline::Impl::process_partition(std::unique_ptr<PartitionWork> w, workloa
     // The device's clock (CUDA events on cuda), in the real prover's CUZK_TIMING key names.
     rec.event(Event::kGpuTiming, job,
               fmt::format("{},upload_ms={:.3f},ntt_msm_h_ms={:.3f},batch_add_ms={:.3f},tail_msm_ms={:.3f},"
-                          "gpu_total_ms={:.3f}",
-                          dev, t.upload_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, t.gpu_total_ms));
+                          "gpu_total_ms={:.3f}{}",
+                          dev, t.upload_ms, t.ntt_msm_h_ms, t.batch_add_ms, t.tail_msm_ms, t.gpu_total_ms,
+                          device_buffer_detail(t)));
     // The device's own stages above carry times only; this row carries the worker's counters for all.
     const Mark l2 = stage(w->proof, w->partition, Stage::kLockHeld, l1, mine, worker);
     rec.event(l2.t, Event::kLockReleased, job, fmt::format("{},held_ms={:.3f}", dev, ms_between(l1.t, l2.t)));

@@ -5,6 +5,7 @@
 //   pipeline_synthesis.cpp synthesis workers (witness, products: SpMV or direct, density)
 //   pipeline_gpu.cpp       GPU workers and each partition's prep thread (prep_msm, b_g2_msm)
 //   pipeline_finalize.cpp  finalize (inline or the finalizer thread), dealloc hand-off, proof ends
+//   pipeline_abc.cpp       where a/b/c come from (heap or pinned pool) and how the device sees them
 #pragma once
 
 #include <chrono>
@@ -44,6 +45,7 @@ struct PartitionWork {
   int proof = 0;
   int partition = 0;
   workloads::HostArray<Fr> inputs, aux;
+  std::unique_ptr<workloads::RegionSource> abc_source;  // pinned pool: before a/b/c, which it outlives
   workloads::HostArray<Fr> a, b, c;
   workloads::HostArray<std::uint64_t> a_density, b_density;
   // engine.dispatch = budget*: what the partition still holds of the budget (a/b/c part given back
@@ -187,6 +189,15 @@ struct Pipeline::Impl {
   // a/b/c of w: SpMV over the shared CSR (synthesis.path = pce) or the direct evaluation (direct).
   workloads::ProductStats spmv_products(PartitionWork& w, std::span<const Fr> unified);
   workloads::ProductStats direct_products(PartitionWork& w, const std::string& worker, const CounterSource& mine);
+
+  // ---- a/b/c buffers (pipeline_abc.cpp) -----------------------------------------------------------
+  // w's a/b/c: from the partition's source, or checked out of the pinned pool (memory.abc_buffers),
+  // each checkout and its checkin (where engine.abc_release frees a/b/c) on the timeline.
+  void allocate_abc(PartitionWork& w, const PartitionSource& from);
+  bool registers_abc() const;  // heap a/b/c with per-partition device buffers: cudaHostRegister them
+  bool abc_pinned() const;     // page-locked when the device reads them (registered or pooled)
+  // GPU_TIMING's kept-device-buffer fields (",d_b_alloc_ms=X,d_b_first=0|1"); "" per partition.
+  std::string device_buffer_detail(const workloads::GpuStageTimes& t) const;
 
   // ---- GPU side (pipeline_gpu.cpp) ----------------------------------------------------------------
   void gpu_worker(unsigned device, unsigned index);

@@ -87,9 +87,7 @@ std::unique_ptr<Pipeline::Impl::PartitionWork> Pipeline::Impl::synthesize(const 
     stage(t.proof, t.partition, Stage::kWitnessCopy, t_wit, mine, worker);
   }
 
-  w->a = buffer<Fr>(shape.constraints, "a = A*w", from, Thp::kAdvise);
-  w->b = buffer<Fr>(shape.constraints, "b = B*w", from, Thp::kAdvise);
-  w->c = buffer<Fr>(shape.constraints, "c = C*w", from, Thp::kAdvise);
+  allocate_abc(*w, from);
   const workloads::ProductStats stats =
       direct_synthesis(plan) ? direct_products(*w, worker, mine) : spmv_products(*w, unified.span());
   unified.release();

@@ -142,6 +142,8 @@ void plan_memory(const Config& cfg, RunPlan& p) {
         release));
   }
   m.thp = *workloads::parse_thp_advice(cfg.get_string("memory.thp"));
+  m.pinned_pool = cfg.get_string("memory.abc_buffers") == "pinned_pool";
+  m.pinned_cuda = p.backend == GpuBackendKind::kCuda;
   if (!m.arena) return;
   m.arena_slots = static_cast<unsigned>(cfg.get_int("memory.arena_slots"));
   if (m.arena_slots == 0) {
@@ -166,8 +168,38 @@ void plan_memory(const Config& cfg, RunPlan& p) {
   }
 }
 
+// The buffer mechanisms' full-scale times. Unpinned a/b/c: 3 x constraints x 32 B (12.5 GB at full
+// scale) at gpu.upload_gbps_unpinned (2 GB/s: 6.25 s) instead of gpu.upload_gbps_pinned (50 GB/s: 0.25 s),
+// so they add 6.0 s, 4.2x the seed's kernels (1423 ms of its 1800 ms gpu_total), in line with the
+// 2-14 s NTT stalls curio's 48dccd93 reports before the pinned pool. The first d_b: 700 ms, 0.49x.
+// The pool's idle shrink: 300 s, 211x. A pinned upload's own time is already in the seed's ntt_msm_h.
+BufferTimesFull buffer_times_full(const Config& cfg) {
+  BufferTimesFull f;
+  f.seed_kernels_ms = cfg.get_double("balance.ntt_msm_h_ms") + cfg.get_double("balance.batch_add_ms") +
+                      cfg.get_double("balance.tail_msm_ms");
+  const double abc_bytes = 3.0 * static_cast<double>(cfg.get_int("workload.full.constraints")) * 32.0;
+  const double ms_per_byte_unpinned = 1.0 / (cfg.get_double("gpu.upload_gbps_unpinned") * 1e6);
+  const double ms_per_byte_pinned = 1.0 / (cfg.get_double("gpu.upload_gbps_pinned") * 1e6);
+  f.unpinned_upload_ms = std::max(0.0, abc_bytes * (ms_per_byte_unpinned - ms_per_byte_pinned));
+  f.d_b_first_alloc_ms = cfg.get_double("gpu.d_b_first_alloc_ms");
+  f.pool_idle_ms = cfg.get_double("memory.pinned_pool_idle_s") * 1000.0;
+  return f;
+}
+
+// Each buffer time keeps its ratio to the kernels: times the simulated kernels' share of the seed's,
+// so it scales by workload.scale x gpu.time_factor (uniform) or as the balance fit sized the device.
+void set_buffer_times(RunPlan& p) {
+  const BufferTimesFull& f = p.buffer_times_full;
+  const double kernels = p.ntt_msm_h_ms + p.batch_add_ms + p.tail_msm_ms;
+  const double factor = f.seed_kernels_ms > 0 ? kernels / f.seed_kernels_ms : 0.0;
+  p.unpinned_upload_ms = factor * f.unpinned_upload_ms;
+  p.d_b_first_alloc_ms = factor * f.d_b_first_alloc_ms;
+  p.memory.pinned_pool_idle_ms = factor * f.pool_idle_ms;
+}
+
 SimDeviceInputs sim_device_inputs(const Config& cfg) {
-  return {full_shape(cfg), cfg.get_double("gpu.vram_gib"), cfg.get_double("workload.tail_fraction")};
+  return {full_shape(cfg), cfg.get_double("gpu.vram_gib"), cfg.get_double("workload.tail_fraction"),
+          cfg.get_string("gpu.device_buffers") == "kept"};
 }
 
 // Batch, synthesis and GPU-worker sizes; 0 in a count resolves from the machine.
@@ -216,6 +248,8 @@ void plan_gpu(const Config& cfg, const MachineFacts& m, RunPlan& p) {
     p.backend_note = backend == "sim" ? "sim (requested)" : "sim (auto: " + m.cuda_note + ")";
   }
   p.cuda_trim = cfg.get_bool("gpu.cuda_trim");
+  p.keep_device_buffers = cfg.get_string("gpu.device_buffers") == "kept";
+  p.buffer_times_full = buffer_times_full(cfg);
 
   const double gpu_scale = p.scale * cfg.get_double("gpu.time_factor");
   p.ntt_msm_h_ms = cfg.get_double("gpu.ntt_msm_h_ms") * gpu_scale;
@@ -305,6 +339,7 @@ RunPlan plan_at_scale(const Config& cfg, const MachineFacts& m, double scale) {
   plan_engine_modes(cfg, p);
   plan_memory(cfg, p);
   plan_workload(cfg, p);
+  set_buffer_times(p);
   return p;
 }
 
@@ -360,6 +395,7 @@ void apply_balance_fit(RunPlan& p, const BalanceFit& fit) {
   }
   p.fit = fit;
   set_extra_muls(p);
+  set_buffer_times(p);
 }
 
 RunPlan make_run_plan(const Config& cfg, const MachineFacts& m) {

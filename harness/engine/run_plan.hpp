@@ -60,6 +60,20 @@ struct MemoryPlan {
   unsigned arena_slots = 0;
   // Per slot: 4 slabs (the synthesis worker's, the GPU worker's, 2 spare), claimed per phase.
   workloads::ArenaOptions arena_options;
+  // memory.abc_buffers = pinned_pool: a/b/c from the pinned pool, page-locked by cudaHostAlloc (cuda
+  // backend) or mmap + mlock; the pool frees its free buffers after this long idle (0 = never).
+  bool pinned_pool = false;
+  bool pinned_cuda = false;
+  double pinned_pool_idle_ms = 0;
+};
+
+// The buffer mechanisms' times at full scale (gpu.upload_gbps_*, gpu.d_b_first_alloc_ms,
+// memory.pinned_pool_idle_s) and the seed's kernel time their ratios are kept against.
+struct BufferTimesFull {
+  double seed_kernels_ms = 0;      // balance.ntt_msm_h_ms + batch_add_ms + tail_msm_ms (1423)
+  double unpinned_upload_ms = 0;   // full-scale a/b/c copied unpinned, minus the same copy pinned
+  double d_b_first_alloc_ms = 0;
+  double pool_idle_ms = 0;
 };
 
 // What the plan needs to know about the machine (a parameter, so tests can pose as any machine).
@@ -101,6 +115,12 @@ struct RunPlan {
   // Simulated device ms, time_factor applied: uniform scaling of the seed's times, or the balance fit's.
   double ntt_msm_h_ms = 0, batch_add_ms = 0, tail_msm_ms = 0;
   double register_ms = 0;  // pre-lock host registration of a/b/c (cudaHostRegister), modelled; 0 = page touch only
+  // gpu.device_buffers = kept: no registration of a/b/c, a persistent d_a, a pooled d_b. The sim's
+  // times of both buffer mechanisms, scaled as its kernels are (set_buffer_times in run_plan.cpp).
+  bool keep_device_buffers = false;
+  BufferTimesFull buffer_times_full;
+  double unpinned_upload_ms = 0;  // what unpinned a/b/c add to one partition's upload
+  double d_b_first_alloc_ms = 0;  // the first d_b allocation on a device
   // workload.balance: "seed" sizes each stage from the balance fit (harness/balance); "uniform" scales
   // everything by workload.scale alone. Until apply_balance_fit runs, a seed plan has uniform sizes.
   bool balance_seed = true;

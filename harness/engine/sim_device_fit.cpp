@@ -35,11 +35,12 @@ std::uint64_t sim_vram_bytes(const SimDeviceInputs& in, double scale) {
 
 std::uint64_t sim_partition_bytes(const SimDeviceInputs& in, double scale) {
   const workloads::PartitionShape s = workloads::scale_shape(in.full, scale);
-  const double abc = 3.0 * static_cast<double>(s.domain_size()) * kScalar;
+  const double domain = static_cast<double>(s.domain_size()) * kScalar;
   const double bitmaps = 2.0 * std::ceil(static_cast<double>(s.aux) / 64) * 8;
   const double tails = tail_points(s.srs_a, in.tail_fraction) * (kScalar + kG1) +
                        tail_points(s.srs_b_g2, in.tail_fraction) * (kScalar + kG1 + kG2);
-  return static_cast<std::uint64_t>(std::max(abc, bitmaps + tails));
+  if (in.kept_device_buffers) return static_cast<std::uint64_t>(domain + std::max(2 * domain, bitmaps + tails));
+  return static_cast<std::uint64_t>(std::max(3 * domain, bitmaps + tails));
 }
 
 void check_sim_device_fits(const SimDeviceInputs& in, double scale) {

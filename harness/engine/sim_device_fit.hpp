@@ -15,12 +15,14 @@ struct SimDeviceInputs {
   workloads::FullScaleShape full;
   double vram_gib = 16;        // gpu.vram_gib, at full scale
   double tail_fraction = 0.25;  // workload.tail_fraction
+  bool kept_device_buffers = false;  // gpu.device_buffers = kept: d_a stays beside everything else
 };
 
 // The simulated device's memory at `scale` (as plan_at_scale sizes it: with the FFT domain).
 std::uint64_t sim_vram_bytes(const SimDeviceInputs& in, double scale);
 // A generous estimate of one partition's largest device allocation set: d_abc, or d_batch + d_tail
-// (the tails' expected size plus four standard deviations).
+// (the tails' expected size plus four standard deviations); with kept device buffers, d_a plus the
+// larger of d_b and d_batch + d_tail (the pool's high-water mark).
 std::uint64_t sim_partition_bytes(const SimDeviceInputs& in, double scale);
 // Throws config::ConfigError when sim_partition_bytes exceeds sim_vram_bytes at `scale` but not at full
 // scale (a gpu.vram_gib too small at every scale is left to the run: it fails as the real device does).

@@ -19,6 +19,26 @@ nlohmann::json or_null(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// The pinned pool's counts (the real prover's "allocated new buffer" and "checkout (reuse)" lines
+// counted), or null with heap a/b/c.
+nlohmann::json pinned_pool_json(const MemoryPlan& m, const MemoryStats& s) {
+  if (!s.pinned) return nullptr;
+  const workloads::PinnedPoolStats& p = *s.pinned;
+  return {{"allocator", s.pinned_allocator},
+          {"locked", s.pinned_note.empty() ? "ok" : s.pinned_note},
+          {"idle_shrink_ms", m.pinned_pool_idle_ms},
+          {"checkouts", p.checkouts},
+          {"allocations", p.allocations},
+          {"reuses", p.reuses},
+          {"checkins", p.checkins},
+          {"shrinks", p.shrinks},
+          {"bytes_allocated", p.bytes_allocated},
+          {"bytes_freed", p.bytes_freed},
+          {"bytes_held", p.bytes_held},
+          {"bytes_peak", p.bytes_peak},
+          {"buffers_free", p.buffers_free}};
+}
+
 }  // namespace
 
 nlohmann::json memory_json(const RunPlan& plan, const EngineResult& r) {
@@ -54,6 +74,8 @@ nlohmann::json memory_json(const RunPlan& plan, const EngineResult& r) {
   } else {
     j["arena"] = nullptr;
   }
+  j["abc_buffers"] = m.pinned_pool ? "pinned_pool" : "heap";
+  j["pinned_pool"] = pinned_pool_json(m, r.memory);
   j["smaps"] = {{"after_setup", smaps_json(r.smaps_after_setup)},
                 {"peak", smaps_json(r.smaps_peak)},
                 {"end", smaps_json(r.smaps_end)}};
@@ -70,6 +92,8 @@ std::vector<analysis::MetricRow> memory_rows(const RunPlan& plan, const EngineRe
       metric_row("buffers_recycled", static_cast<double>(b.recycled)),
       metric_row("arena_slot_waits",
                  plan.memory.arena && r.memory.arena ? static_cast<double>(r.memory.arena->waits) : kNa),
+      metric_row("pinned_allocations", r.memory.pinned ? static_cast<double>(r.memory.pinned->allocations) : kNa),
+      metric_row("pinned_reuses", r.memory.pinned ? static_cast<double>(r.memory.pinned->reuses) : kNa),
       metric_row("anon_huge_peak_mib",
                  r.smaps_peak ? static_cast<double>(r.smaps_peak->anon_huge_pages) / double(1 << 20) : kNa),
   };

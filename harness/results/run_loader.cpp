@@ -114,7 +114,8 @@ std::vector<analysis::CounterPoint> read_counter_points(const fs::path& path) {
   return out;
 }
 
-// One note per counter that was not available, from meta.json's availability matrix.
+// One note per counter that was not available, from meta.json's availability matrix, and one when the
+// pinned pool ran unlocked.
 std::vector<std::string> counter_notes(const fs::path& path) {
   std::vector<std::string> notes;
   const auto meta = nlohmann::json::parse(read_text_file(path), nullptr, false);
@@ -123,6 +124,12 @@ std::vector<std::string> counter_notes(const fs::path& path) {
     throw std::runtime_error(fmt::format("{}: not valid JSON (cut short or damaged); accepted: the meta.json a run "
                                          "writes",
                                          path.string()));
+  // The pinned pool's memory could not be page-locked here (a refused mlock): said once per run.
+  if (meta.contains("memory") && meta["memory"].is_object() && meta["memory"].contains("pinned_pool") &&
+      meta["memory"]["pinned_pool"].is_object()) {
+    const std::string locked = meta["memory"]["pinned_pool"].value("locked", "ok");
+    if (locked != "ok") notes.push_back("pinned pool: " + locked);
+  }
   if (!meta.contains("counters") || !meta["counters"].contains("counters")) return notes;
   for (const auto& c : meta["counters"]["counters"]) {
     if (c.value("availability", "") == "available") continue;

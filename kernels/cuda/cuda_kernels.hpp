@@ -55,6 +55,16 @@ DeviceMemInfo mem_info(int device);  // cudaMemGetInfo
 // memory pool's cached blocks back (cudaMemPoolTrimTo(pool, 0)).
 void trim_mem_pool(int device);
 
+// gpu.device_buffers = kept: the device's default memory pool keeps what is freed into it
+// (cudaMemPoolAttrReleaseThreshold = max), so a stream-ordered buffer freed after one partition
+// serves the next one's allocation without a new device allocation. Idempotent.
+void keep_pool_memory(int device);
+
+// Page-locked host memory (cudaHostAlloc, portable to all devices; cudaFreeHost): the pinned pool's
+// buffers with the cuda backend. host_free reports (does not throw) a failure.
+void* host_alloc(std::size_t bytes);
+void host_free(void* ptr);
+
 // A non-blocking stream on one device.
 class Stream {
  public:

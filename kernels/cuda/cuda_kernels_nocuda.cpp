@@ -16,6 +16,9 @@ namespace {
 void set_device(int) { no_cuda(); }
 DeviceMemInfo mem_info(int) { no_cuda(); }
 void trim_mem_pool(int) { no_cuda(); }
+void keep_pool_memory(int) { no_cuda(); }
+void* host_alloc(std::size_t) { no_cuda(); }
+void host_free(void*) {}
 
 Stream::Stream(int) { no_cuda(); }
 Stream::~Stream() = default;

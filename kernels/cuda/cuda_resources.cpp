@@ -2,6 +2,7 @@
 // CUDA runtime; every call's status checked.
 #include <cuda_runtime_api.h>
 
+#include <cstdint>
 #include <utility>
 
 #include "kernels/cuda/cuda_check.hpp"
@@ -26,6 +27,24 @@ void trim_mem_pool(int device) {
   cudaMemPool_t pool = nullptr;
   check(cudaDeviceGetDefaultMemPool(&pool, device), "cudaDeviceGetDefaultMemPool");
   check(cudaMemPoolTrimTo(pool, 0), "cudaMemPoolTrimTo");
+}
+
+void keep_pool_memory(int device) {
+  set_device(device);
+  cudaMemPool_t pool = nullptr;
+  check(cudaDeviceGetDefaultMemPool(&pool, device), "cudaDeviceGetDefaultMemPool");
+  std::uint64_t threshold = UINT64_MAX;
+  check(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold), "cudaMemPoolSetAttribute");
+}
+
+void* host_alloc(std::size_t bytes) {
+  void* p = nullptr;
+  check(cudaHostAlloc(&p, bytes, cudaHostAllocPortable), "cudaHostAlloc");
+  return p;
+}
+
+void host_free(void* ptr) {
+  if (ptr != nullptr) report(cudaFreeHost(ptr), "cudaFreeHost");
 }
 
 // ---- Stream ----

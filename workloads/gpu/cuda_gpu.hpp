@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
@@ -33,6 +34,10 @@ struct CudaGpuParams {
   // Bases per device MSM / batch-add call: the SRS sections are streamed through a buffer this size
   // (x 112 bytes) instead of being held on the device whole (15 GiB for H at full scale).
   std::size_t msm_chunk_points = std::size_t{1} << 22;
+  // gpu.device_buffers = kept (the real prover since b5962135): a persistent d_a (cudaMalloc, never
+  // freed) and d_b (b and c) from the device's default pool with release threshold = max, so only the
+  // first d_b is a real allocation. Leave trim_after_partition off with it: a trim hands d_b back.
+  bool keep_device_buffers = false;
 };
 
 // The G1 points one partition computed, for tests.
@@ -56,7 +61,8 @@ class CudaGpu final : public GpuDevice {
   // regions are ignored; unregistering a region that is not registered throws std::logic_error.
   void register_host(std::span<const std::byte> region) override;
   void unregister_host(std::span<const std::byte> region) override;
-  // Allocations (MiB in OOM messages): "d_abc" 3 x domain x 32 B and "d_ntt_tables" for ntt_msm_h,
+  // Allocations (MiB in OOM messages): "d_abc" 3 x domain x 32 B (kept: "d_a" once and "d_b" 2 x
+  // domain x 32 B, timed in d_b_alloc_ms) and "d_ntt_tables" for ntt_msm_h,
   // "d_h_msm" (H bases chunk + MSM scratch) after them, all released after the stage; "d_batch"
   // (one_bits + L bases chunk + scratch) for batch_add; "d_tail" (scalars + bases chunk + scratch)
   // for tail_msm. Throws GpuOutOfMemory when one does not fit (nothing stays allocated),
@@ -70,7 +76,9 @@ class CudaGpu final : public GpuDevice {
 
  private:
   class Reservation;
+  struct AbcDevice;
   Reservation reserve(std::string_view what, std::uint64_t bytes);
+  AbcDevice abc_on_device(std::size_t n, const cuda::Stream& stream, GpuStageTimes& times);
   G1Jacobian chunked_msm(std::string_view what, std::span<const G1Affine> bases, std::span<const Scalar256> scalars,
                          const Scalar256* d_scalars, const cuda::Stream& stream);
   G1Jacobian chunked_batch_add(std::span<const G1Affine> bases, std::span<const std::uint64_t> bits,
@@ -82,6 +90,10 @@ class CudaGpu final : public GpuDevice {
   CudaPartitionResult last_;
   std::atomic<std::uint64_t> used_{0};
   std::atomic<std::uint64_t> peak_{0};
+  // keep_device_buffers: touched under the device lock only (prove_partition's caller holds it).
+  cuda::DeviceBuffer d_a_;
+  std::unique_ptr<Reservation> kept_held_;  // d_a and the pool's d_b, for the free-memory checks
+  bool d_b_seen_ = false;
 };
 
 }  // namespace zkc::workloads

@@ -22,6 +22,9 @@ struct GpuPartitionInput {
   std::span<const Fr> a, b, c;        // synthesis products, length = constraints
   std::uint64_t domain_size = 0;      // NTT domain (>= constraints)
   const SplitVectors* split = nullptr;  // valid to read once wait_for_prep has returned
+  // Page-locked (registered, or from the pinned pool): uploaded at DMA speed. Unpinned a/b/c go
+  // through the driver's bounce buffer, several times slower (the sim models it, CUDA does it).
+  bool abc_pinned = true;
 };
 
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -35,6 +38,10 @@ struct GpuStageTimes {
   double batch_add_ms = 0;
   double tail_msm_ms = 0;
   double gpu_total_ms = 0;
+  // gpu.device_buffers = kept: the time taken by d_b's allocation from the device's pool, and whether
+  // it grew the pool (the first on a device: the slow one). Zero and false per partition.
+  double d_b_alloc_ms = 0;
+  bool d_b_first = false;
 };
 // Reports one device stage ("upload", "ntt_msm_h", "prep_wait", "batch_add", "tail_msm") as it ends.
 using StageCallback = std::function<void(model::Stage stage, SteadyTime start, SteadyTime end)>;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -20,33 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kPage = 4096;
-
-// Device memory held across a stage, released on every path out of prove_partition (an OOM in a
-// later allocation or a throwing wait_for_prep must not leak device memory).
-class DeviceAllocation {
- public:
-  DeviceAllocation(VramModel& vram, std::string_view what, std::uint64_t bytes) : vram_(vram) {
-    vram_.allocate(what, bytes);
-    bytes_ = bytes;
-  }
-  ~DeviceAllocation() {
-    try {
-      release();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "zkcontend: %s\n", e.what());
-    }
-  }
-  DeviceAllocation(const DeviceAllocation&) = delete;
-  DeviceAllocation& operator=(const DeviceAllocation&) = delete;
-
-  void release() {
-    if (bytes_ != 0) vram_.release(std::exchange(bytes_, 0));
-  }
-
- private:
-  VramModel& vram_;
-  std::uint64_t bytes_ = 0;
-};
 
 // Copies into the staging buffer in staging-sized pieces, wrapping around: the bytes moved are the
 // real upload's even when the buffer is smaller than the upload.
@@ -91,6 +65,50 @@ void model_kernel(double ms) {
   }
 }
 
+// Device memory held across a stage, released on every path out of prove_partition (an OOM in a
+// later allocation or a throwing wait_for_prep must not leak device memory). Per partition it is a
+// device allocation of its own; with kept device buffers a block of the device's pool, whose growth
+// (a real allocation, the slow first one) is waited for as modelled time.
+class DeviceBlock {
+ public:
+  DeviceBlock(VramModel& vram, VramPool* pool, std::string_view what, std::uint64_t bytes, double growth_ns_per_byte)
+      : vram_(vram), pool_(pool) {
+    if (pool_ == nullptr) {
+      vram_.allocate(what, bytes);
+    } else {
+      grown_ = pool_->allocate(what, bytes);
+      model_kernel(growth_ns_per_byte * static_cast<double>(grown_) / 1e6);
+    }
+    bytes_ = bytes;
+  }
+  ~DeviceBlock() {
+    try {
+      release();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "zkcontend: %s\n", e.what());
+    }
+  }
+  DeviceBlock(const DeviceBlock&) = delete;
+  DeviceBlock& operator=(const DeviceBlock&) = delete;
+
+  void release() {
+    if (bytes_ == 0) return;
+    const std::uint64_t b = std::exchange(bytes_, 0);
+    if (pool_ != nullptr) {
+      pool_->release(b);  // freed into the pool: still reserved on the device
+    } else {
+      vram_.release(b);
+    }
+  }
+  bool grew() const { return grown_ != 0; }
+
+ private:
+  VramModel& vram_;
+  VramPool* pool_;
+  std::uint64_t bytes_ = 0;
+  std::uint64_t grown_ = 0;
+};
+
 // One volatile read in every page the span covers, as cudaHostRegister faults them in to pin them.
 void touch_span(std::span<const std::byte> region) {
   if (region.empty()) return;
@@ -106,7 +124,9 @@ SimGpuParams validated(const SimGpuParams& p) {
   if (p.staging_bytes == 0) throw std::invalid_argument("SimGpuParams.staging_bytes must be >= 1");
   for (const auto& [name, ms] : {std::pair{"ntt_msm_h_ms", p.ntt_msm_h_ms}, std::pair{"batch_add_ms", p.batch_add_ms},
                                  std::pair{"tail_msm_ms", p.tail_msm_ms},
-                                 std::pair{"register_ns_per_byte", p.register_ns_per_byte}}) {
+                                 std::pair{"register_ns_per_byte", p.register_ns_per_byte},
+                                 std::pair{"unpinned_upload_ns_per_byte", p.unpinned_upload_ns_per_byte},
+                                 std::pair{"pool_growth_ns_per_byte", p.pool_growth_ns_per_byte}}) {
     if (!(std::isfinite(ms) && ms >= 0)) {
       throw std::invalid_argument(fmt::format("SimGpuParams.{} = {} must be finite and >= 0", name, ms));
     }
@@ -145,6 +165,7 @@ std::uint64_t tail_device_bytes(const SplitVectors& s) {
 SimGpu::SimGpu(const SimGpuParams& params)
     : params_(validated(params)), vram_(params.vram_bytes), staging_(params.staging_bytes, "gpu staging") {
   vram_.set_device_index(params_.index);
+  if (params_.keep_device_buffers) pool_ = std::make_unique<VramPool>(vram_);
   // cudaHostAlloc commits the pinned pages up front; writing them keeps first-use faults out of
   // the first partition's upload.
   std::memset(staging_.data(), 0, staging_.bytes());
@@ -157,6 +178,14 @@ void SimGpu::register_host(std::span<const std::byte> region) {
 
 // Unpinning has no host-side memory traffic to model.
 void SimGpu::unregister_host(std::span<const std::byte> /*region*/) {}
+
+// The real prover's d_a cache: allocated on first use (again only if the size changes), never freed.
+void SimGpu::hold_d_a(std::uint64_t bytes) {
+  if (d_a_bytes_ == bytes) return;
+  if (d_a_bytes_ != 0) vram_.release(std::exchange(d_a_bytes_, 0));
+  vram_.allocate("d_a", bytes);
+  d_a_bytes_ = bytes;
+}
 
 GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std::function<void()>& wait_for_prep,
                                       const StageCallback& on_stage) {
@@ -172,15 +201,36 @@ GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std:
   GpuStageTimes times;
   const SteadyTime first = Clock::now();
   StagingWriter staging(staging_.span());
+  VramPool* const pool = pool_.get();
+  const double growth_ns = params_.pool_growth_ns_per_byte;
+  const std::uint64_t domain_bytes = input.domain_size * sizeof(Fr);
 
-  DeviceAllocation d_abc(vram_, "d_abc", 3 * input.domain_size * sizeof(Fr));
+  std::optional<DeviceBlock> d_abc;
+  if (pool != nullptr) {
+    hold_d_a(domain_bytes);
+  } else {
+    d_abc.emplace(vram_, nullptr, "d_abc", 3 * domain_bytes, 0.0);
+  }
   times.upload_ms = run_stage(model::Stage::kUpload, [&] {
     staging.copy(input.a.data(), input.a.size());
     staging.copy(input.b.data(), input.b.size());
     staging.copy(input.c.data(), input.c.size());
+    if (!input.abc_pinned) {
+      const auto bytes = static_cast<double>(3 * input.a.size() * sizeof(Fr));
+      model_kernel(params_.unpinned_upload_ns_per_byte * bytes / 1e6);
+    }
   });
-  times.ntt_msm_h_ms = run_stage(model::Stage::kNttMsmH, [&] { model_kernel(params_.ntt_msm_h_ms); });
-  d_abc.release();
+  times.ntt_msm_h_ms = run_stage(model::Stage::kNttMsmH, [&] {
+    std::optional<DeviceBlock> d_b;  // kept: b and c, freed into the pool after the stage
+    if (pool != nullptr) {
+      const SteadyTime a0 = Clock::now();
+      d_b.emplace(vram_, pool, "d_b", 2 * domain_bytes, growth_ns);
+      times.d_b_alloc_ms = std::chrono::duration<double, std::milli>(Clock::now() - a0).count();
+      times.d_b_first = d_b->grew();
+    }
+    model_kernel(params_.ntt_msm_h_ms);
+  });
+  if (d_abc) d_abc->release();
 
   run_stage(model::Stage::kPrepWait, [&] {
     if (wait_for_prep) wait_for_prep();
@@ -189,14 +239,14 @@ GpuStageTimes SimGpu::prove_partition(const GpuPartitionInput& input, const std:
   const SplitVectors& split = *input.split;
   check_split(split);
 
-  DeviceAllocation d_batch(vram_, "d_batch", split.one_bits.bytes() + split.tail_bits.bytes());
+  DeviceBlock d_batch(vram_, pool, "d_batch", split.one_bits.bytes() + split.tail_bits.bytes(), growth_ns);
   times.batch_add_ms = run_stage(model::Stage::kBatchAdd, [&] {
     staging.copy(split.one_bits.data(), split.one_bits.size());
     staging.copy(split.tail_bits.data(), split.tail_bits.size());
     model_kernel(params_.batch_add_ms);
   });
 
-  DeviceAllocation d_tail(vram_, "d_tail", tail_device_bytes(split));
+  DeviceBlock d_tail(vram_, pool, "d_tail", tail_device_bytes(split), growth_ns);
   times.tail_msm_ms = run_stage(model::Stage::kTailMsm, [&] {
     staging.copy(split.a_tail_scalars.data(), split.a_tail_count);
     staging.copy(split.a_tail_bases.data(), split.a_tail_count);

@@ -51,4 +51,19 @@ std::uint64_t VramModel::peak() const {
   return peak_;
 }
 
+std::uint64_t VramPool::allocate(std::string_view what, std::uint64_t bytes) {
+  const std::uint64_t growth = in_use_ + bytes > reserved_ ? in_use_ + bytes - reserved_ : 0;
+  if (growth != 0) vram_.allocate(what, growth);
+  reserved_ += growth;
+  in_use_ += bytes;
+  return growth;
+}
+
+void VramPool::release(std::uint64_t bytes) {
+  if (bytes > in_use_) {
+    throw std::logic_error(fmt::format("VramPool: release of {} bytes exceeds the {} bytes in use", bytes, in_use_));
+  }
+  in_use_ -= bytes;
+}
+
 }  // namespace zkc::workloads

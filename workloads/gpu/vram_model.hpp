@@ -43,4 +43,25 @@ class VramModel {
   int device_ = 0;
 };
 
+// A device's stream-ordered memory pool with release threshold = max (gpu.device_buffers = kept, the
+// real prover since b5962135): a freed block stays reserved on the device and serves later
+// allocations; only what the blocks in use outgrow is a real allocation (the slow one). Modelled as
+// one reserved extent, without fragmentation. Used under the device lock.
+class VramPool {
+ public:
+  explicit VramPool(VramModel& vram) : vram_(vram) {}
+
+  // Takes `bytes` from the pool; returns the bytes the pool grew by on the device (0 = served from
+  // what it holds). Throws GpuOutOfMemory, naming `what`, when the growth does not fit.
+  std::uint64_t allocate(std::string_view what, std::uint64_t bytes);
+  void release(std::uint64_t bytes);  // back to the pool, still reserved; logic_error beyond in_use
+  std::uint64_t reserved() const { return reserved_; }
+  std::uint64_t in_use() const { return in_use_; }
+
+ private:
+  VramModel& vram_;
+  std::uint64_t reserved_ = 0;
+  std::uint64_t in_use_ = 0;
+};
+
 }  // namespace zkc::workloads
