@@ -4,7 +4,7 @@
 # full one. Sourced by scripts/test after bootstrap.sh. On a shared machine run it under the build lock.
 
 # The test executables it runs (tests/<name>.cpp); the CLI tests run that preset's own zkcontend.
-ZKC_SANITIZE_TESTS=(pipeline_test counters_tier0_test counters_timeline_csv_test counters_perf_test results_test
+ZKC_SANITIZE_TESTS=(pipeline_test dispatch_test pipeline_direct_test counters_tier0_test counters_timeline_csv_test counters_perf_test results_test
                     results_run_directory_test text_file_stream_test model_shared_text_test cli_test run_command_test
                     ab_sweep_test)
 
