@@ -2,7 +2,9 @@
 // ab.json's design record read back as written; bad values refused naming the option.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "harness/cli/ab_design.hpp"
 #include "harness/config/config_loader.hpp"
@@ -109,6 +111,52 @@ TEST(AbDesign, TheDesignRecordReadsBackAsWritten) {
   broken = design_json(d.primary);
   broken.erase("margin_pct");
   EXPECT_THROW(design_from_json(broken), nlohmann::json::exception);
+}
+
+TEST(AbDesign, TheBaselineRunsBySquareRootAndTheControlsBringTheirShareOfTheBudget) {
+  AbDesign plain = make_ab_design({});
+  fit_design_to_arms(plain, 5, false);
+  EXPECT_EQ(plain.primary.baseline_runs, 2u);
+  EXPECT_DOUBLE_EQ(plain.budget_s, kDefaultBudgetSeconds);
+
+  AbDesignOptions o;
+  o.controls = true;
+  AbDesign controls = make_ab_design(o);
+  fit_design_to_arms(controls, 5, false);
+  EXPECT_EQ(controls.primary.baseline_runs, 3u);  // 7 compared: round(sqrt 7)
+  // Rounds of 7 + 3 runs instead of 5 + 2: the same rounds in 10/7 the time.
+  EXPECT_DOUBLE_EQ(controls.budget_s, kDefaultBudgetSeconds * 10 / 7);
+  EXPECT_DOUBLE_EQ(controls.primary.budget_s, controls.budget_s);
+  EXPECT_EQ(design_from_json(design_json(controls.primary)).baseline_runs, 3u);
+
+  o.budget = "2m";  // a budget given is kept as given
+  AbDesign given = make_ab_design(o);
+  fit_design_to_arms(given, 5, true);
+  EXPECT_DOUBLE_EQ(given.budget_s, 120);
+
+  nlohmann::json older = design_json(given.primary);
+  older.erase("baseline_runs_per_round");  // an ab.json from before: one baseline run a round
+  EXPECT_EQ(design_from_json(older).baseline_runs, 1u);
+}
+
+TEST(AbDesign, AnArmIsPairedWithTheMeanLogOfItsRoundsBaselineRuns) {
+  std::vector<analysis::Measurement> data;
+  const auto add = [&](const char* arm, int round, double v) {
+    data.push_back({"", arm, round, analysis::primary_metric(), v, ""});
+  };
+  // Round 0: baseline 1.0 and 1.21 (geometric mean 1.1), the arm 1.1: ratio 1. Round 1: baseline 2 and
+  // 2, arm 2.2: ratio 1.1.
+  add("baseline", 0, 1.0);
+  add("arm", 0, 1.1);
+  add("baseline", 0, 1.21);
+  add("baseline", 1, 2.0);
+  add("arm", 1, 2.2);
+  add("baseline", 1, 2.0);
+  AbDesign d = make_ab_design({});
+  const auto decisions = analysis::decide_primary(data, "baseline", d.primary);
+  ASSERT_EQ(decisions.size(), 1u);
+  EXPECT_EQ(decisions[0].decision.n, 2u);
+  EXPECT_NEAR(decisions[0].decision.change_pct, 100 * (std::sqrt(1.1) - 1), 1e-9);
 }
 
 }  // namespace

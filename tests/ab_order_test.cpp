@@ -66,5 +66,23 @@ TEST(AbOrder, ParsesItsModesOnly) {
   EXPECT_EQ(to_string(OrderMode::kRandom), "random");
 }
 
+TEST(AbOrder, TheBaselinesExtraRunsAreSpreadOverTheRoundFromItsPlace) {
+  // Baseline 0 third of 6 arms, run twice: its place and half a round of 7 later.
+  EXPECT_EQ(with_baseline_runs({3, 4, 0, 5, 1, 2}, 0, 2), (std::vector<std::size_t>{3, 4, 0, 5, 1, 0, 2}));
+  // Three times in a round of 10, wrapping round the end.
+  const std::vector<std::size_t> order{1, 2, 3, 4, 5, 6, 7, 0};
+  const auto round = with_baseline_runs(order, 0, 3);
+  ASSERT_EQ(round.size(), 10u);
+  EXPECT_EQ(std::count(round.begin(), round.end(), 0u), 3);
+  std::vector<std::size_t> others;
+  for (std::size_t a : round)
+    if (a != 0) others.push_back(a);
+  EXPECT_EQ(others, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7}));  // the arms keep their order
+  EXPECT_EQ(round[7], 0u);                                            // where the order put it
+  // Once, or with no baseline in the round: the order as it is.
+  EXPECT_EQ(with_baseline_runs(order, 0, 1), order);
+  EXPECT_EQ(with_baseline_runs({1, 2}, 0, 3), (std::vector<std::size_t>{1, 2}));
+}
+
 }  // namespace
 }  // namespace zkc::cli

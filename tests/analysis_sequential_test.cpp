@@ -31,19 +31,32 @@ class Normal {
   std::uint64_t state_;
 };
 
-// The default A/B's budget in rounds: the 270 s budget at the measured ~1.6 s per default run with
-// all 6 default arms in every round (ab drops decided arms, so a real A/B gets more rounds).
-constexpr std::size_t kDefaultBudgetRounds = 28;
 constexpr std::size_t kDefaultFamily = 5;  // the default arms besides the baseline
+// The default A/B's budget in rounds: the 270 s budget at the measured ~1.6 s per default run with
+// all 6 default arms in every round and the baseline run baseline_runs_per_round(5) = 2 times, 7 runs
+// a round (ab drops decided arms, so a real A/B gets more rounds).
+constexpr std::size_t kDefaultBudgetRounds = 24;
 constexpr double kRunCv = 0.02;
 
+TEST(BaselineRuns, DunnettsSquareRootRoundedAndBounded) {
+  EXPECT_EQ(baseline_runs_per_round(0), 1u);
+  EXPECT_EQ(baseline_runs_per_round(1), 1u);
+  EXPECT_EQ(baseline_runs_per_round(2), 1u);  // sqrt 1.41
+  EXPECT_EQ(baseline_runs_per_round(3), 2u);  // the A/A: baseline, A, B, C
+  EXPECT_EQ(baseline_runs_per_round(5), 2u);  // the default arms
+  EXPECT_EQ(baseline_runs_per_round(7), 3u);  // the default arms and the controls
+  EXPECT_EQ(baseline_runs_per_round(40), 3u);
+}
+
 // One simulated A/B: `effects` (log-ratios, one per arm) over `rounds` rounds, each run's log s/proof
-// normal with sd `cv`; every arm paired with the round's baseline run, as ab does.
+// normal with sd `cv`; every arm paired with the mean of the round's baseline runs, as ab does.
 std::vector<ArmDecision> simulate(Normal& rng, const std::vector<double>& effects, std::size_t rounds,
                                   const DecisionRule& rule, double cv = kRunCv) {
   std::vector<std::vector<double>> d(effects.size());
+  const std::size_t baseline_runs = baseline_runs_per_round(effects.size());
   for (std::size_t r = 0; r < rounds; ++r) {
-    const double base = cv * rng.next();
+    double base = 0;
+    for (std::size_t i = 0; i < baseline_runs; ++i) base += cv * rng.next() / static_cast<double>(baseline_runs);
     for (std::size_t a = 0; a < effects.size(); ++a) d[a].push_back(effects[a] + cv * rng.next() - base);
   }
   std::vector<ArmDecision> out;
@@ -203,12 +216,12 @@ TEST(SequentialRule, AnUndecidedArmSaysHowManyRoundsWouldDecideIt) {
 }
 
 TEST(SequentialRule, DecidableChangeMatchesTheSimulatedPower) {
-  const double change = decidable_change_pct(kRunCv, kDefaultBudgetRounds, kDefaultFamily);
+  const double change = decidable_change_pct(kRunCv, kDefaultBudgetRounds, kDefaultFamily, 2);
   EXPECT_GT(change, 1.0);
   EXPECT_LT(change, 3.0);  // the "3% at 2% CV within a few minutes"
-  EXPECT_LT(decidable_change_pct(kRunCv, 60, kDefaultFamily), change);
-  EXPECT_GT(decidable_change_pct(2 * kRunCv, kDefaultBudgetRounds, kDefaultFamily), change);
-  EXPECT_TRUE(std::isinf(decidable_change_pct(kRunCv, 3, kDefaultFamily)));
+  EXPECT_LT(decidable_change_pct(kRunCv, 60, kDefaultFamily, 2), change);
+  EXPECT_GT(decidable_change_pct(2 * kRunCv, kDefaultBudgetRounds, kDefaultFamily, 2), change);
+  EXPECT_TRUE(std::isinf(decidable_change_pct(kRunCv, 3, kDefaultFamily, 2)));
   // The planning figure is conservative: an arm with that change is called in >= ~80% (it only
   // counts the last round; the rule also stops earlier).
   Normal rng(17);
@@ -217,7 +230,8 @@ TEST(SequentialRule, DecidableChangeMatchesTheSimulatedPower) {
   std::size_t called = 0;
   const std::size_t families = 1000;
   for (std::size_t f = 0; f < families; ++f)
-    called += simulate(rng, {std::log1p(change / 100)}, kDefaultBudgetRounds, rule)[0].answer == Answer::kSlower;
+    called += simulate(rng, {std::log1p(change / 100), 0, 0, 0, 0}, kDefaultBudgetRounds, rule)[0].answer ==
+              Answer::kSlower;
   std::printf("decidable change %.2f%%: called in %zu of %zu\n", change, called, families);
   EXPECT_GE(static_cast<double>(called) / families, 0.78);
 }

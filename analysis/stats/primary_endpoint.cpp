@@ -33,16 +33,22 @@ const std::string& primary_metric() {
 
 std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, const std::string& baseline_arm,
                                             const PrimaryDesign& design) {
-  // (point, arm) -> round -> value, arms and points in first-appearance order.
+  // (point, arm) -> round -> the mean log of its runs that round (the baseline has
+  // baseline_runs_per_round of them, an arm one), arms and points in first-appearance order.
   std::vector<std::pair<std::string, std::string>> order;
-  std::map<std::pair<std::string, std::string>, std::map<int, double>> values;
+  std::map<std::pair<std::string, std::string>, std::map<int, std::pair<double, int>>> sums;
   for (const Measurement& m : data) {
     if (m.metric != primary_metric() || !std::isfinite(m.value) || m.value <= 0) continue;
     const auto key = std::make_pair(m.point, m.arm);
-    auto [it, inserted] = values.try_emplace(key);
+    auto [it, inserted] = sums.try_emplace(key);
     if (inserted) order.push_back(key);
-    it->second[m.repeat] = m.value;  // a round has one run per arm
+    auto& [sum, count] = it->second[m.repeat];
+    sum += std::log(m.value);
+    ++count;
   }
+  std::map<std::pair<std::string, std::string>, std::map<int, double>> values;
+  for (const auto& [key, rounds] : sums)
+    for (const auto& [round, sc] : rounds) values[key][round] = sc.first / sc.second;
   std::map<std::string, std::size_t> family;  // per point: arms other than the baseline and controls
   for (const auto& [point, arm] : order)
     if (arm != baseline_arm && !is_control(design, arm)) ++family[point];
@@ -56,8 +62,8 @@ std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, c
     for (const auto& [round, v] : values.at({point, arm})) {
       const auto b = base->second.find(round);
       if (b == base->second.end()) continue;
-      log_arm.push_back(std::log(v));
-      log_base.push_back(std::log(b->second));
+      log_arm.push_back(v);
+      log_base.push_back(b->second);
       d.push_back(log_arm.back() - log_base.back());
     }
     PrimaryDecision pd;

@@ -1,7 +1,7 @@
 // The A/B's one primary question, asked of every arm: is its s/proof (the metric catalog's
 // kGroupPrimary) faster, slower or the same within a margin as the baseline's? Answered by the
-// sequential rule (sequential.hpp) on each arm's per-round log-ratios against the baseline run of the
-// same round (Measurement::repeat is the round). `ab` calls decide_primary after every round to know
+// sequential rule (sequential.hpp) on each arm's per-round log-ratios against the baseline runs of the
+// same round (Measurement::repeat is the round; the mean log of its runs when it has several). `ab` calls decide_primary after every round to know
 // which arms are decided and when to stop, and the verdict calls it on ab.csv as written, so the
 // terminal, report.html/md and ab.json give the same answers.
 //
@@ -34,6 +34,7 @@ struct PrimaryDesign {
   DecisionRule rule{.family = 0};  // family 0: the arms at each point other than the baseline and controls
   std::vector<ControlArm> controls;
   std::size_t rounds = 0;      // rounds run
+  std::size_t baseline_runs = 1;  // baseline runs per round (baseline_runs_per_round); older ab.json: 1
   double budget_s = 0;         // sequential: the wall-time budget (0 = none)
   std::size_t max_rounds = 0;  // sequential: the round limit
   double elapsed_s = 0;        // the A/B's wall time when it stopped
@@ -55,7 +56,8 @@ struct PrimaryDecision {
 const std::string& primary_metric();
 
 // One decision per (point, arm other than the baseline) that has primary data, in first-appearance
-// order. Pairs are the rounds where both the arm and the baseline have a value at that point.
+// order. Pairs are the rounds where both the arm and the baseline have a value at that point; a round's
+// value is the mean log of that arm's runs in it.
 std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, const std::string& baseline_arm,
                                             const PrimaryDesign& design);
 

@@ -117,11 +117,18 @@ ArmDecision decide(std::span<const double> log_ratios, const DecisionRule& rule)
   return decide_at(log_ratios, rule);
 }
 
-double decidable_change_pct(double run_cv, std::size_t rounds, std::size_t family, double alpha, double power) {
+std::size_t baseline_runs_per_round(std::size_t compared) {
+  const auto b = static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(compared))));
+  return std::clamp<std::size_t>(b, 1, 3);
+}
+
+double decidable_change_pct(double run_cv, std::size_t rounds, std::size_t family, std::size_t baseline_runs,
+                            double alpha, double power) {
   DecisionRule rule;
   rule.alpha = alpha;
   rule.family = family;
-  const double sigma = std::sqrt(2.0) * std::fabs(run_cv);
+  const double b = static_cast<double>(std::max<std::size_t>(baseline_runs, 1));
+  const double sigma = std::sqrt(1.0 + 1.0 / b) * std::fabs(run_cv);
   const double n = static_cast<double>(rounds);
   const double hw = lai_half_width(rounds, sigma * std::sqrt((n - 1) / std::max(n, 1.0)), rule.arm_alpha());
   if (!std::isfinite(hw)) return kInf;

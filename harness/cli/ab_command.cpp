@@ -125,31 +125,6 @@ std::vector<bool> undecided_arms(const std::vector<ArmRun>& arms,
   return active;
 }
 
-// One line after a sequential round: what is decided so far.
-std::string round_status(const std::vector<analysis::PrimaryDecision>& decisions, const AbDesign& design, int round,
-                         double elapsed) {
-  std::vector<std::string> decided;
-  std::size_t open = 0;
-  for (const auto& d : decisions) {
-    if (d.decision.answer == analysis::Answer::kUndecided) {
-      ++open;
-      continue;
-    }
-    decided.push_back(fmt::format("{} {}", d.arm, analysis::answer_text(d, design.primary.rule)));
-  }
-  return fmt::format("  round {:<3} {} decided{}{}; {} open; {:.0f} s of {:.0f} s\n", round + 1, decided.size(),
-                     decided.empty() ? "" : ": ", fmt::join(decided, ", "), open, elapsed, design.budget_s);
-}
-
-std::string design_line(const AbDesign& d, std::size_t family) {
-  std::string limits = d.sequential()
-                           ? fmt::format("until every arm is decided, at most {:.0f} s (--budget) and {} rounds "
-                                         "(--max-rounds)",
-                                         d.budget_s, d.max_rounds)
-                           : fmt::format("{} rounds (--repeats)", d.fixed_rounds);
-  return fmt::format("  design {}; {}\n", analysis::rule_text(d.primary.rule, family), limits);
-}
-
 // An A/B stopped by a signal keeps its runs and is marked interrupted; `ab` does not resume it (its
 // sequential rule and order are decided round by round), so the same --id again says so rather than
 // a bare "already exists".
@@ -208,6 +183,7 @@ AbArms prepare_ab(const AbOptions& opts, const harness::MachineFacts& machine, c
   ab.design = make_ab_design(opts.design);
   for (const Arm& arm : selected_arms(opts, ab.design, machine.online_cpus))
     ab.arms.push_back(prepare_arm(arm, opts, machine));
+  fit_design_to_arms(ab.design, ab.arms.size() - 1 - ab.design.primary.controls.size(), !opts.design.budget.empty());
   ab.after = after_arm(ab.arms, opts.after, machine.online_cpus);
   check_interrupted_folder(root / id);
   check_new_folder(root, id, "--id");
@@ -282,7 +258,7 @@ class AbSession {
       if (const auto rc = run_round(rep, *active, interrupt)) return *rc;
       // Once per round: which arms the next round still runs, and the status line.
       decisions_ = analysis::decide_primary(record_.measurements, baseline_, design_.primary);
-      if (design_.sequential() && !stopped_) fmt::print("{}", round_status(decisions_, design_, rep, elapsed_s()));
+      if (design_.sequential() && !stopped_) fmt::print("{}", round_status_line(decisions_, design_, rep, elapsed_s()));
     }
     return finish(interrupt);
   }
@@ -340,7 +316,8 @@ class AbSession {
       return std::vector<bool>(arms_.size(), true);
     }
     std::vector<bool> active = undecided_arms(arms_, decisions_);
-    const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true));
+    const auto runs_next = static_cast<double>(std::count(active.begin(), active.end(), true) - 1 +
+                                               static_cast<std::ptrdiff_t>(design_.primary.baseline_runs));
     const double per_run = record_.runs == 0 ? 0 : record_.run_seconds / static_cast<double>(record_.runs);
     if (std::count(active.begin(), active.end(), true) == 1) {
       stop_reason_ = "every arm decided";
@@ -364,23 +341,29 @@ class AbSession {
     rounds_.emplace_back();
     std::vector<std::pair<std::size_t, bool>> round;  // (arm, isolation)
     const std::vector<std::size_t> order = round_order(arms_.size(), mode_, seed_, rep, cycle_);
+    std::vector<std::size_t> measured;
     for (const std::size_t a : order)
-      if (active[a]) round.emplace_back(a, false);
+      if (active[a]) measured.push_back(a);
+    for (const std::size_t a : with_baseline_runs(measured, 0, design_.primary.baseline_runs)) round.emplace_back(a, false);
     for (const std::size_t a : order)
       if (active[a] && arms_[a].isolation) round.emplace_back(a, true);
+    std::size_t baseline_seen = 0;
     for (const auto& [a, isolation] : round) {
       if (interrupt.requested()) {
         stopped_ = true;
         stop_reason_ = "interrupted";
         break;
       }
-      if (const auto rc = run_one(arms_[a], isolation, rep)) return rc;
+      const std::size_t copy = (a == 0 && !isolation) ? baseline_seen++ : 0;
+      if (const auto rc = run_one(arms_[a], isolation, rep, copy)) return rc;
     }
     return std::nullopt;
   }
 
-  std::optional<int> run_one(const ArmRun& arm, bool isolation, int rep) {
-    const std::string run_id = fmt::format("{}-r{}", arm_slug(arm.arm.name), rep);
+  // `copy`: the baseline's second and third run of a round are "-r4b1", "-r4b2".
+  std::optional<int> run_one(const ArmRun& arm, bool isolation, int rep, std::size_t copy = 0) {
+    const std::string run_id =
+        fmt::format("{}-r{}{}", arm_slug(arm.arm.name), rep, copy == 0 ? "" : fmt::format("b{}", copy));
     ProgressLine progress(!opts_.quiet);
     progress.step(isolation ? fmt::format("isolation {} round {}", arm.arm.name, rep + 1)
                             : fmt::format("[round {}, run {}] {}", rep + 1, done_ + 1, arm.arm.name));

@@ -1,6 +1,7 @@
 #include "harness/cli/ab_design.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cctype>
 #include <cmath>
@@ -96,6 +97,17 @@ AbDesign make_ab_design(const AbDesignOptions& o) {
   return d;
 }
 
+void fit_design_to_arms(AbDesign& d, std::size_t family, bool budget_given) {
+  const std::size_t controls = d.primary.controls.size();
+  d.primary.baseline_runs = analysis::baseline_runs_per_round(family + controls);
+  if (controls == 0 || budget_given || !d.sequential()) return;
+  const auto round_runs = [](std::size_t compared) {
+    return static_cast<double>(compared + analysis::baseline_runs_per_round(compared));
+  };
+  d.budget_s *= round_runs(family + controls) / round_runs(family);
+  d.primary.budget_s = d.budget_s;
+}
+
 void add_control_records(AbDesign& d) {
   d.primary.controls = {
       {kNegControl, Answer::kEquivalent, "a copy of the baseline"},
@@ -124,6 +136,7 @@ nlohmann::json design_json(const analysis::PrimaryDesign& p) {
           {"budget_s", p.budget_s},
           {"max_rounds", p.max_rounds},
           {"rounds", p.rounds},
+          {"baseline_runs_per_round", p.baseline_runs},
           {"elapsed_s", p.elapsed_s},
           {"stopped", p.stopped},
           {"controls", controls}};
@@ -148,6 +161,8 @@ analysis::PrimaryDesign design_from_json(const nlohmann::json& j) {
   p.budget_s = j.at("budget_s").get<double>();
   p.max_rounds = j.at("max_rounds").get<std::size_t>();
   p.rounds = j.at("rounds").get<std::size_t>();
+  p.baseline_runs = j.value("baseline_runs_per_round", std::size_t{1});  // older ab.json: one per round
+  if (p.baseline_runs < 1) throw std::runtime_error("design.baseline_runs_per_round: accepted: 1 or more");
   p.elapsed_s = j.at("elapsed_s").get<double>();
   p.stopped = j.at("stopped").get<std::string>();
   for (const auto& c : j.at("controls"))
@@ -155,6 +170,31 @@ analysis::PrimaryDesign design_from_json(const nlohmann::json& j) {
         {c.at("arm").get<std::string>(), answer_from(c.at("expect").get<std::string>()), c.at("what").get<std::string>()});
   p.recorded = true;
   return p;
+}
+
+std::string round_status_line(const std::vector<analysis::PrimaryDecision>& decisions, const AbDesign& design, int round,
+                              double elapsed) {
+  std::vector<std::string> decided;
+  std::size_t open = 0;
+  for (const auto& d : decisions) {
+    if (d.decision.answer == analysis::Answer::kUndecided) {
+      ++open;
+      continue;
+    }
+    decided.push_back(fmt::format("{} {}", d.arm, analysis::answer_text(d, design.primary.rule)));
+  }
+  return fmt::format("  round {:<3} {} decided{}{}; {} open; {:.0f} s of {:.0f} s\n", round + 1, decided.size(),
+                     decided.empty() ? "" : ": ", fmt::join(decided, ", "), open, elapsed, design.budget_s);
+}
+
+std::string design_line(const AbDesign& d, std::size_t family) {
+  std::string limits = d.sequential()
+                           ? fmt::format("until every arm is decided, at most {:.0f} s (--budget) and {} rounds "
+                                         "(--max-rounds)",
+                                         d.budget_s, d.max_rounds)
+                           : fmt::format("{} rounds (--repeats)", d.fixed_rounds);
+  return fmt::format("  design {}; {}; the baseline runs {} time{} a round\n", analysis::rule_text(d.primary.rule, family),
+                     limits, d.primary.baseline_runs, d.primary.baseline_runs == 1 ? "" : "s");
 }
 
 }  // namespace zkc::cli

@@ -60,4 +60,21 @@ std::uint64_t fresh_order_seed() {
   return mix64(static_cast<std::uint64_t>(now)) % 1000000000ULL;
 }
 
+std::vector<std::size_t> with_baseline_runs(const std::vector<std::size_t>& order, std::size_t baseline,
+                                            std::size_t baseline_runs) {
+  const auto at = std::find(order.begin(), order.end(), baseline);
+  if (at == order.end() || baseline_runs <= 1) return order;
+  std::vector<std::size_t> others;
+  for (const std::size_t a : order)
+    if (a != baseline) others.push_back(a);
+  const std::size_t total = others.size() + baseline_runs;
+  const auto first = static_cast<std::size_t>(at - order.begin());
+  std::vector<bool> is_baseline(total, false);
+  for (std::size_t i = 0; i < baseline_runs; ++i) is_baseline[(first + i * total / baseline_runs) % total] = true;
+  std::vector<std::size_t> out;
+  std::size_t next = 0;
+  for (std::size_t p = 0; p < total; ++p) out.push_back(is_baseline[p] ? baseline : others[next++]);
+  return out;
+}
+
 }  // namespace zkc::cli

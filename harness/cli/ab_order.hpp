@@ -25,6 +25,12 @@ std::string_view to_string(OrderMode mode);
 // The arm indices of round `round` of `rounds` for `arms` arms.
 std::vector<std::size_t> round_order(std::size_t arms, OrderMode mode, std::uint64_t seed, int round, int rounds);
 
+// A round's runs: `order` (arm indices in run order, `baseline` among them) with the baseline run
+// `baseline_runs` times, its runs spread evenly over the round from the place the order gave it, so
+// position effects reach its mean as they reach the arms. Without the baseline in `order`, `order`.
+std::vector<std::size_t> with_baseline_runs(const std::vector<std::size_t>& order, std::size_t baseline,
+                                            std::size_t baseline_runs);
+
 // A seed when none was given: from the clock, so successive A/Bs differ (it is recorded either way).
 std::uint64_t fresh_order_seed();
 

@@ -89,21 +89,23 @@ void print_runs(const std::vector<ProbeRun>& runs) {
   }
 }
 
-// "in 240 s (28 rounds of 6 arms) the A/B can decide a change of 2.6% or more (80% power)", or why not.
+// "in 240 s (24 rounds of 6 arms, the baseline 2 times a round) the A/B can decide a change of 2.6% or more (80% power)", or why not.
 std::string decidable_text(double cv, double wall_s, double budget_s, std::size_t arms) {
-  const double round_s = wall_s * static_cast<double>(arms);
+  const std::size_t family = arms > 1 ? arms - 1 : 1;  // every arm against the baseline
+  const std::size_t baseline_runs = analysis::baseline_runs_per_round(family);
+  const double round_s = wall_s * static_cast<double>(family + baseline_runs);
   const double fitting = std::floor(budget_s / round_s);
   // ab stops at its default --max-rounds too, whatever the budget leaves.
   const auto limit = static_cast<std::size_t>(kDefaultMaxRounds);
   const std::size_t rounds = fitting >= static_cast<double>(limit) ? limit : static_cast<std::size_t>(fitting);
-  const std::size_t family = arms > 1 ? arms - 1 : 1;  // every arm against the baseline
   if (rounds == 0) {
     return fmt::format("in {:g} s not one round of {} arms fits (a round takes about {:.0f} s here)", budget_s, arms,
                        round_s);
   }
-  const double pct_change = analysis::decidable_change_pct(cv, rounds, family);
-  const std::string fit = fmt::format("in {:g} s ({} round{} of {} arms{})", budget_s, rounds, rounds == 1 ? "" : "s",
-                                      arms, rounds == limit ? ", ab's --max-rounds" : "");
+  const double pct_change = analysis::decidable_change_pct(cv, rounds, family, baseline_runs);
+  const std::string fit = fmt::format("in {:g} s ({} round{} of {} arms, the baseline {} times a round{})", budget_s,
+                                      rounds, rounds == 1 ? "" : "s", arms, baseline_runs,
+                                      rounds == limit ? ", ab's --max-rounds" : "");
   if (!std::isfinite(pct_change)) return fit + " the A/B cannot decide any change: too few rounds";
   return fmt::format("{} the A/B can decide a change of {:.1f}% or more (80% power, {} arms against the baseline at "
                      "{:g}% family-wise)",
