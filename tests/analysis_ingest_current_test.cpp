@@ -193,8 +193,8 @@ TEST(CurrentEraLog, NttHPacerAndPinnedPoolWorkedOutByHand) {
   EXPECT_DOUBLE_EQ(row(x, "cuzk_pacer_bootstrap_samples"), 0.0);
   EXPECT_DOUBLE_EQ(row(x, "cuzk_pacer_rebootstraps"), 0.0);
 
-  EXPECT_DOUBLE_EQ(row(x, "cuzk_pinned_allocations"), 6.0);
-  EXPECT_DOUBLE_EQ(row(x, "cuzk_pinned_reuses"), 18.0);
+  EXPECT_DOUBLE_EQ(row(x, "pinned_allocations"), 6.0);
+  EXPECT_DOUBLE_EQ(row(x, "pinned_reuses"), 18.0);
   EXPECT_DOUBLE_EQ(row(x, "cuzk_pinned_checkins"), 24.0);
   EXPECT_DOUBLE_EQ(row(x, "cuzk_pinned_evictions"), 0.0);
   EXPECT_DOUBLE_EQ(row(x, "cuzk_pinned_alloc_failures"), 0.0);
@@ -372,8 +372,8 @@ TEST(CurrentEraParse, PinnedPoolMessagesAndMalformedOnes) {
             "pinned pool: checkout (reuse) line lacks size_gib; expected the fields size_gib, free_remaining");
   EXPECT_EQ(log.issues[2].message, "pinned pool: checkin line lacks size_gib; expected the fields size_gib");
   const RunData run = run_data_from_log(log, "pool");
-  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_pinned_allocations"), 1.0);
-  EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_pinned_reuses"), 2.0);
+  EXPECT_DOUBLE_EQ(row(run.extra, "pinned_allocations"), 1.0);
+  EXPECT_DOUBLE_EQ(row(run.extra, "pinned_reuses"), 2.0);
   EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_pinned_checkins"), 2.0);
   EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_pinned_evictions"), 1.0);
   EXPECT_DOUBLE_EQ(row(run.extra, "cuzk_pinned_alloc_failures"), 1.0);

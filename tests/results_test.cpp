@@ -313,6 +313,7 @@ TEST(ProcReaders, MemAvailableAndPeakRss) {
   TempDir tmp;
   write_file(tmp.path() / "meminfo", "MemTotal:       131072000 kB\nMemFree:  1 kB\nMemAvailable:   65536 kB\n");
   EXPECT_EQ(read_mem_available_bytes(tmp.path()), 65536u * 1024u);
+  EXPECT_EQ(read_mem_total_bytes(tmp.path()), 131072000ull * 1024u);
   write_file(tmp.path() / "self/status", "Name:\tx\nVmPeak:\t  999 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1 kB\n");
   EXPECT_EQ(read_peak_rss_bytes(tmp.path()), 2048u * 1024u);
   // And the real one: this process has a peak RSS.

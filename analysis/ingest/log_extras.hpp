@@ -18,7 +18,8 @@
 //                 cuzk_pacer_ema_waiting_mean, cuzk_pacer_in_flight_mean, cuzk_pacer_gpu_eff_ms_mean
 //                 cuzk_pacer_bootstrap_samples  samples taken in bootstrap (bootstrap=true)
 //                 cuzk_pacer_rebootstraps    the largest rebootstraps (a running count)
-//   pinned pool   cuzk_pinned_allocations, cuzk_pinned_reuses, cuzk_pinned_checkins,
+//   pinned pool   pinned_allocations, pinned_reuses (the catalog's, as a run records them),
+//                 cuzk_pinned_checkins,
 //                 cuzk_pinned_evictions, cuzk_pinned_alloc_failures   lines of each message
 //                 cuzk_pinned_reuse_share    reuses / (reuses + allocations)
 //                 cuzk_pinned_total_gib_max  the largest total_gib an allocation reports

@@ -149,7 +149,7 @@ PartitionsSeen infer_partitions_per_proof(const std::vector<TimelineEvent>& even
 //            mean over the lines carrying that key, unit "ms" for keys ending in _ms;
 //            cuzk_<key>_<word>_lines for the word-valued keys; cuzk_timing_lines; the CUZK_NTT_H
 //            means (cuzk_ntt_h_<key>_mean, d_b_alloc's first and later); the pacer (cuzk_pacer_*);
-//            the pinned pool (cuzk_pinned_*)
+//            the pinned pool (pinned_allocations, pinned_reuses, cuzk_pinned_*)
 //   notes    one per issue kind ("3 malformed TIMELINE lines (first at line 17)"), and unpaired starts
 // `log` is taken by value: pass it with std::move to hand its events over instead of copying them.
 RunData run_data_from_log(ProverLog log, std::string id, std::size_t partitions_per_proof = 0);

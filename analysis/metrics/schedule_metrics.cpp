@@ -23,25 +23,16 @@ double mean_of(const std::vector<double>& v) {
 }
 
 void measure_proofs(Events events, RunMetrics& m) {
-  struct Span {
-    std::optional<double> start, end, first_synth, last_gpu_end;
-  };
-  std::map<std::string, Span, std::less<>> proofs;
+  std::map<std::string, std::pair<std::optional<double>, std::optional<double>>, std::less<>> marked;  // PROOF_*
   for (const TimelineEvent* e : events) {
-    Span& s = proofs[std::string(e->job_id)];
-    if (is(*e, Event::kProofStart)) s.start = e->offset_ms;
-    if (is(*e, Event::kProofEnd)) s.end = e->offset_ms;
-    if (is(*e, Event::kSynthStart) && !s.first_synth) s.first_synth = e->offset_ms;
-    if (is(*e, Event::kGpuEnd)) s.last_gpu_end = e->offset_ms;
+    if (is(*e, Event::kProofStart)) marked[std::string(e->job_id)].first = e->offset_ms;
+    if (is(*e, Event::kProofEnd)) marked[std::string(e->job_id)].second = e->offset_ms;
   }
   std::vector<double> latency;
-  for (const auto& [job, s] : proofs) {
-    if (s.start && s.end) {
-      latency.push_back(*s.end - *s.start);
-    } else if (!s.start && !s.end && s.first_synth && s.last_gpu_end) {
-      latency.push_back(*s.last_gpu_end - *s.first_synth);
-    }
-  }
+  for (const auto& [job, se] : marked)
+    if (se.first && se.second) latency.push_back(*se.second - *se.first);
+  for (const auto& [job, span] : proof_spans(events))
+    if (!marked.contains(job)) latency.push_back(span.last_gpu_end_ms - span.first_synth_ms);
   m.proof_ms = describe(latency);
 }
 
@@ -85,6 +76,19 @@ void measure_budget_and_dispatch(Events events, RunMetrics& m) {
 }
 
 }  // namespace
+
+std::map<std::string, ProofSpan, std::less<>> proof_spans(Events events) {
+  std::map<std::string, std::pair<std::optional<double>, std::optional<double>>, std::less<>> seen;
+  for (const TimelineEvent* e : events) {
+    auto& [first, last] = seen[std::string(e->job_id)];
+    if (is(*e, Event::kSynthStart) && !first) first = e->offset_ms;
+    if (is(*e, Event::kGpuEnd)) last = e->offset_ms;
+  }
+  std::map<std::string, ProofSpan, std::less<>> out;
+  for (const auto& [job, fl] : seen)
+    if (fl.first && fl.second) out.emplace(job, ProofSpan{*fl.first, *fl.second});
+  return out;
+}
 
 void measure_schedule(Events events, RunMetrics& m) {
   measure_proofs(events, m);

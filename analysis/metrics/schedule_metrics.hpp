@@ -11,12 +11,22 @@
 // Each is 0 (a distribution: count 0) when its events are absent.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <span>
+#include <string>
 
 #include "model/run_metrics.hpp"
 #include "model/timeline_event.hpp"
 
 namespace zkc::analysis {
+
+// Each proof's span on the timeline, first SYNTH_START to last GPU_END (proofs with both), by job id:
+// the fallback latency above, and the scheduling chart's rows.
+struct ProofSpan {
+  double first_synth_ms = 0, last_gpu_end_ms = 0;
+};
+std::map<std::string, ProofSpan, std::less<>> proof_spans(std::span<const TimelineEvent* const> events);
 
 // `events` sorted by offset.
 void measure_schedule(std::span<const TimelineEvent* const> events, RunMetrics& m);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/metrics/schedule_metrics.hpp"
 #include "analysis/present/format.hpp"
 #include "analysis/present/svg.hpp"
 #include "analysis/report/time_axis.hpp"
@@ -47,15 +48,11 @@ struct Series {
 Series series_of(const RunData& run) {
   Series s;
   double depth = 0;
+  std::vector<const TimelineEvent*> sorted;
+  for (const auto& e : run.events) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->offset_ms < b->offset_ms; });
+  for (const auto& [job, span] : proof_spans(sorted)) s.proofs.emplace(job, std::pair(span.first_synth_ms, span.last_gpu_end_ms));
   for (const auto& e : run.events) {
-    if (is(e, Event::kSynthStart)) {
-      auto [it, fresh] = s.proofs.try_emplace(std::string(e.job_id), e.offset_ms, e.offset_ms);
-      it->second.first = std::min(it->second.first, e.offset_ms);
-    }
-    if (is(e, Event::kGpuEnd)) {
-      auto it = s.proofs.find(std::string(e.job_id));
-      if (it != s.proofs.end()) it->second.second = std::max(it->second.second, e.offset_ms);
-    }
     if (is(e, Event::kGpuQueue) || is(e, Event::kChanSend)) s.queue.push_back({e.offset_ms, ++depth});
     if (is(e, Event::kGpuPickup)) s.queue.push_back({e.offset_ms, depth = std::max(0.0, depth - 1)});
     if (is(e, Event::kBudgetAcquired) || is(e, Event::kBudgetReleased)) {

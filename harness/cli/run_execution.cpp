@@ -40,7 +40,6 @@
 #include "harness/results/summary_writer.hpp"
 #include "harness/system/text_file.hpp"
 #include "harness/results/timeline_csv.hpp"
-#include "harness/system/host_info.hpp"
 #include "harness/system/proc_readers.hpp"
 #include "kernels/cuda/device_info.hpp"
 #include "workloads/gpu/vram_model.hpp"
@@ -188,7 +187,7 @@ harness::MachineFacts machine_facts() {
   harness::MachineFacts m;
   m.online_cpus = std::max(1u, std::thread::hardware_concurrency());
   m.mem_available_bytes = harness::read_mem_available_bytes().value_or(0);
-  m.mem_total_bytes = harness::read_host_info().total_memory_bytes;
+  m.mem_total_bytes = harness::read_mem_total_bytes().value_or(0);
   const gpu::Probe probe = gpu::probe_devices();
   m.cuda_device_present = !probe.devices.empty();
   m.cuda_devices = static_cast<unsigned>(probe.devices.size());

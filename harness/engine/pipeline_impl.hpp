@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/engine/blocking_queue.hpp"
+#include "harness/engine/permit_gate.hpp"
 #include "harness/engine/dealloc_crew.hpp"
 #include "harness/engine/dispatch_pacer.hpp"
 #include "harness/engine/memory_budget.hpp"
@@ -119,9 +119,9 @@ struct Pipeline::Impl {
   WorkQueue<SynthTask> synth_queue;
   WorkQueue<std::unique_ptr<PartitionWork>> gpu_queue;
   std::unique_ptr<MemoryBudget> budget;    // engine.dispatch = budget*
-  BlockingQueue<Dispatched> dispatch_queue;  // budget: the dispatcher's hand-off to the synthesis workers
+  WorkQueue<Dispatched> dispatch_queue;  // budget: the dispatcher's hand-off to the synthesis workers
   PermitGate depth_gate;                   // engine.pacer = depth: max_gpu_queue_depth
-  BlockingQueue<FinalizeJob> finalize_queue;
+  WorkQueue<FinalizeJob> finalize_queue;
   PermitGate finalize_places;  // engine.max_finalizing: partitions handed to the finalizer, not yet finalized
   DeallocCrew crew;
   std::atomic<int> global_throttle{0};  // I3 with interventions.throttle_flag = global: one for the process

@@ -1,6 +1,9 @@
-// WorkQueue<T>: a queue of partitions between pipeline stages, in one of the real prover's two orders:
+// WorkQueue<T>: the one bounded queue between pipeline stages (the real prover's channels), in one of
+// its two orders:
 //   kFifo      arrival order (its mpsc channels, up to e924f613);
 //   kPriority  the smallest (proof, partition) first, whenever it arrived (PriorityWorkQueue, e5c74b7d).
+// A queue that only ever needs arrival order (the dispatcher's hand-off, the finalizer's jobs) is
+// built from its capacity alone and pushed to without a key.
 // push blocks while full, pop while empty; close() wakes everyone so a failed run can stop its threads.
 // The callbacks run under the queue's lock, so an event recorded there (GPU_QUEUE, GPU_PICKUP) is
 // ordered exactly as the queue saw it: a test can check the order from the timeline alone.
@@ -32,6 +35,7 @@ class WorkQueue {
   using OnKey = std::function<void(const WorkKey&)>;
 
   WorkQueue(QueueOrder order, std::size_t capacity) : order_(order), capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit WorkQueue(std::size_t capacity) : WorkQueue(QueueOrder::kFifo, capacity) {}
 
   // false when the queue was closed (the item is dropped).
   bool push(WorkKey key, T item, const OnKey& under_lock = {}) {
@@ -48,6 +52,8 @@ class WorkQueue {
     not_empty_.notify_one();
     return true;
   }
+  // Arrival order, no key (a FIFO queue; in a priority queue it would sort as (0, 0)).
+  bool push(T item) { return push(WorkKey{}, std::move(item)); }
   // nullopt once the queue is closed and empty.
   std::optional<T> pop(const OnKey& under_lock = {}) {
     std::unique_lock lock(mutex_);

@@ -154,6 +154,10 @@ std::optional<std::uint64_t> read_mem_available_bytes(const std::filesystem::pat
   return kib_field(proc_root / "meminfo", "MemAvailable", error);
 }
 
+std::optional<std::uint64_t> read_mem_total_bytes(const std::filesystem::path& proc_root, std::string* error) {
+  return kib_field(proc_root / "meminfo", "MemTotal", error);
+}
+
 std::optional<std::uint64_t> read_peak_rss_bytes(const std::filesystem::path& proc_root, std::string* error) {
   return kib_field(proc_root / "self/status", "VmHWM", error);
 }

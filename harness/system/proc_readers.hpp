@@ -41,6 +41,9 @@ std::optional<bool> cpu_has_flag(std::string_view flag, const std::filesystem::p
 // MemAvailable of <proc_root>/meminfo, in bytes.
 std::optional<std::uint64_t> read_mem_available_bytes(const std::filesystem::path& proc_root = "/proc",
                                                       std::string* error = nullptr);
+// MemTotal from <proc_root>/meminfo: the physical RAM (the budget's "auto" sizes from it).
+std::optional<std::uint64_t> read_mem_total_bytes(const std::filesystem::path& proc_root = "/proc",
+                                                      std::string* error = nullptr);
 // VmHWM (peak resident set) of <proc_root>/self/status, in bytes.
 std::optional<std::uint64_t> read_peak_rss_bytes(const std::filesystem::path& proc_root = "/proc",
                                                  std::string* error = nullptr);
