@@ -262,6 +262,33 @@ void add_topology_and_memory(ConfigSchema& s) {
                 "kernels are; 0 = never."});
 }
 
+// model.machine.*: the machine `zkcontend model` predicts for (harness/vtime/machine_params.hpp); 0 =
+// measured here by a short probe (the L3 miss penalty: the seed's), each one reported as measured or assumed.
+void add_model_machine(ConfigSchema& s) {
+  const auto machine = [&](const char* key, VT type, double max, const char* unit, const char* doc) {
+    s.add({.key = key, .type = type,
+           .default_value = type == VT::kInt ? Value(std::int64_t{0}) : Value(0.0), .min = 0.0, .max = max,
+           .unit = unit, .doc = doc});
+  };
+  machine("model.machine.cores", VT::kInt, 65536.0, "threads",
+          "Hardware threads that run at once (the seed: 192); 0 = this machine's (hwloc PUs).");
+  machine("model.machine.mem_bw_gbps", VT::kFloat, 1.0e5, "GB/s",
+          "Sustained DRAM bandwidth (the seed: ~333); 0 = measured here by a streaming copy on every hardware thread.");
+  machine("model.machine.l3_mib", VT::kFloat, 1.0e6, "MiB",
+          "L3 per domain (the seed: 32 per CCD); 0 = this machine's (hwloc).");
+  machine("model.machine.l3_domains", VT::kInt, 4096.0, "domains",
+          "L3 domains (the seed: 12 CCDs); 0 = this machine's (hwloc). At most model.machine.cores.");
+  machine("model.machine.l3_miss_penalty", VT::kFloat, 100.0, "ratio",
+          "Slowdown of a cache-reusing stage whose working set is wholly evicted (0.6 = +60%); 0 = the seed's 0.6 "
+          "(prep_msm 1.7 s -> 2.7 s under L3 eviction by concurrent synthesis).");
+  machine("model.machine.shootdown_us", VT::kFloat, 1.0e4, "us",
+          "Stall of each running CPU per TLB shootdown IPI; 0 = measured here (munmap with a thread spinning on "
+          "another CPU, against without).");
+  machine("model.machine.bytes_per_shootdown", VT::kInt, 1.0e12, "bytes",
+          "Bytes unmapped per shootdown broadcast; 0 = measured here (TLB IPIs in /proc/interrupts while unmapping), "
+          "else 40 MiB assumed (Linux's mmu_gather batch).");
+}
+
 ConfigSchema build() {
   ConfigSchema s;
   add_workload(s);
@@ -273,6 +300,7 @@ ConfigSchema build() {
   add_dispatch(s);
   add_counters(s);
   add_topology_and_memory(s);
+  add_model_machine(s);
   return s;
 }
 

@@ -1,7 +1,6 @@
 #include "harness/vtime/cost_model.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace zkc::harness::vtime {
 
@@ -18,9 +17,7 @@ double CostModel::alone_ms(model::Stage s, double threads) const {
   return serial + (c->ms - serial) * std::max(c->threads, 1.0) / t;
 }
 
-// Placeholders until the sources are written (branch vtime-costs).
-CostModel cost_from_plan(const RunPlan&) { throw std::logic_error("cost_from_plan: not written yet"); }
-CostModel cost_from_run(const model::RunData&, const RunPlan&) { throw std::logic_error("cost_from_run: not written yet"); }
-CostModel cost_from_log(const model::RunData&, const RunPlan&) { throw std::logic_error("cost_from_log: not written yet"); }
+// The sources: cost_from_plan.cpp (the profile), cost_from_run.cpp (a run's stages, a prover log);
+// cost_traffic.cpp gives all three their traffic, working sets and unmapped bytes.
 
 }  // namespace zkc::harness::vtime

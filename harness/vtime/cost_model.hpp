@@ -27,6 +27,9 @@ struct StageCost {
   double mem_gbps = 0;       // memory traffic it drives at full speed, all its threads together
   double working_set_bytes = 0;  // what it re-reads from cache (the L3 model)
   double unmap_bytes = 0;    // what it hands back to the kernel by munmap/madvise (TLB shootdowns)
+  // The share of `ms` spent waiting on memory traffic (1 = wholly bandwidth-bound): the part the
+  // contention model's bandwidth sharing stretches.
+  double mem_bound_share = 1;
 };
 
 struct CostModel {
@@ -43,9 +46,20 @@ struct CostModel {
   double alone_ms(model::Stage s, double threads) const;
 };
 
+// Where each number comes from is said in cost_from_plan.cpp (the seed's figures) and cost_traffic.cpp
+// (traffic, working sets and unmapped bytes from the plan's shape, shared by all three sources).
 CostModel cost_from_plan(const RunPlan& plan);
 // Throws std::runtime_error naming what is missing (no stage rows, a stage without spans).
 CostModel cost_from_run(const model::RunData& run, const RunPlan& plan);
+// From an ingested log: synthesis from its synthesis rows (split by the plan's witness share), prep_msm,
+// b_g2_msm, the kernels and the C++ dealloc from its CUZK_TIMING means (cuzk_<key>_mean rows); what the
+// log does not say comes from the plan as in cost_from_plan. Throws std::runtime_error without
+// synthesis rows.
 CostModel cost_from_log(const model::RunData& ingested, const RunPlan& plan);
+
+// The seed's b_g2_msm on the groth16 pool as Amdahl's law through its two published points (0.45 s on
+// 192 threads, the real prover's ~1.7 s on 32): the share of its time on `threads` threads that does
+// not shrink with more threads.
+double seed_b_g2_serial_share(double threads);
 
 }  // namespace zkc::harness::vtime
