@@ -127,7 +127,7 @@ test::LockstepTimes seed_times(const SeedPoint& pt) {
   return t;
 }
 
-// The comparison (GiB; resident = CSR 25.7 + this harness's SRS 51.0 + runtime 0.06, no staging on
+// The comparison (GiB; resident = CSR 25.7 + this harness's SRS 51.0 + runtime 0.02, no staging on
 // the cuda backend; per partition: synthesis 19.4 at its largest (aux 3.9, copy 3.9, a/b/c 11.6),
 // 3.9 + split vectors 7.1 after prove_start; old = estimate_memory, the sum of worst cases, which
 // is the 233 / 373 / 657 at pw=1 gw=1, pw=5 gw=1, pw=10 gw=2):
@@ -138,7 +138,7 @@ test::LockstepTimes seed_times(const SeedPoint& pt) {
 //    2  1   110 measured                   123.4    +12.2%          267.6        +143%
 //    5  1   170 measured                   181.7     +6.9%          372.6        +119%
 //    5  2   170 measured                   188.8    +11.1%          481.6        +183%
-//    7  1   208 measured                   220.6     +6.1%          442.6        +113%
+//    7  1   208 measured                   220.6     +6.0%          442.6        +113%
 //    7  2   204 measured                   227.7    +11.6%          551.6        +170%
 //   10  1   310 measured                   278.9    -10.0%          547.6         +77%
 //   10  2   271 measured                   286.0     +5.5%          656.6        +142%

@@ -30,11 +30,13 @@
 namespace zkc::harness::vtime {
 
 // What the process holds besides the pipeline's buffers: the binary and its libraries, thread stacks
-// (pools, workers, prep and dealloc threads), the recorder's events, malloc's arenas. Not scaled with
-// workload.scale. The real prover's figure is inside its "~70 GiB SRS + PCE + runtime" (69 GiB idle
-// = 44 GiB SRS + 25.7 GiB PCE: under 1 GiB); this harness's VmRSS before its set-up is about 20 MiB
-// (zkcontend run, this machine), its thread stacks and recorder buffers a few MiB more.
-inline constexpr std::uint64_t kProcessRuntimeBytes = std::uint64_t{64} << 20;
+// (pools, workers, prep and dealloc threads), hwloc's topology, the recorder's events, the counter
+// sampler, malloc's arenas. Not scaled with workload.scale. Here `zkcontend run --dry-run` peaks at
+// 9.5 MiB RSS (binary, libraries, configuration: nothing of the pipeline); with 16 MiB the accounting
+// of a ci run's own timeline comes to 32.5 MiB against its measured peak RSS of 33.3, and of a
+// default-profile run to 336 against 343 MiB (this machine, 2 CPUs). The real prover's figure is
+// inside its "~70 GiB SRS + PCE + runtime" (69 GiB idle = 44 GiB SRS + 25.7 GiB PCE: under 1 GiB).
+inline constexpr std::uint64_t kProcessRuntimeBytes = std::uint64_t{16} << 20;
 
 // The names of the accounting's items (BufferLife::what and the resident list), one list.
 namespace item {
