@@ -255,6 +255,11 @@ void add_topology_and_memory(ConfigSchema& s) {
          .choices = {"never", "always", "system"},
          .doc = "Arena: huge-page advice for the whole arena region (the seed maps it MADV_NOHUGEPAGE); memory.thp "
                 "still applies to the witness and a/b/c inside it."});
+  s.add({.key = "memory.estimate_margin_pct", .type = VT::kFloat, .default_value = 10.0, .min = 0.0, .max = 1000.0,
+         .unit = "%",
+         .doc = "The memory estimate from the run's timeline (its peak: what is resident and what is in flight then) "
+                "plus this share of it, kept as an explicit safety margin for what the accounting does not see "
+                "(allocator slack, transient copies, schedules that bunch up more than the one accounted)."});
   s.add({.key = "memory.pinned_pool_idle_s", .type = VT::kFloat, .default_value = 300.0, .min = 0.0, .max = 1.0e7,
          .unit = "s",
          .doc = "memory.abc_buffers = pinned_pool: the pool frees its free buffers after this long without a "

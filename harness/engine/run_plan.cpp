@@ -144,6 +144,7 @@ void plan_memory(const Config& cfg, RunPlan& p) {
   m.thp = *workloads::parse_thp_advice(cfg.get_string("memory.thp"));
   m.pinned_pool = cfg.get_string("memory.abc_buffers") == "pinned_pool";
   m.pinned_cuda = p.backend == GpuBackendKind::kCuda;
+  m.estimate_margin_pct = cfg.get_double("memory.estimate_margin_pct");
   if (!m.arena) return;
   m.arena_slots = static_cast<unsigned>(cfg.get_int("memory.arena_slots"));
   if (m.arena_slots == 0) {

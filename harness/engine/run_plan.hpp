@@ -65,6 +65,8 @@ struct MemoryPlan {
   bool pinned_pool = false;
   bool pinned_cuda = false;
   double pinned_pool_idle_ms = 0;
+  // memory.estimate_margin_pct: the memory estimate's safety margin over the accounted peak, percent.
+  double estimate_margin_pct = 10;
 };
 
 // The buffer mechanisms' times at full scale (gpu.upload_gbps_*, gpu.d_b_first_alloc_ms,
