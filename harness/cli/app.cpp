@@ -18,6 +18,8 @@
 #include "harness/cli/report_command.hpp"
 #include "harness/cli/sweep_command.hpp"
 #include "harness/cli/kernels_command.hpp"
+#include "harness/cli/model_command.hpp"
+#include "harness/cli/plan_command.hpp"
 #include "harness/cli/probe_command.hpp"
 #include "harness/cli/run_command.hpp"
 #include "harness/cli/topo_command.hpp"
@@ -62,6 +64,12 @@ std::vector<Command> commands() {
               run_analyze),
       command("run", "Run one batch of proofs through the pipeline; results in results/<run-id>/", add_run_options,
               run_run),
+      command("model",
+              "The same batch in virtual time: predicted s/proof, GPU util, peak memory, the schedule and the "
+              "contention tax; a results folder",
+              add_model_options, run_model),
+      command("plan", "Rank pw, gw, gt and j for a machine (--memory-gib, --cores, --gpus) by predicted s/proof",
+              add_plan_options, run_plan),
       command("keys", "List every configuration key: type, default, range, unit, meaning", add_keys_options, run_keys),
       command("calibrate", "Measure a CUDA device's stage times and print a profile fragment for the sim backend",
               add_calibrate_options, run_calibrate),

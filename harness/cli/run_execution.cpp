@@ -325,6 +325,16 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
     if (e.code().value() == EEXIST) throw config::ConfigError(fmt::format("--run-id {}: {}", run_id, e.what()));
     throw;
   }
+  if (run.virtual_backend) {
+    const auto started = std::chrono::steady_clock::now();
+    const VirtualPrediction p = predict(run, *run.virtual_backend);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const nlohmann::json model = prediction_json(p, run);
+    return commit_results(run, *dir, p.result, ms, static_cast<double>(p.peak.bytes) / (1 << 20),
+                          [&](const fs::path& folder) {
+                            harness::write_text_file(folder / "model.json", model.dump(2) + "\n");
+                          });
+  }
   const std::string rss_note = reset_peak_rss();
   harness::EngineCallbacks cb;
   if (progress != nullptr) {
@@ -345,7 +355,17 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   // The whole engine call: set-up, the batch, and what follows its last proof (joins, dealloc drain).
   const double engine_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - engine_started).count();
+  const double peak_rss_mib = rss_note.empty()
+                                  ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
+                                  : std::numeric_limits<double>::quiet_NaN();
+  return commit_results(run, *dir, result, engine_ms, peak_rss_mib, {});
+}
 
+
+RunOutcome commit_results(const PreparedRun& run, harness::RunDirectory& dir, const harness::EngineResult& result,
+                          double engine_ms, double peak_rss_mib,
+                          const std::function<void(const fs::path&)>& write_more) {
+  const RunPlan& plan = run.plan;
   analysis::MetricsOptions mo;
   mo.idle_gap_min_ms = plan.idle_gap_min_ms;
   mo.partitions_per_proof = plan.partitions;
@@ -354,9 +374,7 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   const auto& metrics = out.metrics;
   using analysis::metric_row;
   std::vector<analysis::MetricRow> extra = {
-      metric_row("peak_rss_mib", rss_note.empty()
-                                     ? static_cast<double>(harness::read_peak_rss_bytes().value_or(0)) / (1 << 20)
-                                     : std::numeric_limits<double>::quiet_NaN()),
+      metric_row("peak_rss_mib", peak_rss_mib),
       metric_row("vram_peak_mib", static_cast<double>(result.vram_peak_bytes) / (1 << 20)),
       metric_row("throttle_checks", static_cast<double>(result.totals.throttle_checks)),
       metric_row("spmv_chunks", static_cast<double>(result.totals.spmv_chunks)),
@@ -385,11 +403,13 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   out.extra = extra;
   out.noise = result.noise;
   out.balance = harness::format_balance(plan, numbers, triggers);
-  write_results(dir->path(), run.config, plan, result, metrics, extra, balance);
-  out.dir = dir->commit();
-  if (dir->renamed()) {
-    fmt::print(stderr, "zkcontend: {} was taken meanwhile (another run with the same id); this run is in {}\n",
-               (root / run_id).string(), out.dir.string());
+  write_results(dir.path(), run.config, plan, result, metrics, extra, balance);
+  if (write_more) write_more(dir.path());
+  out.dir = dir.commit();
+  if (dir.renamed()) {
+    fmt::print(stderr, "zkcontend: the folder's name was taken meanwhile (another run with the same id); this run "
+                       "is in {}\n",
+               out.dir.string());
   }
   return out;
 }

@@ -6,15 +6,20 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analysis/metrics/run_metrics.hpp"
 #include "harness/cli/progress_line.hpp"
+#include "harness/cli/virtual_backend.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/engine/memory_estimate.hpp"
+#include "harness/engine/engine.hpp"
 #include "harness/engine/run_plan.hpp"
+#include "harness/results/run_directory.hpp"
 #include "harness/system/noise_sample.hpp"
 
 namespace zkc::cli {
@@ -29,6 +34,8 @@ struct ConfigInput {
 struct PreparedRun {
   config::Config config;  // with the plan's automatic values recorded (set_resolved)
   harness::RunPlan plan;
+  // Set: execute_run runs the batch in virtual time (virtual_backend.hpp) instead of on this machine.
+  std::optional<VirtualSpec> virtual_backend;
 };
 
 harness::MachineFacts machine_facts();
@@ -85,5 +92,12 @@ struct RunOutcome {
 // written then) and std::system_error when the results cannot be written. `progress` may be null.
 RunOutcome execute_run(const PreparedRun& run, const std::filesystem::path& root, const std::string& run_id,
                        ProgressLine* progress);
+
+// What execute_run does once the engine returned, for any backend that produced an EngineResult (the
+// virtual one too): the metrics, the results files, `write_more` (extra files, may be empty), then the
+// folder committed. `peak_rss_mib` NaN when unknown.
+RunOutcome commit_results(const PreparedRun& run, harness::RunDirectory& dir, const harness::EngineResult& result,
+                          double engine_ms, double peak_rss_mib,
+                          const std::function<void(const std::filesystem::path&)>& write_more);
 
 }  // namespace zkc::cli

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/virtual_backend.hpp"
 #include "harness/config/config_loader.hpp"
 
 namespace zkc::cli {
@@ -34,6 +35,9 @@ struct SweepOptions {
   bool partial = false;  // with collect: write them even when runs are missing (exit 0)
   int slurm = 0;         // > 0: print the sbatch script of an array of this many shards; run nothing
   bool isolation = false;  // add a c=1 j=1 point unless the spec has one (explain's reference)
+  // Set by `zkcontend model --sweep`: every run in virtual time (virtual_backend.hpp), no fit, no
+  // memory refusal (nothing is allocated).
+  std::optional<VirtualSpec> virtual_backend;
 };
 
 void add_sweep_options(CLI::App& cmd, SweepOptions& opts);
