@@ -82,8 +82,7 @@ int run_model(const ModelOptions& opts) {
   try {
     parse_contention(opts.spec.contention);
     if (!opts.sweep.empty()) return run_model_sweep(opts);
-    const harness::MachineFacts machine = machine_facts();
-    PreparedRun run = prepare_run(config_input(opts.profile), machine);
+    PreparedRun run = prepare_modelled_run(config_input(opts.profile));
     run.virtual_backend = opts.spec;
     virtual_options(opts.spec, run);  // the cost source read (and refused) before a folder is claimed
     const fs::path root(opts.results_dir);

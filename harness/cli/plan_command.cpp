@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 #include "harness/cli/app.hpp"
 
@@ -26,14 +27,14 @@ std::vector<int> up_to(std::vector<int> values, int limit) {
   return values;
 }
 
-Candidate model_one(const PlanOptions& opts, const harness::MachineFacts& machine, int pw, int gw, int gt, int j) {
+Candidate model_one(const PlanOptions& opts, int pw, int gw, int gt, int j) {
   ConfigInput input = config_input(opts.profile);
   for (std::string o : {fmt::format("synthesis.partition_workers={}", pw), fmt::format("gpus.gpu_workers_per_device={}", gw),
                         fmt::format("gpus.gpu_threads={}", gt), fmt::format("batch.concurrency={}", j),
                         fmt::format("gpus.devices={}", opts.gpus), fmt::format("model.machine.cores={}", opts.cores),
-                        fmt::format("synthesis.threads={}", opts.cores)})
+                        fmt::format("model.machine.memory_gib={}", opts.memory_gib)})
     input.overrides.push_back(std::move(o));
-  const PreparedRun run = prepare_run(input, machine);
+  const PreparedRun run = prepare_modelled_run(input);
   const VirtualPrediction p = predict(run, opts.spec);
   return {pw, gw, gt, j, p.with.s_per_proof, p.schedule.s_per_proof, p.contention_tax_pct(), p.with.gpu_util,
           static_cast<double>(p.peak.bytes) / kGiB};
@@ -73,8 +74,10 @@ int run_plan(const PlanOptions& opts) {
     if (opts.profile.concurrency > 0)
       throw config::ConfigError("-j is what plan chooses: leave it out (-c sets the batch it plans for)");
     parse_contention(opts.spec.contention);
-    const harness::MachineFacts machine = machine_facts();
-    const PreparedRun base = prepare_run(config_input(opts.profile), machine);
+    ConfigInput base_input = config_input(opts.profile);
+    base_input.overrides.push_back(fmt::format("model.machine.cores={}", opts.cores));
+    base_input.overrides.push_back(fmt::format("model.machine.memory_gib={}", opts.memory_gib));
+    const PreparedRun base = prepare_modelled_run(base_input);
     const PlanGrid grid = plan_grid(opts.cores, static_cast<int>(base.plan.proofs));
     const double limit_gib = opts.memory_gib * (1 - opts.margin_pct / 100);
     const auto started = std::chrono::steady_clock::now();
@@ -83,11 +86,16 @@ int run_plan(const PlanOptions& opts) {
       for (int gw : grid.gw)
         for (int gt : grid.gt)
           for (int j : grid.j) {
-            const Candidate c = model_one(opts, machine, pw, gw, gt, j);
+            const Candidate c = model_one(opts, pw, gw, gt, j);
             (c.peak_gib <= limit_gib ? fits : over).push_back(c);
           }
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const auto by_speed = [](const Candidate& a, const Candidate& b) { return a.s_per_proof < b.s_per_proof; };
+    // Faster first; settings in the same 0.5% band of s/proof (the model cannot tell them apart) by
+    // the memory they need, then the fewest proofs in flight. Bands keep the order a strict one.
+    const auto band = [](const Candidate& c) { return std::floor(std::log(c.s_per_proof) / std::log(1.005)); };
+    const auto by_speed = [&](const Candidate& a, const Candidate& b) {
+      return std::tuple(band(a), a.peak_gib, a.j, a.s_per_proof) < std::tuple(band(b), b.peak_gib, b.j, b.s_per_proof);
+    };
     std::sort(fits.begin(), fits.end(), by_speed);
     std::sort(over.begin(), over.end(), by_speed);
     if (opts.json) {

@@ -233,7 +233,9 @@ std::size_t total_runs(const SweepSetup& s) {
 
 // The runs of this shard. Every configuration is prepared (and so validated) before the first run
 // starts, in every shard alike. Throws config::ConfigError.
-std::vector<PlannedRun> plan_runs(const SweepSetup& s, const Shard& shard, const harness::MachineFacts& machine) {
+// `modelled`: each configuration resolved on the machine it models (`model --sweep`).
+std::vector<PlannedRun> plan_runs(const SweepSetup& s, const Shard& shard, const harness::MachineFacts& machine,
+                                  bool modelled) {
   const std::vector<int> shard_of_request = shard_of(s.requests, shard.count);
   if (s.requests.size() > 50) {  // a large grid takes a while to prepare: say so
     fmt::print(stderr, "zkcontend sweep: preparing {} points x {} arms = {} configurations ({} runs)...\n",
@@ -244,7 +246,7 @@ std::vector<PlannedRun> plan_runs(const SweepSetup& s, const Shard& shard, const
     const SweepRequest& q = s.requests[i];
     PreparedRun run;
     try {
-      run = prepare_run(q.input, machine);
+      run = modelled ? prepare_modelled_run(q.input) : prepare_run(q.input, machine);
     } catch (const config::ConfigError& e) {
       throw config::ConfigError(
           fmt::format("point '{}', arm '{}': {}", s.spec.points[q.point].label, q.arm.name, e.what()));
@@ -393,7 +395,7 @@ int run_sweep(const SweepOptions& opts) {
   std::vector<PlannedRun> planned;
   try {
     if (opts.shard) shard = parse_shard(*opts.shard);
-    planned = plan_runs(setup, shard, machine);
+    planned = plan_runs(setup, shard, machine, opts.virtual_backend.has_value());
     for (auto& r : planned) r.run.virtual_backend = opts.virtual_backend;  // `model --sweep`
     check_results_root(root);
   } catch (const config::ConfigError& e) {

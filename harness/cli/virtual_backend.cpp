@@ -71,6 +71,19 @@ ContentionSwitches parse_contention(const std::string& text) {
   return on;
 }
 
+harness::MachineFacts modelled_machine(const config::Config& cfg, harness::MachineFacts here) {
+  if (const auto cores = cfg.get_int("model.machine.cores"); cores > 0) here.online_cpus = static_cast<unsigned>(cores);
+  if (const double gib = cfg.get_double("model.machine.memory_gib"); gib > 0) {
+    here.mem_total_bytes = static_cast<std::uint64_t>(gib * 1024 * 1024 * 1024);
+    here.mem_available_bytes = here.mem_total_bytes;
+  }
+  return here;
+}
+
+PreparedRun prepare_modelled_run(const ConfigInput& input) {
+  return prepare_run(input, modelled_machine(load_input(input), machine_facts()));
+}
+
 harness::vtime::VirtualOptions virtual_options(const VirtualSpec& spec, const PreparedRun& run) {
   harness::vtime::VirtualOptions o;
   o.costs = costs_from(spec.costs, run.plan);

@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/metrics/run_metrics.hpp"
+#include "harness/config/config_loader.hpp"
 #include "harness/engine/engine.hpp"
+#include "harness/engine/run_plan.hpp"
 #include "harness/vtime/contention_model.hpp"
 #include "harness/vtime/memory_timeline.hpp"
 #include "harness/vtime/virtual_engine.hpp"
@@ -18,6 +20,7 @@
 namespace zkc::cli {
 
 struct PreparedRun;
+struct ConfigInput;
 
 struct VirtualSpec {
   std::string costs = "profile";  // "profile", a results folder (its stages.csv), or a prover log
@@ -29,6 +32,13 @@ inline constexpr const char* kContentionMechanisms = "cpu, bandwidth, l3, tlb";
 
 // --contention's text as switches; config::ConfigError naming the option and what is accepted.
 harness::vtime::ContentionSwitches parse_contention(const std::string& text);
+
+// This machine's facts as the modelled machine has them: model.machine.cores and memory_gib, where
+// set, replace the CPUs and the memory "0 = all CPUs" and the budget's "auto" resolve against (the
+// seed profile's gt = 0 is its 192 threads, not this machine's).
+harness::MachineFacts modelled_machine(const config::Config& cfg, harness::MachineFacts here);
+// prepare_run for the model: the configuration resolved on the modelled machine.
+PreparedRun prepare_modelled_run(const ConfigInput& input);
 
 // The options for one prepared run: its cost model from the spec's source (config::ConfigError when
 // the source cannot be read), the machine's parameters from its configuration (model.machine.*).

@@ -277,6 +277,9 @@ void add_model_machine(ConfigSchema& s) {
   };
   machine("model.machine.cores", VT::kInt, 65536.0, "threads",
           "Hardware threads that run at once (the seed: 192); 0 = this machine's (hwloc PUs).");
+  machine("model.machine.memory_gib", VT::kFloat, 1.0e6, "GiB",
+          "Its RAM (the seed: 755); 0 = this machine's. What \"0 = all CPUs\" and the budget's \"auto\" resolve "
+          "against when the model poses as it, with model.machine.cores.");
   machine("model.machine.mem_bw_gbps", VT::kFloat, 1.0e5, "GB/s",
           "Sustained DRAM bandwidth (the seed: ~333); 0 = measured here by a streaming copy on every hardware thread.");
   machine("model.machine.l3_mib", VT::kFloat, 1.0e6, "MiB",

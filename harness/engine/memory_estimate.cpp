@@ -18,7 +18,7 @@ std::uint64_t MemoryEstimate::total() const {
   return sum;
 }
 
-MemoryEstimate estimate_memory(const RunPlan& plan) {
+MemoryEstimate worst_case_memory(const RunPlan& plan) {
   const auto b = workloads::shape_bytes(plan.shape);
   const std::uint64_t gpu_workers = std::uint64_t{plan.gpu_workers_per_device} * plan.devices;
   const std::uint64_t partition_core = b.aux + b.abc + b.density;  // what a synthesized partition holds

@@ -23,12 +23,16 @@ struct MemoryEstimate {
   std::uint64_t total() const;
 };
 
-// Items: shared CSR; pinned SRS; pw synthesis buffers (aux, unified witness, a/b/c, density);
-// queued partitions (capacity x (aux, a/b/c, density)); gw x devices partitions on the GPU side
-// (their a/b/c, aux, density and split vectors) and the devices' staging buffers; b_g2 bucket
-// arrays; the dealloc backlog (with I1: one partition per side; without: gw x devices). With the arena
-// the partition items are its slots, whose pages all stay resident.
+// The run's estimate, from the one memory accounting (harness/vtime/memory_timeline.hpp): the plan's
+// batch in virtual time (the profile's stage costs, no contention: the schedule decides what is in
+// flight when), every large buffer's life read off that timeline, the peak's breakdown, and the
+// margin memory.estimate_margin_pct on top. Defined in harness/vtime/memory_estimate_timeline.cpp.
 MemoryEstimate estimate_memory(const RunPlan& plan);
+
+// The estimate before the accounting: every buffer kind at its largest count at once (pw synthesis
+// buffers, a full GPU queue, gw x devices on the GPU side, the finalizing and dealloc backlog), never
+// all true together: 1.8-2.8x the real prover's peak at full scale. Kept to show that difference.
+MemoryEstimate worst_case_memory(const RunPlan& plan);
 
 // A table: one line per item with count, size each and total, then the sum and the limit.
 std::string format_estimate(const MemoryEstimate& e, std::uint64_t available_bytes);

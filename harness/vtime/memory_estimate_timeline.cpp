@@ -7,6 +7,9 @@
 #include <map>
 #include <utility>
 
+#include "harness/vtime/cost_model.hpp"
+#include "harness/vtime/virtual_engine.hpp"
+
 namespace zkc::harness::vtime {
 
 std::string margin_item(double pct) { return fmt::format("safety margin (memory.estimate_margin_pct = {:g}%)", pct); }
@@ -33,3 +36,19 @@ MemoryEstimate estimate_from_timeline(const RunPlan& plan, const MemoryTimeline&
 }
 
 }  // namespace zkc::harness::vtime
+
+namespace zkc::harness {
+
+MemoryEstimate estimate_memory(const RunPlan& plan) {
+  // The virtual pipeline does not follow the pinned pool's checkouts; the schedule is the same with heap
+  // a/b/c, and the accounting replays the pool from the a/b/c moments of that timeline.
+  RunPlan schedule = plan;
+  schedule.memory.pinned_pool = false;
+  vtime::VirtualOptions options;
+  options.costs = vtime::cost_from_plan(plan);
+  options.contention = vtime::ContentionSwitches::none();
+  const EngineResult r = vtime::run_virtual(schedule, options);
+  return vtime::estimate_from_timeline(plan, vtime::account_memory(plan, r.events, r.spans));
+}
+
+}  // namespace zkc::harness
