@@ -9,6 +9,7 @@
 #include "harness/cli/run_execution.hpp"
 #include "harness/config/config_loader.hpp"
 #include "harness/results/run_loader.hpp"
+#include "harness/vtime/cost_calibration.hpp"
 #include "harness/vtime/machine_params.hpp"
 
 namespace zkc::cli {
@@ -90,6 +91,20 @@ harness::vtime::VirtualOptions virtual_options(const VirtualSpec& spec, const Pr
   o.machine = harness::vtime::machine_params(run.config);
   o.contention = parse_contention(spec.contention);
   o.seed = spec.seed;
+  std::error_code ec;
+  if (spec.costs != "profile" && fs::is_directory(spec.costs, ec)) {
+    // A measured run: its stage medians hold its own schedule's contention; calibrated on its own
+    // configuration so the contention model does not add it twice (cost_calibration.hpp).
+    const fs::path dir(spec.costs);
+    if (!fs::is_regular_file(dir / "config.toml", ec))
+      throw config::ConfigError(fmt::format("--costs {}: no config.toml: not a results folder of a run", spec.costs));
+    const PreparedRun measured = prepare_modelled_run(ConfigInput{{(dir / "config.toml").string()}, {}});
+    auto cal = harness::vtime::calibrate_to_run(o.costs, measured.plan, harness::load_run(dir),
+                                                 harness::vtime::machine_params(measured.config), o.contention);
+    o.costs = std::move(cal.costs);
+    o.costs.source += fmt::format(", calibrated to its own schedule ({} iteration{}, stages within {:.1f}%)",
+                                  cal.iterations, cal.iterations == 1 ? "" : "s", 100 * cal.worst_error);
+  }
   return o;
 }
 
