@@ -107,7 +107,15 @@ std::map<test::Key, std::vector<std::string>> ordered(const EngineResult& r, con
 }
 
 TEST(VirtualEngine, SameCountsAndOrderAsTheRealEngine) {
-  for (const auto& overrides : {std::vector<std::string>{}, kBudget}) {
+  const std::vector<std::vector<std::string>> plans = {
+      {},
+      kBudget,
+      {"interventions.serialize_dealloc=true", "interventions.membw_throttle=true", "engine.finalize=\"split\""},
+      {"synthesis.path=\"direct\"", "memory.allocator=\"arena\"", "gpus.devices=2"},
+      with(kBudget, {"engine.pacer=\"pi\"", "engine.gpu_queue_target=2", "budget.partitions=4",
+                     "engine.pacer_time_scale=0.001"}),
+  };
+  for (const auto& overrides : plans) {
     SCOPED_TRACE(fmt::format("{}", fmt::join(overrides, " ")));
     const RunPlan plan = plan_for(overrides);
     const EngineResult real = run_engine(plan);

@@ -143,3 +143,48 @@ TEST(VirtualSchedule, HandWorkedSpansNameTheRealWorkers) {
 
 }  // namespace
 }  // namespace zkc::harness::vtime
+
+namespace zkc::harness::vtime {
+namespace {
+
+// The groth16 pool's FIFO: one partition's prep waits behind another's b_g2 (the real par_map(1, ...)).
+// c=1 P=2 j=1 pw=1 gw=2, gt=2, round costs but b_g2 20 ms on 2 threads.
+//  (0,0): synthesis 0-14 (witness 10, SpMV 4 alone on the pool); gpu0.0 from 14: prep 14-17, lock 14,
+//         upload 14-15, ntt 15-16, prep_wait 16-17, batch 17-18, tail 18-19 (released 19); b_g2 on both
+//         groth16 threads 17-37; GPU_END 37.
+//  (0,1): synthesis 14-28; gpu0.1 from 28: its prep queues behind (0,0)'s b_g2 tiles: 28-37 in the
+//         queue, runs 37-40. Lock 28, upload 28-29, ntt 29-30, prep_wait 30-40, batch 40-41, tail
+//         41-42 (released 42); b_g2 40-60; GPU_END 60, PROOF_END 60.
+TEST(VirtualSchedule, PrepWaitsBehindAnotherPartitionsBG2InTheGroth16Fifo) {
+  const RunPlan plan = test::ci_plan({"batch.count=1", "batch.concurrency=1", "workload.partitions=2",
+                                      "synthesis.partition_workers=1", "synthesis.threads=2",
+                                      "gpus.gpu_workers_per_device=2", "gpus.gpu_threads=2", "gpus.devices=1"});
+  auto costs = test::round_costs();
+  costs.host[model::Stage::kBG2Msm] = {.ms = 20, .threads = 2};
+  const EngineResult r = run_virtual(plan, test::schedule_only(costs));
+  const auto got = by_key(r);
+  const std::vector<At> expected = {
+      {"SYNTH_END", 0, 0, 14},     {"SYNTH_END", 0, 1, 28},     {"GPU_START", 0, 1, 28},   {"PREP_START", 0, 0, 14},
+      {"PREP_END", 0, 0, 17},      {"BG2_START", 0, 0, 17},     {"BG2_END", 0, 0, 37},     {"GPU_END", 0, 0, 37},
+      {"LOCK_RELEASED", 0, 0, 19}, {"LOCK_ACQUIRED", 0, 1, 28}, {"PREP_START", 0, 1, 37}, {"PREP_END", 0, 1, 40},
+      {"LOCK_RELEASED", 0, 1, 42}, {"BG2_START", 0, 1, 40},     {"BG2_END", 0, 1, 60},     {"GPU_END", 0, 1, 60},
+      {"PROOF_END", 0, -1, 60},
+  };
+  for (const At& a : expected) {
+    SCOPED_TRACE(a.event + " partition " + std::to_string(a.partition));
+    ASSERT_EQ(got.count({a.event, a.proof, a.partition}), 1u);
+    EXPECT_DOUBLE_EQ(got.at({a.event, a.proof, a.partition}).at(0), a.ms);
+  }
+  for (const auto& s : r.spans) {
+    if (s.partition != 1) continue;
+    if (s.stage == "prep_queue") {
+      EXPECT_DOUBLE_EQ(s.end_ms - s.start_ms, 9);
+    }
+    if (s.stage == "prep_wait") {
+      EXPECT_DOUBLE_EQ(s.end_ms - s.start_ms, 10);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zkc::harness::vtime
