@@ -131,7 +131,15 @@ TEST(VirtualEngine, SameCountsAndOrderAsTheRealEngine) {
     std::set<std::pair<std::string, std::string>> real_lanes, virt_lanes;  // (stage, worker kind)
     for (const auto& s : real.spans) real_lanes.insert({s.stage, s.worker});
     for (const auto& s : virt.spans) virt_lanes.insert({s.stage, s.worker});
-    EXPECT_EQ(virt_lanes, real_lanes);
+    // Named on failure: the lanes one side has and the other not.
+    std::vector<std::string> only_virt, only_real;
+    for (const auto& l : virt_lanes)
+      if (!real_lanes.contains(l)) only_virt.push_back(l.first + "@" + l.second);
+    for (const auto& l : real_lanes)
+      if (!virt_lanes.contains(l)) only_real.push_back(l.first + "@" + l.second);
+    EXPECT_TRUE(only_virt.empty() && only_real.empty())
+        << "virtual only: " << fmt::format("{}", fmt::join(only_virt, ", "))
+        << "; real only: " << fmt::format("{}", fmt::join(only_real, ", "));
   }
 }
 

@@ -85,7 +85,8 @@ TEST(VirtualToggles, SerializedDeallocOneThreadPerSideAndOverlapWithout) {
   auto serial = busy;
   serial.push_back("interventions.serialize_dealloc=true");
   auto costs = test::seed_like_costs();
-  costs.host[model::Stage::kDeallocRust].ms = 5000;  // longer than a partition's GPU time
+  // Longer than the ~6.9 s between two partitions' GPU_END with these costs, so without I1 they overlap.
+  costs.host[model::Stage::kDeallocRust].ms = 20000;
   const Timeline with(run_virtual(plan_for(serial), test::schedule_only(costs)).events);
   const Timeline without(run_virtual(plan_for(busy), test::schedule_only(costs)).events);
   EXPECT_EQ(test::max_overlap(deallocs(with, "rust")), 1u);

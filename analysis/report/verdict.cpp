@@ -9,6 +9,7 @@
 #include "model/metric_catalog.hpp"
 #include "analysis/present/format.hpp"
 #include "analysis/present/sweep_points.hpp"
+#include "analysis/stats/disturbed_rounds.hpp"
 #include "analysis/stats/outliers.hpp"
 
 namespace zkc::analysis {
@@ -230,6 +231,13 @@ void add_design(const ReportInput& in, std::size_t family, Verdict& v) {
     design += fmt::format(" Pairing by round: variance gain {:.2f} (median over arms; 1 = rounds share no noise, above 1 "
                           "= pairing cancels shared noise).",
                           median(gains));
+  std::vector<std::string> points;  // in first-appearance order, once each
+  for (const auto& d : v.primary)
+    if (d.rounds_not_counted > 0 && std::find(points.begin(), points.end(), d.point) == points.end())
+      points.push_back(d.point);
+  for (const auto& point : points)
+    design += fmt::format(" Not counted{}: {}; their runs are kept and shown.", point.empty() ? "" : " at " + point,
+                          disturbed_rounds_text(disturbed_rounds(in.measurements, primary_metric(), point)));
   v.headline.push_back(std::move(design));
   v.ranking.footnotes.push_back(fmt::format(
       "s/proof: medians over rounds [95% percentile bootstrap]. Against the baseline: the geometric-mean ratio of the "

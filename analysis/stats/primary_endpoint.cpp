@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "analysis/stats/disturbed_rounds.hpp"
 #include "model/metric_catalog.hpp"
 
 namespace zkc::analysis {
@@ -53,15 +55,27 @@ std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, c
   for (const auto& [point, arm] : order)
     if (arm != baseline_arm && !is_control(design, arm)) ++family[point];
 
+  std::map<std::string, std::set<int>> disturbed;  // per point: rounds counted in no ratio
+  for (const auto& [point, arm] : order) {
+    if (disturbed.contains(point)) continue;
+    auto& set = disturbed[point];
+    for (const auto& r : disturbed_rounds(data, primary_metric(), point)) set.insert(r.round);
+  }
+
   std::vector<PrimaryDecision> out;
   for (const auto& [point, arm] : order) {
     if (arm == baseline_arm) continue;
     const auto base = values.find({point, baseline_arm});
     if (base == values.end()) continue;
     std::vector<double> d, log_arm, log_base;
+    std::size_t not_counted = 0;
     for (const auto& [round, v] : values.at({point, arm})) {
       const auto b = base->second.find(round);
       if (b == base->second.end()) continue;
+      if (disturbed.at(point).contains(round)) {
+        ++not_counted;
+        continue;
+      }
       log_arm.push_back(v);
       log_base.push_back(b->second);
       d.push_back(log_arm.back() - log_base.back());
@@ -75,6 +89,7 @@ std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, c
     if (rule.family == 0) rule.family = std::max<std::size_t>(1, family[point]);
     pd.family = rule.family;
     pd.decision = decide(d, rule);
+    pd.rounds_not_counted = not_counted;
     // The gain is measured on every paired round, also those after a fixed design's end.
     pd.pairing_gain = pairing_gain(log_arm, log_base);
     out.push_back(std::move(pd));

@@ -48,6 +48,7 @@ struct PrimaryDecision {
   std::size_t family = 0;             // the family this arm's level was divided by
   ArmDecision decision;
   double pairing_gain = 0;            // pairing_gain() of its rounds (0: too few)
+  std::size_t rounds_not_counted = 0;  // its rounds a host burst disturbed (disturbed_rounds.hpp)
   // A control: whether the rule's answer is the expected one (undecided is not).
   bool correct() const { return control && decision.answer == control->expect; }
 };
@@ -56,8 +57,9 @@ struct PrimaryDecision {
 const std::string& primary_metric();
 
 // One decision per (point, arm other than the baseline) that has primary data, in first-appearance
-// order. Pairs are the rounds where both the arm and the baseline have a value at that point; a round's
-// value is the mean log of that arm's runs in it.
+// order. Pairs are the rounds where both the arm and the baseline have a value at that point, less the
+// rounds a host burst disturbed (disturbed_rounds.hpp, label-blind); a round's value is the mean log of
+// that arm's runs in it.
 std::vector<PrimaryDecision> decide_primary(std::span<const Measurement> data, const std::string& baseline_arm,
                                             const PrimaryDesign& design);
 

@@ -18,6 +18,7 @@
 #include "analysis/present/table.hpp"
 #include "analysis/report/verdict.hpp"
 #include "analysis/stats/arm_stats.hpp"
+#include "analysis/stats/disturbed_rounds.hpp"
 #include "analysis/stats/primary_endpoint.hpp"
 #include "harness/balance/balance_report.hpp"
 #include "harness/cli/ab_design.hpp"
@@ -259,6 +260,11 @@ class AbSession {
       // Once per round: which arms the next round still runs, and the status line.
       decisions_ = analysis::decide_primary(record_.measurements, baseline_, design_.primary);
       if (design_.sequential() && !stopped_) fmt::print("{}", round_status_line(decisions_, design_, rep, elapsed_s()));
+      const auto disturbed = analysis::disturbed_rounds(record_.measurements, analysis::primary_metric(), "");
+      if (!disturbed.empty() && disturbed.back().round == rep)
+        fmt::print("  round {:<3} not counted: every run {:.0f}% slower than the rounds before (a host burst; label-blind, "
+                   "so no arm's ratio is biased)\n",
+                   rep + 1, disturbed.back().level_change_pct);
     }
     return finish(interrupt);
   }
@@ -432,8 +438,13 @@ class AbSession {
                          {"decided_at", d.decision.decided_at},
                          {"family", d.family},
                          {"control", d.control.has_value()},
-                         {"pairing_gain", d.pairing_gain}});
+                         {"pairing_gain", d.pairing_gain},
+                         {"rounds_not_counted", d.rounds_not_counted}});
     j["answers"] = answers;
+    nlohmann::json disturbed = nlohmann::json::array();  // the point of an A/B is ""
+    for (const auto& r : analysis::disturbed_rounds(record_.measurements, analysis::primary_metric(), ""))
+      disturbed.push_back({{"round", r.round + 1}, {"level_change_pct", r.level_change_pct}});
+    j["disturbed_rounds"] = disturbed;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& a : arms_) list.push_back({{"name", a.arm.name}, {"overrides", a.arm.overrides}});
     j["arms"] = list;

@@ -124,7 +124,9 @@ std::unique_ptr<Pipeline::Impl::PrepJob> Pipeline::Impl::start_prep(const Partit
         &job->split.b_g2_tail_bases.region()}) {
     place(r->data(), r->bytes());
   }
-  stage(w.proof, w.partition, Stage::kSplitAlloc, t0, worker_counters, model::gpu_worker(gpu.device->index(), worker_id));
+  // worker_id counts over all devices (the timeline's worker=); the lane is this device's own index.
+  stage(w.proof, w.partition, Stage::kSplitAlloc, t0, worker_counters,
+        model::gpu_worker(gpu.device->index(), worker_id % plan.gpu_workers_per_device));
   PrepJob* j = job.get();
   job->thread = std::thread([this, j, &w, &gpu, worker_id] { prep_thread(*j, w, gpu, worker_id); });
   return job;
