@@ -12,20 +12,12 @@
 
 #include "analysis/stats/disturbed_rounds.hpp"
 #include "analysis/stats/primary_endpoint.hpp"
-#include "kernels/random/splitmix.hpp"
+#include "tests/support/seeded_normal.hpp"
 
 namespace zkc::analysis {
 namespace {
 
-class Normal {
- public:
-  explicit Normal(std::uint64_t seed) : state_(seed) {}
-  double uniform() { return (static_cast<double>(splitmix64(state_) >> 11) + 0.5) / 9007199254740992.0; }
-  double next() { return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * std::numbers::pi * uniform()); }
-
- private:
-  std::uint64_t state_;
-};
+using test::Normal;
 
 void add(std::vector<Measurement>& data, const std::string& arm, int round, double v) {
   data.push_back({"", arm, round, primary_metric(), v, ""});

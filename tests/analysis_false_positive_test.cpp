@@ -14,25 +14,14 @@
 
 #include "analysis/stats/arm_stats.hpp"
 #include "analysis/stats/rank_test.hpp"
-#include "kernels/random/splitmix.hpp"
+#include "tests/support/seeded_normal.hpp"
 
 namespace zkc::analysis {
 namespace {
 
 using Values = std::vector<double>;
 
-// Deterministic normal variates: splitmix64 uniforms through Box-Muller.
-class Normal {
- public:
-  explicit Normal(std::uint64_t seed) : state_(seed) {}
-  double uniform() { return (static_cast<double>(splitmix64(state_) >> 11) + 0.5) / 9007199254740992.0; }
-  double next() {
-    return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * std::numbers::pi * uniform());
-  }
-
- private:
-  std::uint64_t state_;
-};
+using test::Normal;
 
 // The reference: every labelling of the pooled values enumerated, statistic |sum of a's midranks - E|.
 double brute_force_p(const Values& a, const Values& b) {

@@ -15,21 +15,12 @@
 #include <vector>
 
 #include "analysis/stats/sequential.hpp"
-#include "kernels/random/splitmix.hpp"
+#include "tests/support/seeded_normal.hpp"
 
 namespace zkc::analysis {
 namespace {
 
-// Deterministic normal variates: splitmix64 uniforms through Box-Muller.
-class Normal {
- public:
-  explicit Normal(std::uint64_t seed) : state_(seed) {}
-  double uniform() { return (static_cast<double>(splitmix64(state_) >> 11) + 0.5) / 9007199254740992.0; }
-  double next() { return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * std::numbers::pi * uniform()); }
-
- private:
-  std::uint64_t state_;
-};
+using test::Normal;
 
 constexpr std::size_t kDefaultFamily = 5;  // the default arms besides the baseline
 // The default A/B's budget in rounds: the 270 s budget at the measured ~1.6 s per default run with

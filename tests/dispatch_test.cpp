@@ -194,15 +194,8 @@ std::map<Key, Part> by_partition(const std::vector<TimelineEvent>& events) {
 
 EngineResult run_with(std::vector<std::string> overrides) { return run_engine(test::ci_plan(std::move(overrides))); }
 
-const std::vector<std::string> kBudget = {"engine.dispatch=\"budget\"", "engine.queue_order=\"priority\"",
-                                          "engine.finalize=\"split\"",  "engine.abc_release=\"gpu_worker\"",
-                                          "engine.queue_event=\"GPU_QUEUE\"", "batch.count=3", "batch.concurrency=3",
-                                          "budget.partitions=2",        "engine.max_parallel_synthesis=4"};
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
+const std::vector<std::string>& kBudget = test::kBudgetOverrides;
+using test::with;
 
 TEST(Dispatch, BudgetNeverOverCommittedAndGivenBackAtProveStartAndProveFinish) {
   for (const char* mode : {"budget", "budget_race"}) {

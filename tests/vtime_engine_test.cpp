@@ -27,15 +27,8 @@ using pipeline_test_support::check_invariants;
 using pipeline_test_support::plan_for;
 using pipeline_test_support::Timeline;
 
-const std::vector<std::string> kBudget = {"engine.dispatch=\"budget\"", "engine.queue_order=\"priority\"",
-                                          "engine.finalize=\"split\"", "engine.abc_release=\"gpu_worker\"",
-                                          "engine.queue_event=\"GPU_QUEUE\"", "batch.count=3", "batch.concurrency=3",
-                                          "budget.partitions=2", "engine.max_parallel_synthesis=4"};
-
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
+const std::vector<std::string>& kBudget = test::kBudgetOverrides;
+using test::with;
 
 // Every configuration the engine tests run, and each toggle the virtual pipeline follows.
 const std::vector<std::vector<std::string>> kPlans = {

@@ -92,7 +92,7 @@ int run_model(const ModelOptions& opts) {
     check_new_folder(root, id, "--run-id");
     if (!opts.json) fmt::print("zkcontend {} model: {}\n", ZKC_VERSION, describe_plan(run.plan));
     const RunOutcome outcome = execute_run(run, root, id, nullptr);
-    const VirtualPrediction p = predict(run, opts.spec);  // the same, deterministic: for the printout
+    const VirtualPrediction& p = *outcome.prediction;
     if (opts.json) {
       nlohmann::json j = prediction_json(p, run);
       j["results"] = outcome.dir.string();

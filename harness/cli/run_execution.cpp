@@ -327,13 +327,15 @@ RunOutcome execute_run(const PreparedRun& run, const fs::path& root, const std::
   }
   if (run.virtual_backend) {
     const auto started = std::chrono::steady_clock::now();
-    const VirtualPrediction p = predict(run, *run.virtual_backend);
+    VirtualPrediction p = predict(run, *run.virtual_backend);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     const nlohmann::json model = prediction_json(p, run);
-    return commit_results(run, *dir, p.result, ms, static_cast<double>(p.peak.bytes) / (1 << 20),
-                          [&](const fs::path& folder) {
-                            harness::write_text_file(folder / "model.json", model.dump(2) + "\n");
-                          });
+    RunOutcome out = commit_results(run, *dir, p.result, ms, static_cast<double>(p.peak.bytes) / (1 << 20),
+                                    [&](const fs::path& folder) {
+                                      harness::write_text_file(folder / "model.json", model.dump(2) + "\n");
+                                    });
+    out.prediction = std::move(p);
+    return out;
   }
   const std::string rss_note = reset_peak_rss();
   harness::EngineCallbacks cb;

@@ -85,6 +85,7 @@ struct RunOutcome {
   std::filesystem::path dir;               // the committed results folder
   std::string balance;                     // the balance table, achieved values filled in
   harness::NoiseReading noise;             // what else used the machine during the batch
+  std::optional<VirtualPrediction> prediction;  // a virtual run's prediction (model.json's source)
 };
 
 // Runs the plan and writes <root>/<run_id>/ (<run_id>-2 ... when another run took the name meanwhile:

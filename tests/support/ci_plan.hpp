@@ -22,4 +22,17 @@ inline harness::RunPlan ci_plan(std::vector<std::string> overrides) {
   return harness::make_run_plan(cfg, m);
 }
 
+// The budget dispatcher as the current era runs it, small enough for the ci profile: ordered grants
+// of 2 reservations, priority order, split finalize, a/b/c freed on the GPU worker.
+inline const std::vector<std::string> kBudgetOverrides = {
+    "engine.dispatch=\"budget\"", "engine.queue_order=\"priority\"", "engine.finalize=\"split\"",
+    "engine.abc_release=\"gpu_worker\"", "engine.queue_event=\"GPU_QUEUE\"", "batch.count=3",
+    "batch.concurrency=3", "budget.partitions=2", "engine.max_parallel_synthesis=4"};
+
+// `a` followed by `more`.
+inline std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
 }  // namespace zkc::test
